@@ -1,0 +1,38 @@
+import { describe, expect, test } from "vitest";
+import { EnvError, parseEnv, shouldSeedDemoData } from "./env.server";
+
+describe("parseEnv", () => {
+  test("needs nothing to run the embedded demo", () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 3000, EMBEDDED_PG_PORT: 54329, PHSAR_DATA_DIR: ".data" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(shouldSeedDemoData(env)).toBe(true);
+  });
+
+  test("treats empty variables as unset", () => {
+    expect(parseEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ PORT: 3000, DATABASE_URL: undefined });
+  });
+
+  test("does not seed demo data into a database you configured, unless asked", () => {
+    const url = "postgresql://app:secret@db:5432/phsar";
+    expect(shouldSeedDemoData(parseEnv({ DATABASE_URL: url }))).toBe(false);
+    expect(shouldSeedDemoData(parseEnv({ DATABASE_URL: url, SEED_DEMO_DATA: "true" }))).toBe(true);
+  });
+
+  test("names each bad variable and says what it expects", () => {
+    const attempt = () => parseEnv({ PORT: "eighty", DATABASE_URL: "mysql://localhost/phsar", SEED_DEMO_DATA: "maybe" });
+    expect(attempt).toThrow(EnvError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('PORT="eighty": PORT must be a port number');
+      expect(message).toContain("DATABASE_URL=\"mysql://localhost/phsar\": DATABASE_URL must be a PostgreSQL URL");
+      expect(message).toContain('SEED_DEMO_DATA="maybe"');
+    }
+  });
+
+  test("refuses ports out of range", () => {
+    expect(() => parseEnv({ PORT: "70000" })).toThrow(/PORT must be between 1 and 65535/);
+  });
+});

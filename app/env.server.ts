@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+// Unset and empty mean the same thing for environment variables.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const port = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a port number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be between 1 and 65535`)
+    .max(65535, `${name} must be between 1 and 65535`);
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(["production", "development", "test"]).default("production"),
+  PORT: optional(port("PORT")).default(3000),
+  HOST: optional(z.string()).default("0.0.0.0"),
+  DATABASE_URL: optional(
+    z.url({
+      protocol: /^postgres(ql)?$/,
+      error: "DATABASE_URL must be a PostgreSQL URL like postgresql://user:password@host:5432/phsar",
+    }),
+  ),
+  PHSAR_DATA_DIR: optional(z.string()).default(".data"),
+  EMBEDDED_PG_PORT: optional(port("EMBEDDED_PG_PORT")).default(54329),
+  SEED_DEMO_DATA: optional(booleanFlag),
+  /** Cookies carry the Secure flag unless this is false (only for plain-HTTP access from other machines). */
+  SECURE_COOKIES: optional(booleanFlag),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses environment variables, or throws an EnvError naming each bad variable and what it expects. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const value = source[name];
+    return `  ${name}=${JSON.stringify(value ?? "")}: ${issue.message}`;
+  });
+  throw new EnvError(`Invalid environment variables:\n${lines.join("\n")}\nSee "Configuration" in README.md.`);
+}
+
+export const env = parseEnv(process.env);
+
+export function cookiesAreSecure(e: Env) {
+  return e.SECURE_COOKIES ?? e.NODE_ENV === "production";
+}
+
+/** Demo data is seeded by default only into the embedded database, never into one you configured. */
+export function shouldSeedDemoData(e: Env) {
+  return e.SEED_DEMO_DATA ?? !e.DATABASE_URL;
+}

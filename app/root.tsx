@@ -1,0 +1,69 @@
+import fontBold from "@fontsource/noto-sans-khmer/700.css?url";
+import fontRegular from "@fontsource/noto-sans-khmer/400.css?url";
+import khmerFont from "@fontsource/noto-sans-khmer/files/noto-sans-khmer-khmer-400-normal.woff2?url";
+import { type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
+import { type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useChangeLanguage } from "remix-i18next/react";
+import { i18nServer } from "./i18n/i18next.server";
+import tailwind from "./tailwind.css?url";
+import { AppShell } from "./ui/app-shell";
+import { GeneralErrorBoundary } from "./ui/error-boundary";
+
+export const links: LinksFunction = () => [
+  // The Khmer glyphs are needed for the first paint in Khmer; fetch them alongside the CSS.
+  { rel: "preload", href: khmerFont, as: "font", type: "font/woff2", crossOrigin: "anonymous" },
+  { rel: "stylesheet", href: fontRegular },
+  { rel: "stylesheet", href: fontBold },
+  { rel: "stylesheet", href: tailwind },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "ផ្សារ Phsar" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const locale = await i18nServer.getLocale(request);
+  const url = new URL(request.url);
+  return { locale, path: `${url.pathname}${url.search}` };
+}
+
+export const handle = { i18n: ["common"] };
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  return (
+    <html lang={i18n.language} dir="ltr">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#2f6320" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="min-h-screen bg-rice-50 font-sans text-stone-900 antialiased">
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const { locale } = useLoaderData<typeof loader>();
+  useChangeLanguage(locale);
+  return (
+    <AppShell>
+      <Outlet />
+    </AppShell>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <AppShell>
+      <GeneralErrorBoundary />
+    </AppShell>
+  );
+}

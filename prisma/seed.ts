@@ -1,0 +1,122 @@
+// Demo data: realistic cooperatives, farmers, products, buyers and SEUAC, added once.
+import { hash } from "@node-rs/argon2";
+import { type MembershipRole } from "~/db/generated/enums";
+import { type PrismaClient } from "~/db/generated/client";
+import {
+  demoBuyers,
+  demoCooperatives,
+  demoProducts,
+  demoUnion,
+  familyNames,
+  femaleGivenNames,
+  maleGivenNames,
+} from "./seed/demo-data";
+
+export const DEMO_PASSWORD = "phsar-demo-2026";
+
+/** The demo logins listed in the README, one per role. */
+export const demoLogins: { email: string; phone: string; name: string; role: MembershipRole; organizationSlug: string }[] = [
+  { email: "lead@phsar.test", phone: "+85512000001", name: "សុខ សុភា", role: "LEAD", organizationSlug: demoCooperatives[0]!.slug },
+  { email: "clerk@phsar.test", phone: "+85512000002", name: "ចាន់ ដារ៉ា", role: "MEMBER_CLERK", organizationSlug: demoCooperatives[0]!.slug },
+  { email: "lead2@phsar.test", phone: "+85512000003", name: "ហេង ស្រីមុំ", role: "LEAD", organizationSlug: demoCooperatives[2]!.slug },
+  { email: "buyer@phsar.test", phone: "+85512000004", name: "Lim Sokha", role: "OWNER", organizationSlug: demoBuyers[0]!.slug },
+  { email: "purchaser@phsar.test", phone: "+85512000005", name: "Keo Vanna", role: "PURCHASER", organizationSlug: demoBuyers[0]!.slug },
+  { email: "trader@phsar.test", phone: "+85512000006", name: "Ly Chenda", role: "OWNER", organizationSlug: demoBuyers.find((b) => b.kind === "TRADER")!.slug },
+  { email: "monitor@phsar.test", phone: "+85512000007", name: "ពេជ្រ ចន្ធី", role: "MONITOR", organizationSlug: demoUnion.slug },
+];
+
+/** mulberry32: a small seeded generator, so every fresh database gets the same demo farmers. */
+function seededRandom(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED_LOCK = 727_001; // pg_advisory_xact_lock key: two starts at once must not both seed
+
+export async function seedDemoData(prisma: PrismaClient, { year = new Date().getFullYear() } = {}) {
+  const random = seededRandom(2026);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const passwordHash = await hash(DEMO_PASSWORD);
+
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK})`;
+      const existing = await tx.organization.findUnique({ where: { slug: demoUnion.slug }, select: { id: true } });
+      if (existing) return { created: false };
+
+      await tx.product.createMany({ data: demoProducts });
+
+      await tx.organization.create({
+        data: { ...demoUnion, kind: "UNION" },
+        select: { id: true },
+      });
+      for (const { kind: _kind, ...buyer } of demoBuyers) {
+        await tx.organization.create({ data: { ...buyer, kind: "BUYER" }, select: { id: true } });
+      }
+
+      for (const { selfHelpGroups, ...cooperative } of demoCooperatives) {
+        const { id: cooperativeId } = await tx.organization.create({
+          data: { ...cooperative, kind: "COOPERATIVE" },
+          select: { id: true },
+        });
+        for (const group of selfHelpGroups) {
+          const { id: selfHelpGroupId } = await tx.selfHelpGroup.create({
+            data: { cooperativeId, name: group.name },
+            select: { id: true },
+          });
+          const size = between(6, 12);
+          await tx.farmer.createMany({
+            data: Array.from({ length: size }, () => {
+              // About half the members are women; about a quarter are under 35.
+              const gender = random() < 0.52 ? ("FEMALE" as const) : ("MALE" as const);
+              const young = random() < 0.27;
+              return {
+                cooperativeId,
+                selfHelpGroupId,
+                gender,
+                name: `${pick(familyNames)} ${pick(gender === "FEMALE" ? femaleGivenNames : maleGivenNames)}`,
+                birthYear: young ? between(year - 34, year - 19) : between(year - 68, year - 35),
+                village: group.village,
+              };
+            }),
+          });
+        }
+      }
+
+      for (const login of demoLogins) {
+        const organization = await tx.organization.findUniqueOrThrow({
+          where: { slug: login.organizationSlug },
+          select: { id: true },
+        });
+        await tx.user.create({
+          data: {
+            email: login.email,
+            phone: login.phone,
+            name: login.name,
+            password: { create: { hash: passwordHash } },
+            memberships: { create: { organizationId: organization.id, role: login.role } },
+          },
+          select: { id: true },
+        });
+      }
+      return { created: true };
+    },
+    { timeout: 60_000, maxWait: 60_000 },
+  );
+}
+
+// `npx prisma db seed` runs this file directly.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { createPrismaClient } = await import("~/db/db.server");
+  const prisma = createPrismaClient(process.env.DATABASE_URL!);
+  const { created } = await seedDemoData(prisma);
+  console.log(created ? "Seeded the demo data." : "Demo data already present.");
+  await prisma.$disconnect();
+}

