@@ -37,7 +37,7 @@ test.describe("marketplace shell", () => {
 
   test("a cooperative page shows its self-help groups and members", async ({ page }) => {
     await page.goto("/cooperatives");
-    await page.getByRole("listitem").getByRole("link").first().click();
+    await page.getByRole("main").getByRole("link").first().click();
     await expect(page.getByRole("heading", { level: 2, name: "ក្រុមជួយខ្លួនឯង" })).toBeVisible();
     await expect(page.getByText(/កសិករសមាជិក \d+ នាក់/).first()).toBeVisible();
   });

@@ -22,7 +22,7 @@ describe("reference places (inserted by a migration, not the seed)", () => {
     const rows = fs
       .readFileSync("prisma/data/cambodia-provinces-districts.csv", "utf8")
       .trim()
-      .split("\n")
+      .split(/\r?\n/)
       .slice(1)
       .map((line) => line.split(","));
     const provinces = await prisma.province.findMany({ select: { code: true, nameKm: true } });

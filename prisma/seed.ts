@@ -114,7 +114,7 @@ export async function seedDemoData(prisma: PrismaClient, { year = new Date().get
 
 // `npx prisma db seed` runs this file directly.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { createPrismaClient } = await import("~/db/db.server");
+  const { createPrismaClient } = await import("~/db/client");
   const prisma = createPrismaClient(process.env.DATABASE_URL!);
   const { created } = await seedDemoData(prisma);
   console.log(created ? "Seeded the demo data." : "Demo data already present.");

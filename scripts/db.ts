@@ -45,7 +45,7 @@ async function main() {
 async function seed(url: string) {
   process.env.DATABASE_URL = url;
   const { seedDemoData } = await import("../prisma/seed");
-  const { createPrismaClient } = await import("~/db/db.server");
+  const { createPrismaClient } = await import("~/db/client");
   const prisma = createPrismaClient(url);
   try {
     const result = await seedDemoData(prisma);

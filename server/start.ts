@@ -57,7 +57,7 @@ async function main() {
 
     if (shouldSeedDemoData(env)) {
       const { seedDemoData } = await import("../prisma/seed");
-      const { createPrismaClient } = await import("~/db/db.server");
+      const { createPrismaClient } = await import("~/db/client");
       const prisma = createPrismaClient(databaseUrl);
       try {
         const { created } = await seedDemoData(prisma);

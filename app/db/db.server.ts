@@ -1,10 +1,6 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import { env } from "~/env.server";
-import { PrismaClient } from "./generated/client";
-
-export function createPrismaClient(connectionString: string) {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
-}
+import { createPrismaClient } from "./client";
+import { type PrismaClient } from "./generated/client";
 
 function getPrisma() {
   if (!env.DATABASE_URL) {

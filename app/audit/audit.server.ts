@@ -1,0 +1,55 @@
+import { prisma } from "~/db/db.server";
+import { type Prisma } from "~/db/generated/client";
+
+export type AuditAction =
+  | "auth.sign_in"
+  | "auth.sign_in_failed"
+  | "auth.sign_up"
+  | "auth.sign_out_everywhere"
+  | "auth.session_revoked"
+  | "auth.password_reset_requested"
+  | "auth.password_reset"
+  | "organization.updated"
+  | "membership.invited"
+  | "membership.joined"
+  | "membership.role_changed"
+  | "membership.removed";
+
+export type AuditEntry = {
+  action: AuditAction;
+  actorUserId?: number | null;
+  organizationId?: number | null;
+  targetType?: string;
+  targetId?: string | number;
+  details?: Prisma.InputJsonValue;
+  ipAddress?: string;
+};
+
+type Db = Pick<typeof prisma, "auditEvent">;
+
+/** Records a sensitive action. Pass the transaction client so the record commits with the change. */
+export async function recordAudit(entry: AuditEntry, db: Db = prisma) {
+  await db.auditEvent.create({
+    data: { ...entry, targetId: entry.targetId === undefined ? undefined : String(entry.targetId) },
+    select: { id: true },
+  });
+}
+
+export async function listAuditEvents({ take = 100, before }: { take?: number; before?: number } = {}) {
+  return prisma.auditEvent.findMany({
+    where: before ? { id: { lt: before } } : undefined,
+    orderBy: { id: "desc" },
+    take,
+    select: {
+      id: true,
+      action: true,
+      targetType: true,
+      targetId: true,
+      details: true,
+      ipAddress: true,
+      createdAt: true,
+      actor: { select: { id: true, name: true, email: true, phone: true } },
+      organization: { select: { slug: true, nameKm: true, nameEn: true } },
+    },
+  });
+}

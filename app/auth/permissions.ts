@@ -1,0 +1,46 @@
+// One place for who may do what. Checked on the server (app/auth/session.server.ts) and reused by
+// the UI to hide what a user cannot do. Pure: no database, safe in the browser.
+import { type MembershipRole, type OrganizationKind } from "~/db/generated/enums";
+
+export const rolesByKind: Record<OrganizationKind, MembershipRole[]> = {
+  COOPERATIVE: ["LEAD", "MEMBER_CLERK"],
+  BUYER: ["OWNER", "PURCHASER"],
+  UNION: ["MONITOR"],
+};
+
+/** Roles that manage their organization: edit its profile, invite people, change roles. */
+export const managerRoles: MembershipRole[] = ["LEAD", "OWNER"];
+
+export type Permission =
+  | "update:organization:own"
+  | "manage:members:own"
+  | "view:members:own"
+  | "view:dashboard:any"
+  | "view:audit-log:any";
+
+const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" }> = {
+  "update:organization:own": { roles: managerRoles, scope: "own" },
+  "manage:members:own": { roles: managerRoles, scope: "own" },
+  "view:members:own": { roles: ["LEAD", "MEMBER_CLERK", "OWNER", "PURCHASER", "MONITOR"], scope: "own" },
+  "view:dashboard:any": { roles: ["MONITOR"], scope: "any" },
+  "view:audit-log:any": { roles: [], scope: "any" }, // platform admins only
+};
+
+export type Actor = {
+  isAdmin: boolean;
+  memberships: { organizationId: number; role: MembershipRole }[];
+};
+
+/** May `actor` do `permission`, for organization `organizationId` when the permission is "own"? */
+export function can(actor: Actor | null, permission: Permission, organizationId?: number) {
+  if (!actor) return false;
+  if (actor.isAdmin) return true;
+  const rule = rules[permission];
+  return actor.memberships.some(
+    (m) => rule.roles.includes(m.role) && (rule.scope === "any" || m.organizationId === organizationId),
+  );
+}
+
+export function isRoleForKind(role: MembershipRole, kind: OrganizationKind) {
+  return rolesByKind[kind].includes(role);
+}
