@@ -28,6 +28,8 @@ export const EnvSchema = z.object({
   SEED_DEMO_DATA: optional(booleanFlag),
   /** Cookies carry the Secure flag unless this is false (only for plain-HTTP access from other machines). */
   SECURE_COOKIES: optional(booleanFlag),
+  /** True behind a reverse proxy (nginx, a load balancer): trust X-Forwarded-For for the client address. */
+  TRUST_PROXY: optional(booleanFlag),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -6,10 +6,13 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "
 import { type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
+import { can } from "./auth/permissions";
+import { getUser, homePath } from "./auth/session.server";
 import { i18nServer } from "./i18n/i18next.server";
 import tailwind from "./tailwind.css?url";
 import { AppShell } from "./ui/app-shell";
 import { GeneralErrorBoundary } from "./ui/error-boundary";
+import { useNonce } from "./ui/nonce";
 
 export const links: LinksFunction = () => [
   // The Khmer glyphs are needed for the first paint in Khmer; fetch them alongside the CSS.
@@ -23,15 +26,26 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "ផ្សារ Phsar" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const locale = await i18nServer.getLocale(request);
-  const url = new URL(request.url);
-  return { locale, path: `${url.pathname}${url.search}` };
+  const [locale, user] = await Promise.all([i18nServer.getLocale(request), getUser(request)]);
+  return {
+    locale,
+    user: user
+      ? {
+          name: user.name,
+          home: homePath(user),
+          organizations: user.memberships.map((m) => ({ slug: m.organization.slug, nameKm: m.organization.nameKm, nameEn: m.organization.nameEn })),
+          canViewDashboard: can(user, "view:dashboard:any"),
+          canViewAuditLog: can(user, "view:audit-log:any"),
+        }
+      : null,
+  };
 }
 
 export const handle = { i18n: ["common"] };
 
 export function Layout({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
+  const nonce = useNonce();
   return (
     <html lang={i18n.language} dir="ltr">
       <head>
@@ -43,8 +57,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="min-h-screen bg-rice-50 font-sans text-stone-900 antialiased">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

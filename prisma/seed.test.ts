@@ -3,7 +3,7 @@ import { verify } from "@node-rs/argon2";
 import { describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { youngFarmerMinBirthYear } from "~/organizations/inclusion";
-import { DEMO_PASSWORD, demoLogins, seedDemoData } from "./seed";
+import { DEMO_PASSWORD, demoAdmin, demoLogins, seedDemoData } from "./seed";
 
 async function counts() {
   const [organizations, farmers, products, users, memberships, groups] = await Promise.all([
@@ -47,7 +47,7 @@ describe("demo data", () => {
   test("two starts seeding at the same moment still add it once", async () => {
     // This file's database already holds the demo data from the test above, so reset it first.
     await prisma.$executeRawUnsafe(
-      'TRUNCATE "Membership", "Password", "User", "Farmer", "SelfHelpGroup", "Organization", "Product" RESTART IDENTITY CASCADE',
+      'TRUNCATE "AuditEvent", "Session", "Membership", "Password", "User", "Farmer", "SelfHelpGroup", "Organization", "Product" RESTART IDENTITY CASCADE',
     );
     const results = await Promise.all([seedDemoData(prisma), seedDemoData(prisma)]);
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -103,7 +103,10 @@ describe("demo data", () => {
       expect(user.memberships).toEqual([{ role: login.role, organization: { slug: login.organizationSlug } }]);
       expect(await verify(user.password!.hash, DEMO_PASSWORD)).toBe(true);
     }
+    const admin = await prisma.user.findUniqueOrThrow({ where: { email: demoAdmin.email }, select: { isAdmin: true } });
+    expect(admin.isAdmin).toBe(true);
     const readme = fs.readFileSync("README.md", "utf8");
+    expect(readme).toContain(demoAdmin.email);
     for (const login of demoLogins) expect(readme).toContain(login.email);
     expect(readme).toContain(DEMO_PASSWORD);
   });

@@ -25,6 +25,9 @@ export const demoLogins: { email: string; phone: string; name: string; role: Mem
   { email: "monitor@phsar.test", phone: "+85512000007", name: "ពេជ្រ ចន្ធី", role: "MONITOR", organizationSlug: demoUnion.slug },
 ];
 
+/** A platform administrator (Phsar staff), who reads the audit log. */
+export const demoAdmin = { email: "admin@phsar.test", phone: "+85512000009", name: "Phsar Admin" };
+
 /** mulberry32: a small seeded generator, so every fresh database gets the same demo farmers. */
 function seededRandom(seed: number) {
   let state = seed >>> 0;
@@ -106,6 +109,10 @@ export async function seedDemoData(prisma: PrismaClient, { year = new Date().get
           select: { id: true },
         });
       }
+      await tx.user.create({
+        data: { ...demoAdmin, isAdmin: true, password: { create: { hash: passwordHash } } },
+        select: { id: true },
+      });
       return { created: true };
     },
     { timeout: 60_000, maxWait: 60_000 },

@@ -4,18 +4,31 @@ import { createRequestHandler } from "@remix-run/express";
 import { type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { contentSecurityPolicy, createNonce, isSameOriginRequest } from "./security";
 
 export const BUILD_ENTRY = path.resolve("build/server/index.js");
 
 /** The Express app that serves Remix: Vite middleware in development, the built files otherwise. */
-export async function createApp({ dev }: { dev: boolean }) {
+export async function createApp({ dev, trustProxy }: { dev: boolean; trustProxy: boolean }) {
   const app = express();
   app.disable("x-powered-by");
+  // Behind a reverse proxy, the client's address comes from X-Forwarded-For (rate limits, audit log).
+  app.set("trust proxy", trustProxy);
   app.use(compression());
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
+    const nonce = createNonce();
+    res.locals.cspNonce = nonce;
+    res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce, { dev }));
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "same-origin");
     res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (!dev) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    if (!isSameOriginRequest(req.method, { origin: req.get("origin"), referer: req.get("referer"), host: req.get("host") })) {
+      res.status(403).type("text/plain").send("Cross-site request refused.");
+      return;
+    }
     next();
   });
 
@@ -34,6 +47,13 @@ export async function createApp({ dev }: { dev: boolean }) {
     build = (await import(pathToFileURL(BUILD_ENTRY).href)) as ServerBuild;
   }
 
-  app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production" }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: dev ? "development" : "production",
+      getLoadContext: (req, res) => ({ clientIp: req.ip, cspNonce: res.locals.cspNonce as string }),
+    }),
+  );
   return { app, close };
 }

@@ -76,7 +76,7 @@ async function main() {
     }
 
     const { createApp } = await import("./app");
-    const { app, close } = await createApp({ dev });
+    const { app, close } = await createApp({ dev, trustProxy: env.TRUST_PROXY ?? false });
     closeApp = close;
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));

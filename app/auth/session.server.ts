@@ -131,3 +131,8 @@ export function homePath(user: Pick<SessionUser, "isAdmin" | "memberships">) {
       return "/";
   }
 }
+
+export async function homePathFor(userId: number) {
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: userSelect });
+  return homePath(user);
+}

@@ -1,4 +1,4 @@
-import { Form, NavLink, useLocation } from "@remix-run/react";
+import { Form, NavLink, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useLanguage } from "./use-language";
@@ -28,8 +28,45 @@ function LanguageSwitch() {
 const navLinkClass = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-3 py-2 font-semibold ${isActive ? "bg-white text-leaf-800" : "text-white hover:bg-white/10"}`;
 
+type RootData = {
+  user: {
+    name: string;
+    home: string;
+    organizations: { slug: string }[];
+    canViewDashboard: boolean;
+    canViewAuditLog: boolean;
+  } | null;
+};
+
+function AccountLinks({ user }: { user: RootData["user"] }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  if (!user) {
+    const back = location.pathname === "/" || location.pathname === "/login" ? "" : `?${new URLSearchParams({ redirectTo: `${location.pathname}${location.search}` })}`;
+    return (
+      <NavLink to={`/login${back}`} className={navLinkClass}>
+        {t("auth.signIn")}
+      </NavLink>
+    );
+  }
+  return (
+    <>
+      <NavLink to="/account" className={navLinkClass}>
+        {t("nav.account")}
+      </NavLink>
+      <Form method="post" action="/logout">
+        <button type="submit" className="rounded-md px-3 py-2 font-semibold text-white hover:bg-white/10">
+          {t("auth.signOut")}
+        </button>
+      </Form>
+    </>
+  );
+}
+
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
+  // Undefined when the root loader itself failed: show the shell as for a visitor.
+  const user = useRouteLoaderData<RootData>("root")?.user ?? null;
   return (
     <>
       <a
@@ -55,9 +92,31 @@ export function AppShell({ children }: { children: ReactNode }) {
                   {t("nav.cooperatives")}
                 </NavLink>
               </li>
+              {user?.organizations[0] ? (
+                <li>
+                  <NavLink to={`/organizations/${user.organizations[0].slug}`} className={navLinkClass}>
+                    {t("nav.myOrganization")}
+                  </NavLink>
+                </li>
+              ) : null}
+              {user?.canViewDashboard ? (
+                <li>
+                  <NavLink to="/dashboard" className={navLinkClass}>
+                    {t("nav.dashboard")}
+                  </NavLink>
+                </li>
+              ) : null}
+              {user?.canViewAuditLog ? (
+                <li>
+                  <NavLink to="/admin/audit" className={navLinkClass}>
+                    {t("nav.audit")}
+                  </NavLink>
+                </li>
+              ) : null}
             </ul>
           </nav>
-          <div className="ml-auto">
+          <div className="ml-auto flex items-center gap-1">
+            <AccountLinks user={user} />
             <LanguageSwitch />
           </div>
         </div>

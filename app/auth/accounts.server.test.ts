@@ -1,0 +1,183 @@
+import { beforeAll, describe, expect, test, vi } from "vitest";
+import { prisma } from "~/db/db.server";
+import { createInvitation, acceptInvitation, changeMemberRole, MembershipError } from "~/organizations/members.server";
+import { DEMO_PASSWORD, seedDemoData } from "../../prisma/seed";
+import {
+  requestPasswordReset,
+  resetPassword,
+  revokeSession,
+  signIn,
+  signUp,
+} from "./accounts.server";
+import { getUser } from "./session.server";
+
+const from = { ipAddress: "203.0.113.7", userAgent: "test" };
+const email = (address: string) => ({ kind: "email" as const, email: address });
+
+function requestWith(setCookie: string) {
+  return new Request("http://localhost/", { headers: { Cookie: setCookie.split(";")[0]! } });
+}
+
+beforeAll(async () => {
+  await seedDemoData(prisma);
+});
+
+describe("sign in", () => {
+  test("works with the email or the phone number, and starts a session", async () => {
+    const byEmail = await signIn(email("lead@phsar.test"), DEMO_PASSWORD, from);
+    const byPhone = await signIn({ kind: "phone", phone: "+85512000001" }, DEMO_PASSWORD, from);
+    expect(byEmail.ok && byPhone.ok).toBe(true);
+    if (!byEmail.ok) return;
+    const user = await getUser(requestWith(byEmail.setCookie));
+    expect(user?.email).toBe("lead@phsar.test");
+    expect(await prisma.auditEvent.count({ where: { action: "auth.sign_in", actorUserId: user!.id } })).toBeGreaterThan(0);
+  });
+
+  test("a wrong password and an unknown account get the same answer", async () => {
+    expect(await signIn(email("clerk@phsar.test"), "wrong-password", from)).toEqual({ ok: false, reason: "invalid" });
+    expect(await signIn(email("nobody@phsar.test"), "wrong-password", from)).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  test("too many attempts on one account are refused with a wait time, even with the right password", async () => {
+    const target = email("purchaser@phsar.test");
+    for (let i = 0; i < 5; i++) expect(await signIn(target, "guess-" + i, from)).toMatchObject({ reason: "invalid" });
+    const blocked = await signIn(target, DEMO_PASSWORD, from);
+    expect(blocked).toMatchObject({ ok: false, reason: "rate_limited" });
+    if (blocked.ok || blocked.reason !== "rate_limited") return;
+    expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
+    expect(blocked.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+    // Stored in PostgreSQL, so every app instance sees the same count.
+    expect(await prisma.rateLimit.findUnique({ where: { key: "sign-in:account:purchaser@phsar.test" } })).toMatchObject({ count: 6 });
+    // Other accounts are not locked out.
+    expect((await signIn(email("trader@phsar.test"), DEMO_PASSWORD, from)).ok).toBe(true);
+  });
+
+  test("the limit counts attempts that arrive at the same moment", async () => {
+    const target = email("lead2@phsar.test");
+    const results = await Promise.all(Array.from({ length: 12 }, () => signIn(target, "wrong", from)));
+    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(5);
+    expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(7);
+  });
+});
+
+describe("sign up", () => {
+  test("creates the user, their business and their owner role together", async () => {
+    const { setCookie } = await signUp(
+      {
+        name: "Sok Dara",
+        identifier: { kind: "phone", phone: "+85597111222" },
+        password: "a-long-password",
+        business: { nameKm: "ហាងបាយ ដារ៉ា", nameEn: "Dara Rice Shop", provinceCode: "17" },
+      },
+      from,
+    );
+    const user = await getUser(requestWith(setCookie));
+    expect(user?.memberships).toEqual([
+      expect.objectContaining({ role: "OWNER", organization: expect.objectContaining({ kind: "BUYER", slug: "dara-rice-shop" }) }),
+    ]);
+  });
+
+  test("a taken email leaves nothing half-created", async () => {
+    const before = await prisma.organization.count();
+    await expect(
+      signUp(
+        {
+          name: "Copy",
+          identifier: email("buyer@phsar.test"),
+          password: "a-long-password",
+          business: { nameKm: "ចម្លង", nameEn: "Copy Shop", provinceCode: "12" },
+        },
+        from,
+      ),
+    ).rejects.toMatchObject({ code: "P2002" });
+    expect(await prisma.organization.count()).toBe(before);
+  });
+});
+
+describe("password reset", () => {
+  test("the link works once, ends every session, and the new password works", async () => {
+    const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    const session = await signIn(email("clerk@phsar.test"), DEMO_PASSWORD, from);
+    expect(session.ok).toBe(true);
+
+    await requestPasswordReset(email("clerk@phsar.test"), "https://phsar.example", from);
+    const logged = String(info.mock.calls.at(-1)?.[0]);
+    const token = new URL(logged.slice(logged.indexOf("https://"))).searchParams.get("token")!;
+    info.mockRestore();
+
+    expect(await resetPassword(token, "new-password-123", from)).toBe(true);
+    expect(await resetPassword(token, "another-password", from)).toBe(false);
+    if (session.ok) expect(await getUser(requestWith(session.setCookie))).toBeNull();
+    expect((await signIn(email("clerk@phsar.test"), "new-password-123", from)).ok).toBe(true);
+    // Only the hash of the token is stored.
+    expect(await prisma.passwordResetToken.count({ where: { tokenHash: token } })).toBe(0);
+  });
+
+  test("an unknown account gets the same answer and no link is made", async () => {
+    const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    const before = await prisma.passwordResetToken.count();
+    expect(await requestPasswordReset(email("nobody@phsar.test"), "https://phsar.example", from)).toEqual({ ok: true });
+    expect(await prisma.passwordResetToken.count()).toBe(before);
+    expect(info).not.toHaveBeenCalled();
+    info.mockRestore();
+  });
+
+  test("an expired link does not work", async () => {
+    const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    await requestPasswordReset(email("trader@phsar.test"), "https://phsar.example", { ...from, ipAddress: "198.51.100.1" });
+    const logged = String(info.mock.calls.at(-1)?.[0]);
+    info.mockRestore();
+    const token = new URL(logged.slice(logged.indexOf("https://"))).searchParams.get("token")!;
+    await prisma.passwordResetToken.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) }, where: { usedAt: null } });
+    expect(await resetPassword(token, "new-password-123", from)).toBe(false);
+  });
+});
+
+describe("sessions", () => {
+  test("one user cannot sign out another user's session", async () => {
+    const mine = await signIn(email("monitor@phsar.test"), DEMO_PASSWORD, from);
+    const theirs = await signIn(email("buyer@phsar.test"), DEMO_PASSWORD, from);
+    if (!mine.ok || !theirs.ok) throw new Error("sign-in failed");
+    const theirSession = await prisma.session.findFirstOrThrow({ where: { userId: theirs.userId }, select: { id: true } });
+    expect(await revokeSession(mine.userId, theirSession.id, from)).toBe(false);
+    expect(await getUser(requestWith(theirs.setCookie))).not.toBeNull();
+  });
+});
+
+describe("invitations and roles", () => {
+  async function cooperativeWithLead() {
+    const membership = await prisma.membership.findFirstOrThrow({
+      where: { role: "LEAD", user: { email: "lead@phsar.test" } },
+      select: { id: true, userId: true, organization: { select: { id: true, kind: true } } },
+    });
+    return membership;
+  }
+
+  test("an invitation link works once", async () => {
+    const lead = await cooperativeWithLead();
+    const token = await createInvitation(lead.organization, "MEMBER_CLERK", { userId: lead.userId, ipAddress: from.ipAddress });
+    const trader = await prisma.user.findUniqueOrThrow({ where: { email: "trader@phsar.test" }, select: { id: true } });
+    const monitor = await prisma.user.findUniqueOrThrow({ where: { email: "monitor@phsar.test" }, select: { id: true } });
+    const results = await Promise.allSettled([
+      acceptInvitation(token, { userId: trader.id, ipAddress: from.ipAddress }),
+      acceptInvitation(token, { userId: monitor.id, ipAddress: from.ipAddress }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await prisma.membership.count({ where: { organizationId: lead.organization.id, role: "MEMBER_CLERK" } })).toBe(2);
+  });
+
+  test("a role that does not fit the organization is refused", async () => {
+    const lead = await cooperativeWithLead();
+    await expect(createInvitation(lead.organization, "OWNER", { userId: lead.userId, ipAddress: from.ipAddress })).rejects.toThrow(
+      MembershipError,
+    );
+  });
+
+  test("the last lead cannot be demoted or removed", async () => {
+    const lead = await cooperativeWithLead();
+    const actor = { userId: lead.userId, ipAddress: from.ipAddress };
+    await expect(changeMemberRole(lead.organization, lead.id, "MEMBER_CLERK", actor)).rejects.toMatchObject({ key: "validation.lastManager" });
+    await expect(changeMemberRole(lead.organization, lead.id, null, actor)).rejects.toMatchObject({ key: "validation.lastManager" });
+    expect(await prisma.membership.findUnique({ where: { id: lead.id }, select: { role: true } })).toEqual({ role: "LEAD" });
+  });
+});

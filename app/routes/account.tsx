@@ -1,0 +1,117 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { listSessions, revokeAllSessions, revokeSession } from "~/auth/accounts.server";
+import { currentSessionId, requireUser, sessionCookie } from "~/auth/session.server";
+import { requestInfo } from "~/http/request-info";
+import { LocalName } from "~/ui/local-name";
+import { useLanguage } from "~/ui/use-language";
+
+export const meta: MetaFunction = () => [{ title: "គណនី Account · ផ្សារ Phsar" }];
+
+const AccountActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("revoke"), sessionId: z.string().regex(/^[0-9a-f]{64}$/) }),
+  z.object({ intent: z.literal("revoke-all") }),
+]);
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const [sessions, current] = await Promise.all([listSessions(user.id), currentSessionId(request)]);
+  return {
+    user: { name: user.name, email: user.email, phone: user.phone, memberships: user.memberships },
+    sessions: sessions.map((s) => ({ ...s, current: s.id === current })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const parsed = AccountActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return Response.json({ error: "Unknown or malformed intent" }, { status: 400 });
+  const info = requestInfo(request, context);
+  if (parsed.data.intent === "revoke-all") {
+    await revokeAllSessions(user.id, info);
+    return redirect("/login", { headers: { "Set-Cookie": await sessionCookie.serialize("", { maxAge: 0 }) } });
+  }
+  await revokeSession(user.id, parsed.data.sessionId, info);
+  if (parsed.data.sessionId === (await currentSessionId(request))) {
+    return redirect("/login", { headers: { "Set-Cookie": await sessionCookie.serialize("", { maxAge: 0 }) } });
+  }
+  return { revoked: true };
+}
+
+export default function Account() {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const { user, sessions } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const formatDate = (value: Date | string) =>
+    new Intl.DateTimeFormat(lng === "km" ? "km-KH" : "en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
+  return (
+    <div className="space-y-8">
+      <header>
+        <h1 className="text-3xl font-bold text-leaf-800">{t("account.title")}</h1>
+        <p>
+          {user.name} · {user.email ?? user.phone}
+        </p>
+      </header>
+
+      <section aria-labelledby="memberships-title">
+        <h2 id="memberships-title" className="text-xl font-semibold">
+          {t("account.memberships")}
+        </h2>
+        <ul className="mt-2 space-y-1">
+          {user.memberships.map((m) => (
+            <li key={m.organizationId}>
+              <Link to={`/organizations/${m.organization.slug}`} className="text-leaf-700 underline">
+                <LocalName item={m.organization} />
+              </Link>{" "}
+              · {t(`roles.${m.role}`)}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="sessions-title">
+        <h2 id="sessions-title" className="text-xl font-semibold">
+          {t("account.sessions")}
+        </h2>
+        <p className="text-stone-700">{t("account.sessionsIntro")}</p>
+        {result && "revoked" in result ? (
+          <p role="status" className="mt-2 rounded-md bg-leaf-100 p-2">
+            {t("account.revoked")}
+          </p>
+        ) : null}
+        <ul className="mt-2 divide-y rounded-lg bg-white shadow-sm">
+          {sessions.map((session) => (
+            <li key={session.id} className="flex flex-wrap items-center justify-between gap-2 p-3">
+              <div>
+                <p className="font-semibold">
+                  {session.userAgent ?? t("account.unknownDevice")}
+                  {session.current ? ` (${t("account.thisDevice")})` : ""}
+                </p>
+                <p className="text-sm text-stone-600">
+                  {t("account.lastSeen", { when: formatDate(session.lastSeenAt) })}
+                  {session.ipAddress ? ` · ${session.ipAddress}` : ""}
+                </p>
+              </div>
+              <Form method="post">
+                <input type="hidden" name="intent" value="revoke" />
+                <input type="hidden" name="sessionId" value={session.id} />
+                <button type="submit" className="rounded-md border border-stone-400 px-3 py-1">
+                  {t("account.revoke")}
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+        <Form method="post" className="mt-3">
+          <input type="hidden" name="intent" value="revoke-all" />
+          <button type="submit" className="rounded-lg bg-red-700 px-4 py-2 font-semibold text-white">
+            {t("account.revokeAll")}
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { can } from "~/auth/permissions";
+import { requirePermission } from "~/auth/session.server";
+import { requireOrganizationBySlug } from "~/organizations/load.server";
+import { LocalName } from "~/ui/local-name";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.organization.nameKm} ${data.organization.nameEn} · ផ្សារ Phsar` : "ផ្សារ Phsar" },
+];
+
+// An organization's own page: its members (and platform admins) only.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const organization = await requireOrganizationBySlug(params.slug);
+  const user = await requirePermission(request, "view:members:own", organization.id);
+  return {
+    organization,
+    canEdit: can(user, "update:organization:own", organization.id),
+    canManageMembers: can(user, "manage:members:own", organization.id),
+  };
+}
+
+export default function OrganizationHome() {
+  const { t } = useTranslation();
+  const { organization, canEdit, canManageMembers } = useLoaderData<typeof loader>();
+  return (
+    <article className="space-y-6" aria-labelledby="organization-title">
+      <header>
+        <p className="text-sm font-semibold uppercase text-stone-600">{t(`kinds.${organization.kind}`)}</p>
+        <h1 id="organization-title" className="text-3xl font-bold text-leaf-800">
+          <LocalName item={organization} />
+        </h1>
+        <p>
+          {organization.district ? (
+            <>
+              <LocalName item={organization.district} />,{" "}
+            </>
+          ) : null}
+          <LocalName item={organization.province} />
+        </p>
+      </header>
+      <dl className="grid gap-3 rounded-lg bg-white p-4 shadow-sm sm:grid-cols-2">
+        <div>
+          <dt className="text-sm text-stone-600">{t("organization.phone")}</dt>
+          <dd>{organization.phone ?? "—"}</dd>
+        </div>
+        <div>
+          <dt className="text-sm text-stone-600">{t("organization.email")}</dt>
+          <dd>{organization.email ?? "—"}</dd>
+        </div>
+        <div className="sm:col-span-2">
+          <dt className="text-sm text-stone-600">{t("organization.payout")}</dt>
+          <dd className="text-stone-700">{t("organization.payoutPlaceholder")}</dd>
+        </div>
+      </dl>
+      <nav className="flex flex-wrap gap-3" aria-label={t("organization.members")}>
+        {canEdit ? (
+          <Link to="edit" className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
+            {t("organization.edit")}
+          </Link>
+        ) : null}
+        <Link to="members" className="rounded-lg border border-leaf-700 px-4 py-2 font-semibold text-leaf-800">
+          {canManageMembers ? t("organization.manageMembers") : t("organization.members")}
+        </Link>
+        {organization.kind === "COOPERATIVE" ? (
+          <Link to={`/cooperatives/${organization.slug}`} className="px-4 py-2 text-leaf-700 underline">
+            {t("nav.cooperatives")}
+          </Link>
+        ) : null}
+      </nav>
+    </article>
+  );
+}

@@ -1,0 +1,155 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { findUserIdByIdentifier, signUp } from "~/auth/accounts.server";
+import { parseIdentifier } from "~/auth/identifier";
+import { hitRateLimit, minutesUntil, rateLimits } from "~/auth/rate-limit.server";
+import { identifierField, newPasswordField, redirectToField } from "~/auth/schemas";
+import { getUser, homePath } from "~/auth/session.server";
+import { safeRedirectPath } from "~/http/responses";
+import { requestInfo } from "~/http/request-info";
+import { listProvinces } from "~/organizations/places.server";
+import { Field, FormErrors, SelectField, SubmitButton } from "~/ui/forms";
+import { localNames } from "~/ui/format";
+import { useLanguage } from "~/ui/use-language";
+
+const name = z.string({ error: "validation.required" }).trim().min(1, "validation.required").max(120, "validation.tooLong");
+
+function signUpSchema(options: { provinceCodes?: string[]; joining: boolean; isTaken?: (identifier: string) => Promise<boolean> }) {
+  const base = z.object({
+    name,
+    identifier: identifierField,
+    password: newPasswordField,
+    redirectTo: redirectToField,
+    // A buyer business is required unless the person arrives by an invitation link.
+    businessNameKm: options.joining ? z.string().optional() : name,
+    businessNameEn: options.joining ? z.string().optional() : name,
+    provinceCode: options.joining
+      ? z.string().optional()
+      : z
+          .string({ error: "validation.province" })
+          .refine((code) => !options.provinceCodes || options.provinceCodes.includes(code), "validation.province"),
+  });
+  return base.superRefine(async (value, ctx) => {
+    if (!options.isTaken) return;
+    if (await options.isTaken(value.identifier)) {
+      ctx.addIssue({ code: "custom", path: ["identifier"], message: "validation.identifierTaken" });
+    }
+  });
+}
+
+export const meta: MetaFunction = () => [{ title: "បង្កើតគណនី Create an account · ផ្សារ Phsar" }];
+
+function isJoining(redirectTo: string | null | undefined) {
+  return Boolean(redirectTo?.startsWith("/invitations/"));
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  if (user) throw redirect(homePath(user));
+  const redirectTo = new URL(request.url).searchParams.get("redirectTo");
+  return { provinces: await listProvinces(), joining: isJoining(redirectTo), redirectTo };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const joining = isJoining(formData.get("redirectTo")?.toString());
+  const provinces = await listProvinces();
+  const submission = await parseWithZod(formData, {
+    schema: signUpSchema({
+      joining,
+      provinceCodes: provinces.map((p) => p.code),
+      isTaken: async (identifier) => {
+        const parsed = parseIdentifier(identifier);
+        return parsed ? (await findUserIdByIdentifier(parsed)) !== null : false;
+      },
+    }),
+    async: true,
+  });
+  if (submission.status !== "success") {
+    return Response.json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  }
+  const info = requestInfo(request, context);
+  const limit = await hitRateLimit(`sign-up:address:${info.ipAddress}`, rateLimits.signUpPerAddress);
+  if (!limit.allowed) {
+    return Response.json(
+      submission.reply({ formErrors: [`auth.tooManyAttempts|${minutesUntil(limit.retryAfterSeconds)}`], hideFields: ["password"] }),
+      { status: 429 },
+    );
+  }
+  const value = submission.value;
+  try {
+    const { setCookie } = await signUp(
+      {
+        name: value.name,
+        identifier: parseIdentifier(value.identifier)!,
+        password: value.password,
+        business: joining
+          ? undefined
+          : { nameKm: value.businessNameKm!, nameEn: value.businessNameEn!, provinceCode: value.provinceCode! },
+      },
+      info,
+    );
+    return redirect(safeRedirectPath(value.redirectTo, "/"), { headers: { "Set-Cookie": setCookie } });
+  } catch (error) {
+    // Two sign-ups with the same email at the same moment: the unique index decides, nothing is half-made.
+    if ((error as { code?: string }).code === "P2002") {
+      return Response.json(
+        submission.reply({ fieldErrors: { identifier: ["validation.identifierTaken"] }, hideFields: ["password"] }),
+        { status: 400 },
+      );
+    }
+    throw error;
+  }
+}
+
+export default function SignUp() {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const { provinces, joining, redirectTo } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const schema = signUpSchema({ joining });
+  const [form, fields] = useForm({
+    lastResult,
+    constraint: getZodConstraint(schema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+    shouldRevalidate: "onBlur",
+  });
+  return (
+    <section className="mx-auto max-w-md" aria-labelledby="signup-title">
+      <h1 id="signup-title" className="mb-2 text-3xl font-bold text-leaf-800">
+        {t("auth.signUp")}
+      </h1>
+      {joining ? null : <p className="mb-4 text-stone-700">{t("auth.signUpIntro")}</p>}
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <input type="hidden" name="redirectTo" value={redirectTo ?? ""} />
+        <Field label={t("auth.name")} meta={fields.name} autoComplete="name" />
+        <Field label={t("auth.identifier")} meta={fields.identifier} autoComplete="username" />
+        <Field label={t("auth.password")} meta={fields.password} type="password" autoComplete="new-password" />
+        {joining ? null : (
+          <>
+            <Field label={t("auth.businessNameKm")} meta={fields.businessNameKm} autoComplete="organization" />
+            <Field label={t("auth.businessNameEn")} meta={fields.businessNameEn} />
+            <SelectField
+              label={t("auth.province")}
+              meta={fields.provinceCode}
+              placeholder={t("auth.chooseProvince")}
+              options={provinces.map((p) => ({ value: p.code, label: localNames(p, lng).primary }))}
+            />
+          </>
+        )}
+        <SubmitButton>{t("auth.signUp")}</SubmitButton>
+      </Form>
+      <p className="mt-4">
+        {t("auth.haveAccount")}{" "}
+        <Link to={redirectTo ? `/login?${new URLSearchParams({ redirectTo })}` : "/login"} className="text-leaf-700 underline">
+          {t("auth.signIn")}
+        </Link>
+      </p>
+    </section>
+  );
+}
