@@ -62,6 +62,11 @@ export default function Login() {
       <h1 id="login-title" className="mb-4 text-3xl font-bold text-leaf-800">
         {t("auth.signIn")}
       </h1>
+      {searchParams.get("reset") === "1" ? (
+        <p role="status" className="mb-4 rounded-md bg-leaf-100 p-3">
+          {t("auth.resetDone")}
+        </p>
+      ) : null}
       <Form method="post" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />

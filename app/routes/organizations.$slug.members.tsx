@@ -128,16 +128,18 @@ export default function Members() {
           </h2>
           <Form method="post" className="mt-2 flex flex-wrap items-end gap-2">
             <input type="hidden" name="intent" value="invite" />
-            <label className="block">
-              <span className="block font-semibold">{t("organization.inviteRole")}</span>
-              <select name="role" className="rounded-md border px-2 py-1">
+            <div>
+              <label htmlFor="invite-role" className="block font-semibold">
+                {t("organization.inviteRole")}
+              </label>
+              <select id="invite-role" name="role" className="rounded-md border px-2 py-1">
                 {roles.map((r) => (
                   <option key={r} value={r}>
                     {t(`roles.${r}`)}
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
             <button type="submit" className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
               {t("organization.inviteCreate")}
             </button>

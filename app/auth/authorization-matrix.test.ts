@@ -1,0 +1,159 @@
+// Every route × every kind of visitor: who may read it (loader) and who may change it (action).
+// The route list comes from the files in app/routes, so a new route without a rule here fails.
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { beforeAll, describe, expect, test } from "vitest";
+import { prisma } from "~/db/db.server";
+import { demoAdmin, demoLogins, seedDemoData } from "../../prisma/seed";
+import { createSession } from "./session.server";
+
+type RouteModule = {
+  loader?: (args: LoaderFunctionArgs) => unknown;
+  action?: (args: ActionFunctionArgs) => unknown;
+};
+
+const routeFiles = import.meta.glob<RouteModule>("../routes/*.tsx");
+
+const personas = [
+  "anonymous",
+  "lead", // LEAD of cooperative A
+  "clerk", // MEMBER_CLERK of cooperative A
+  "otherLead", // LEAD of cooperative B
+  "buyer", // OWNER of buyer X
+  "purchaser", // PURCHASER of buyer X
+  "otherBuyer", // OWNER of buyer Y
+  "monitor", // MONITOR of the union
+  "admin", // platform admin
+] as const;
+type Persona = (typeof personas)[number];
+
+const emails: Record<Exclude<Persona, "anonymous">, string> = {
+  lead: "lead@phsar.test",
+  clerk: "clerk@phsar.test",
+  otherLead: "lead2@phsar.test",
+  buyer: "buyer@phsar.test",
+  purchaser: "purchaser@phsar.test",
+  otherBuyer: "trader@phsar.test",
+  monitor: "monitor@phsar.test",
+  admin: demoAdmin.email,
+};
+
+const everyone = [...personas];
+const signedIn = personas.filter((p) => p !== "anonymous");
+type Allowed = readonly Persona[];
+type Case = { params?: () => Record<string, string>; GET?: Allowed; POST?: Allowed };
+
+const slugs = { cooperativeA: "", buyerX: "", invitation: "not-a-real-invitation-token-000000" };
+const organizationCases = (page: "_index" | "edit" | "members"): Case[] => {
+  const readers: Allowed = page === "edit" ? ["lead", "admin"] : ["lead", "clerk", "admin"];
+  const buyerReaders: Allowed = page === "edit" ? ["buyer", "admin"] : ["buyer", "purchaser", "admin"];
+  const writers = (list: Allowed) => (page === "_index" ? undefined : list.filter((p) => p !== "clerk" && p !== "purchaser"));
+  return [
+    { params: () => ({ slug: slugs.cooperativeA }), GET: readers, POST: writers(readers) },
+    { params: () => ({ slug: slugs.buyerX }), GET: buyerReaders, POST: writers(buyerReaders) },
+  ];
+};
+
+/** The rules. Key: route file name. */
+const matrix: Record<string, Case[]> = {
+  "$.tsx": [{ GET: everyone }],
+  "_index.tsx": [{ GET: everyone }],
+  "account.tsx": [{ GET: signedIn, POST: signedIn }],
+  "admin.audit.tsx": [{ GET: ["admin"] }],
+  "cooperatives._index.tsx": [{ GET: everyone }],
+  "cooperatives.$slug.tsx": [{ params: () => ({ slug: slugs.cooperativeA }), GET: everyone }],
+  "dashboard.tsx": [{ GET: ["monitor", "admin"] }],
+  "forgot-password.tsx": [{ POST: everyone }],
+  "healthz.tsx": [{ GET: everyone }],
+  "invitations.$token.tsx": [{ params: () => ({ token: slugs.invitation }), GET: everyone, POST: signedIn }],
+  "language.tsx": [{ GET: everyone, POST: everyone }],
+  "login.tsx": [{ GET: everyone, POST: everyone }],
+  "logout.tsx": [{ GET: everyone, POST: everyone }],
+  "organizations.$slug._index.tsx": organizationCases("_index"),
+  "organizations.$slug.edit.tsx": organizationCases("edit"),
+  "organizations.$slug.members.tsx": organizationCases("members"),
+  "reset-password.tsx": [{ GET: everyone, POST: everyone }],
+  "signup.tsx": [{ GET: everyone, POST: everyone }],
+};
+
+type Outcome = "allowed" | "sent to sign in" | "forbidden";
+
+async function outcomeOf(run: () => unknown): Promise<Outcome> {
+  let result: unknown;
+  try {
+    result = await run();
+  } catch (thrown) {
+    result = thrown;
+  }
+  if (result instanceof Response) {
+    if (result.status === 403) return "forbidden";
+    if (result.status >= 300 && result.status < 400 && result.headers.get("Location")?.startsWith("/login")) {
+      return "sent to sign in";
+    }
+  }
+  return "allowed";
+}
+
+const cookies = new Map<Persona, string>();
+
+beforeAll(async () => {
+  await seedDemoData(prisma);
+  const lead = demoLogins.find((l) => l.email === emails.lead)!;
+  const buyer = demoLogins.find((l) => l.email === emails.buyer)!;
+  slugs.cooperativeA = lead.organizationSlug;
+  slugs.buyerX = buyer.organizationSlug;
+  for (const persona of signedIn) {
+    const user = await prisma.user.findUniqueOrThrow({ where: { email: emails[persona] }, select: { id: true } });
+    // A fresh session per persona; logout during the run ends it, so cookies are made per request below.
+    cookies.set(persona, String(user.id));
+  }
+});
+
+async function request(persona: Persona, method: "GET" | "POST", path: string) {
+  const headers = new Headers();
+  if (persona !== "anonymous") {
+    const setCookie = await createSession(Number(cookies.get(persona)));
+    headers.set("Cookie", setCookie.split(";")[0]!);
+  }
+  const init: RequestInit = { method, headers };
+  if (method === "POST") init.body = new URLSearchParams();
+  return new Request(`http://localhost${path}`, init);
+}
+
+describe("authorization matrix", () => {
+  test("every route has a rule, and every rule a route", () => {
+    const files = Object.keys(routeFiles).map((path) => path.replace("../routes/", ""));
+    expect(files.sort()).toEqual(Object.keys(matrix).sort());
+  });
+
+  for (const [file, cases] of Object.entries(matrix)) {
+    test(`${file}: every way in has a rule`, async () => {
+      const module = await routeFiles[`../routes/${file}`]!();
+      for (const rule of cases) {
+        expect(Boolean(module.loader), `${file} loader rule`).toBe(Boolean(rule.GET));
+        expect(Boolean(module.action), `${file} action rule`).toBe(Boolean(rule.POST));
+      }
+    });
+
+    cases.forEach((rule, index) => {
+      for (const method of ["GET", "POST"] as const) {
+        const allowed = rule[method];
+        if (!allowed) continue;
+        test(`${file} [${index}] ${method}`, async () => {
+          const module = await routeFiles[`../routes/${file}`]!();
+          const handler = method === "GET" ? module.loader! : module.action!;
+          const params = rule.params?.() ?? {};
+          const path = `/${file.replace(/\.tsx$/, "").replace(/\$(\w+)/g, (_, name: string) => params[name] ?? name)}`;
+          const seen: Record<string, Outcome> = {};
+          const expected: Record<string, Outcome> = {};
+          for (const persona of personas) {
+            seen[persona] = await outcomeOf(async () =>
+              handler({ request: await request(persona, method, path), params, context: { clientIp: "192.0.2.1" } }),
+            );
+            expected[persona] = allowed.includes(persona) ? "allowed" : persona === "anonymous" ? "sent to sign in" : "forbidden";
+          }
+          expect(seen).toEqual(expected);
+        });
+      }
+    });
+  }
+});
