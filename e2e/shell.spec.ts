@@ -23,6 +23,20 @@ test.describe("marketplace shell", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Cooperatives" })).toBeVisible();
   });
 
+  test("the page hydrates under the Content-Security-Policy without errors", async ({ page }) => {
+    const errors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto("/");
+    // A client-side navigation only works once React has hydrated.
+    await page.waitForFunction(() => "__remixRouter" in window);
+    await page.getByRole("navigation").getByRole("link", { name: "សហគមន៍" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "សហគមន៍" })).toBeVisible();
+    expect(errors).toEqual([]);
+  });
+
   test("the Khmer webfont is served by the app itself", async ({ page }) => {
     const fonts: string[] = [];
     page.on("response", (response) => {

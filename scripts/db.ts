@@ -34,11 +34,32 @@ async function main() {
       case "seed":
         await seed(url);
         break;
+      case "grant-admin":
+        await grantAdmin(url, process.argv[3]);
+        break;
       default:
-        throw new StartupError(`Unknown command "${command}". Use migrate, reset or seed.`);
+        throw new StartupError(`Unknown command "${command}". Use migrate, reset, seed or grant-admin.`);
     }
   } finally {
     await embedded?.stop();
+  }
+}
+
+/** Makes an existing account a platform admin: the first admin of a real deployment is made this way. */
+async function grantAdmin(url: string, identifierText: string | undefined) {
+  const { parseIdentifier } = await import("~/auth/identifier");
+  const identifier = identifierText ? parseIdentifier(identifierText) : null;
+  if (!identifier) throw new StartupError("Usage: npm run admin:grant -- <email or phone of an existing account>");
+  const { createPrismaClient } = await import("~/db/client");
+  const prisma = createPrismaClient(url);
+  try {
+    const where = identifier.kind === "email" ? { email: identifier.email } : { phone: identifier.phone };
+    const { count } = await prisma.user.updateMany({ where, data: { isAdmin: true } });
+    if (!count) throw new StartupError(`No account with ${identifierText}. Sign up first, then grant.`);
+    await prisma.auditEvent.create({ data: { action: "auth.admin_granted", details: { identifier: identifierText } } });
+    console.log(`${identifierText} is now a platform admin.`);
+  } finally {
+    await prisma.$disconnect();
   }
 }
 

