@@ -13,11 +13,21 @@ export default tseslint.config(
     plugins: { "react-hooks": reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["~/routes/*", "../routes/*"], message: "Routes never import from other routes." }] },
+        {
+          patterns: [
+            {
+              group: ["~/routes/*", "../routes/*"],
+              message: "Routes never import from other routes.",
+            },
+          ],
+        },
       ],
     },
   },

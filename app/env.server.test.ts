@@ -10,7 +10,10 @@ describe("parseEnv", () => {
   });
 
   test("treats empty variables as unset", () => {
-    expect(parseEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ PORT: 3000, DATABASE_URL: undefined });
+    expect(parseEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({
+      PORT: 3000,
+      DATABASE_URL: undefined,
+    });
   });
 
   test("does not seed demo data into a database you configured, unless asked", () => {
@@ -20,14 +23,21 @@ describe("parseEnv", () => {
   });
 
   test("names each bad variable and says what it expects", () => {
-    const attempt = () => parseEnv({ PORT: "eighty", DATABASE_URL: "mysql://localhost/phsar", SEED_DEMO_DATA: "maybe" });
+    const attempt = () =>
+      parseEnv({
+        PORT: "eighty",
+        DATABASE_URL: "mysql://localhost/phsar",
+        SEED_DEMO_DATA: "maybe",
+      });
     expect(attempt).toThrow(EnvError);
     try {
       attempt();
     } catch (error) {
       const message = (error as Error).message;
       expect(message).toContain('PORT="eighty": PORT must be a port number');
-      expect(message).toContain("DATABASE_URL=\"mysql://localhost/phsar\": DATABASE_URL must be a PostgreSQL URL");
+      expect(message).toContain(
+        'DATABASE_URL="mysql://localhost/phsar": DATABASE_URL must be a PostgreSQL URL',
+      );
       expect(message).toContain('SEED_DEMO_DATA="maybe"');
     }
   });

@@ -20,7 +20,8 @@ export const EnvSchema = z.object({
   DATABASE_URL: optional(
     z.url({
       protocol: /^postgres(ql)?$/,
-      error: "DATABASE_URL must be a PostgreSQL URL like postgresql://user:password@host:5432/phsar",
+      error:
+        "DATABASE_URL must be a PostgreSQL URL like postgresql://user:password@host:5432/phsar",
     }),
   ),
   PHSAR_DATA_DIR: optional(z.string()).default(".data"),
@@ -47,7 +48,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const value = source[name];
     return `  ${name}=${JSON.stringify(value ?? "")}: ${issue.message}`;
   });
-  throw new EnvError(`Invalid environment variables:\n${lines.join("\n")}\nSee "Configuration" in README.md.`);
+  throw new EnvError(
+    `Invalid environment variables:\n${lines.join("\n")}\nSee "Configuration" in README.md.`,
+  );
 }
 
 export const env = parseEnv(process.env);

@@ -33,7 +33,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? {
           name: user.name,
           home: homePath(user),
-          organizations: user.memberships.map((m) => ({ slug: m.organization.slug, nameKm: m.organization.nameKm, nameEn: m.organization.nameEn })),
+          organizations: user.memberships.map((m) => ({
+            slug: m.organization.slug,
+            nameKm: m.organization.nameKm,
+            nameEn: m.organization.nameEn,
+          })),
           canViewDashboard: can(user, "view:dashboard:any"),
           canViewAuditLog: can(user, "view:audit-log:any"),
         }

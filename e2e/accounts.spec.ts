@@ -22,7 +22,9 @@ test.describe("each demo role lands on its own home", () => {
     await expect(page.getByRole("link", { name: "កែប្រែព័ត៌មាន" })).toBeVisible();
   });
 
-  test("a buyer lands on the market, signing in with a phone number written the local way", async ({ page }) => {
+  test("a buyer lands on the market, signing in with a phone number written the local way", async ({
+    page,
+  }) => {
     await signIn(page, "012 000 004");
     await expect(page).toHaveURL("/");
     await expect(page.getByRole("link", { name: "គណនី" })).toBeVisible();
@@ -43,15 +45,21 @@ test.describe("each demo role lands on its own home", () => {
 });
 
 test.describe("bad input", () => {
-  test("a wrong password and an unknown account get the same message, beside the form", async ({ page }) => {
+  test("a wrong password and an unknown account get the same message, beside the form", async ({
+    page,
+  }) => {
     await submitLogin(page, "buyer@phsar.test", "wrong-password");
     const alert = page.getByRole("alert");
     await expect(alert).toHaveText("អ៊ីមែល ឬលេខទូរស័ព្ទ និងពាក្យសម្ងាត់នេះ មិនត្រូវនឹងគណនីណាមួយទេ។");
     await submitLogin(page, "nobody@phsar.test", "wrong-password");
-    await expect(page.getByRole("alert")).toHaveText("អ៊ីមែល ឬលេខទូរស័ព្ទ និងពាក្យសម្ងាត់នេះ មិនត្រូវនឹងគណនីណាមួយទេ។");
+    await expect(page.getByRole("alert")).toHaveText(
+      "អ៊ីមែល ឬលេខទូរស័ព្ទ និងពាក្យសម្ងាត់នេះ មិនត្រូវនឹងគណនីណាមួយទេ។",
+    );
   });
 
-  test("field errors appear beside the field in English too, also without JavaScript", async ({ browser }) => {
+  test("field errors appear beside the field in English too, also without JavaScript", async ({
+    browser,
+  }) => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto("/login");
@@ -61,7 +69,9 @@ test.describe("bad input", () => {
     await page.getByRole("main").getByRole("button", { name: "Sign in" }).click();
     const field = page.getByLabel("Email or phone number");
     await expect(field).toHaveAttribute("aria-invalid", "true");
-    await expect(page.getByText("Enter an email address or a Cambodian phone number")).toBeVisible();
+    await expect(
+      page.getByText("Enter an email address or a Cambodian phone number"),
+    ).toBeVisible();
     await context.close();
   });
 
@@ -74,7 +84,10 @@ test.describe("bad input", () => {
   });
 });
 
-test("a lead invites a clerk by link; the invited person signs up and joins", async ({ page, browser }) => {
+test("a lead invites a clerk by link; the invited person signs up and joins", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, "lead2@phsar.test");
   await page.goto("/organizations/tuek-phos-agricultural-cooperative/members");
   await page.getByRole("combobox", { name: "តួនាទី", exact: true }).selectOption("MEMBER_CLERK");

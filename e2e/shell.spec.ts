@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 
 test.describe("marketplace shell", () => {
-  test("opens in Khmer with demo data, and the English switch is remembered", async ({ page, context }) => {
+  test("opens in Khmer with demo data, and the English switch is remembered", async ({
+    page,
+    context,
+  }) => {
     await page.goto("/");
     await expect(page.locator("html")).toHaveAttribute("lang", "km");
     await expect(page.getByRole("heading", { level: 1, name: "ផ្សារ" })).toBeVisible();
@@ -16,7 +19,10 @@ test.describe("marketplace shell", () => {
     await expect(page.getByText("ត្រកួន").first()).toBeVisible();
 
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === "lng")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+    expect(cookies.find((c) => c.name === "lng")).toMatchObject({
+      httpOnly: true,
+      sameSite: "Lax",
+    });
 
     await page.goto("/cooperatives");
     await expect(page.locator("html")).toHaveAttribute("lang", "en");
@@ -40,11 +46,14 @@ test.describe("marketplace shell", () => {
   test("the Khmer webfont is served by the app itself", async ({ page }) => {
     const fonts: string[] = [];
     page.on("response", (response) => {
-      if (response.url().endsWith(".woff2") && response.ok()) fonts.push(new URL(response.url()).host);
+      if (response.url().endsWith(".woff2") && response.ok())
+        fonts.push(new URL(response.url()).host);
     });
     await page.goto("/");
     await page.evaluate(() => document.fonts.ready);
-    expect(await page.evaluate(() => document.fonts.check('16px "Noto Sans Khmer"', "ផ្សារ"))).toBe(true);
+    expect(await page.evaluate(() => document.fonts.check('16px "Noto Sans Khmer"', "ផ្សារ"))).toBe(
+      true,
+    );
     expect(fonts.length).toBeGreaterThan(0);
     for (const host of fonts) expect(host).toBe(new URL(page.url()).host);
   });

@@ -8,7 +8,15 @@ const adminUrl = inject("adminUrl");
 
 function diff(schemaPath: string) {
   return runPrisma(
-    ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", schemaPath, "--exit-code"],
+    [
+      "migrate",
+      "diff",
+      "--from-migrations",
+      "prisma/migrations",
+      "--to-schema-datamodel",
+      schemaPath,
+      "--exit-code",
+    ],
     adminUrl,
   ).then(
     () => 0,

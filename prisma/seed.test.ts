@@ -26,7 +26,9 @@ describe("reference places (inserted by a migration, not the seed)", () => {
       .slice(1)
       .map((line) => line.split(","));
     const provinces = await prisma.province.findMany({ select: { code: true, nameKm: true } });
-    const districts = await prisma.district.findMany({ select: { code: true, provinceCode: true, nameKm: true } });
+    const districts = await prisma.district.findMany({
+      select: { code: true, provinceCode: true, nameKm: true },
+    });
     expect(provinces).toHaveLength(25);
     expect(provinces.length + districts.length).toBe(rows.length);
     for (const [code, level, , nameKm, , parent] of rows) {
@@ -67,7 +69,9 @@ describe("demo data", () => {
 
     const farmers = await prisma.farmer.count();
     const women = await prisma.farmer.count({ where: { gender: "FEMALE" } });
-    const young = await prisma.farmer.count({ where: { birthYear: { gte: youngFarmerMinBirthYear(year) } } });
+    const young = await prisma.farmer.count({
+      where: { birthYear: { gte: youngFarmerMinBirthYear(year) } },
+    });
     expect(women / farmers).toBeGreaterThan(0.4);
     expect(women / farmers).toBeLessThan(0.6);
     expect(young / farmers).toBeGreaterThan(0.1);
@@ -87,7 +91,9 @@ describe("demo data", () => {
       expect(product.referencePriceKhr).toBeGreaterThanOrEqual(300);
       expect(product.referencePriceKhr).toBeLessThanOrEqual(60_000);
     }
-    expect(new Set(products.map((p) => p.category))).toEqual(new Set(["VEGETABLE", "POULTRY", "EGGS"]));
+    expect(new Set(products.map((p) => p.category))).toEqual(
+      new Set(["VEGETABLE", "POULTRY", "EGGS"]),
+    );
     expect(products.some((p) => p.nameKm === "ត្រកួន")).toBe(true);
   });
 
@@ -100,10 +106,15 @@ describe("demo data", () => {
           memberships: { select: { role: true, organization: { select: { slug: true } } } },
         },
       });
-      expect(user.memberships).toEqual([{ role: login.role, organization: { slug: login.organizationSlug } }]);
+      expect(user.memberships).toEqual([
+        { role: login.role, organization: { slug: login.organizationSlug } },
+      ]);
       expect(await verify(user.password!.hash, DEMO_PASSWORD)).toBe(true);
     }
-    const admin = await prisma.user.findUniqueOrThrow({ where: { email: demoAdmin.email }, select: { isAdmin: true } });
+    const admin = await prisma.user.findUniqueOrThrow({
+      where: { email: demoAdmin.email },
+      select: { isAdmin: true },
+    });
     expect(admin.isAdmin).toBe(true);
     const readme = fs.readFileSync("README.md", "utf8");
     expect(readme).toContain(demoAdmin.email);

@@ -15,14 +15,62 @@ import {
 export const DEMO_PASSWORD = "phsar-demo-2026";
 
 /** The demo logins listed in the README, one per role. */
-export const demoLogins: { email: string; phone: string; name: string; role: MembershipRole; organizationSlug: string }[] = [
-  { email: "lead@phsar.test", phone: "+85512000001", name: "សុខ សុភា", role: "LEAD", organizationSlug: demoCooperatives[0]!.slug },
-  { email: "clerk@phsar.test", phone: "+85512000002", name: "ចាន់ ដារ៉ា", role: "MEMBER_CLERK", organizationSlug: demoCooperatives[0]!.slug },
-  { email: "lead2@phsar.test", phone: "+85512000003", name: "ហេង ស្រីមុំ", role: "LEAD", organizationSlug: demoCooperatives[2]!.slug },
-  { email: "buyer@phsar.test", phone: "+85512000004", name: "Lim Sokha", role: "OWNER", organizationSlug: demoBuyers[0]!.slug },
-  { email: "purchaser@phsar.test", phone: "+85512000005", name: "Keo Vanna", role: "PURCHASER", organizationSlug: demoBuyers[0]!.slug },
-  { email: "trader@phsar.test", phone: "+85512000006", name: "Ly Chenda", role: "OWNER", organizationSlug: demoBuyers.find((b) => b.kind === "TRADER")!.slug },
-  { email: "monitor@phsar.test", phone: "+85512000007", name: "ពេជ្រ ចន្ធី", role: "MONITOR", organizationSlug: demoUnion.slug },
+export const demoLogins: {
+  email: string;
+  phone: string;
+  name: string;
+  role: MembershipRole;
+  organizationSlug: string;
+}[] = [
+  {
+    email: "lead@phsar.test",
+    phone: "+85512000001",
+    name: "សុខ សុភា",
+    role: "LEAD",
+    organizationSlug: demoCooperatives[0]!.slug,
+  },
+  {
+    email: "clerk@phsar.test",
+    phone: "+85512000002",
+    name: "ចាន់ ដារ៉ា",
+    role: "MEMBER_CLERK",
+    organizationSlug: demoCooperatives[0]!.slug,
+  },
+  {
+    email: "lead2@phsar.test",
+    phone: "+85512000003",
+    name: "ហេង ស្រីមុំ",
+    role: "LEAD",
+    organizationSlug: demoCooperatives[2]!.slug,
+  },
+  {
+    email: "buyer@phsar.test",
+    phone: "+85512000004",
+    name: "Lim Sokha",
+    role: "OWNER",
+    organizationSlug: demoBuyers[0]!.slug,
+  },
+  {
+    email: "purchaser@phsar.test",
+    phone: "+85512000005",
+    name: "Keo Vanna",
+    role: "PURCHASER",
+    organizationSlug: demoBuyers[0]!.slug,
+  },
+  {
+    email: "trader@phsar.test",
+    phone: "+85512000006",
+    name: "Ly Chenda",
+    role: "OWNER",
+    organizationSlug: demoBuyers.find((b) => b.kind === "TRADER")!.slug,
+  },
+  {
+    email: "monitor@phsar.test",
+    phone: "+85512000007",
+    name: "ពេជ្រ ចន្ធី",
+    role: "MONITOR",
+    organizationSlug: demoUnion.slug,
+  },
 ];
 
 /** A platform administrator (Phsar staff), who reads the audit log. */
@@ -51,7 +99,10 @@ export async function seedDemoData(prisma: PrismaClient, { year = new Date().get
   return prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK})`;
-      const existing = await tx.organization.findUnique({ where: { slug: demoUnion.slug }, select: { id: true } });
+      const existing = await tx.organization.findUnique({
+        where: { slug: demoUnion.slug },
+        select: { id: true },
+      });
       if (existing) return { created: false };
 
       await tx.product.createMany({ data: demoProducts });

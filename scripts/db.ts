@@ -38,7 +38,9 @@ async function main() {
         await grantAdmin(url, process.argv[3]);
         break;
       default:
-        throw new StartupError(`Unknown command "${command}". Use migrate, reset, seed or grant-admin.`);
+        throw new StartupError(
+          `Unknown command "${command}". Use migrate, reset, seed or grant-admin.`,
+        );
     }
   } finally {
     await embedded?.stop();
@@ -49,14 +51,19 @@ async function main() {
 async function grantAdmin(url: string, identifierText: string | undefined) {
   const { parseIdentifier } = await import("~/auth/identifier");
   const identifier = identifierText ? parseIdentifier(identifierText) : null;
-  if (!identifier) throw new StartupError("Usage: npm run admin:grant -- <email or phone of an existing account>");
+  if (!identifier)
+    throw new StartupError("Usage: npm run admin:grant -- <email or phone of an existing account>");
   const { createPrismaClient } = await import("~/db/client");
   const prisma = createPrismaClient(url);
   try {
-    const where = identifier.kind === "email" ? { email: identifier.email } : { phone: identifier.phone };
+    const where =
+      identifier.kind === "email" ? { email: identifier.email } : { phone: identifier.phone };
     const { count } = await prisma.user.updateMany({ where, data: { isAdmin: true } });
-    if (!count) throw new StartupError(`No account with ${identifierText}. Sign up first, then grant.`);
-    await prisma.auditEvent.create({ data: { action: "auth.admin_granted", details: { identifier: identifierText } } });
+    if (!count)
+      throw new StartupError(`No account with ${identifierText}. Sign up first, then grant.`);
+    await prisma.auditEvent.create({
+      data: { action: "auth.admin_granted", details: { identifier: identifierText } },
+    });
     console.log(`${identifierText} is now a platform admin.`);
   } finally {
     await prisma.$disconnect();
@@ -70,13 +77,17 @@ async function seed(url: string) {
   const prisma = createPrismaClient(url);
   try {
     const result = await seedDemoData(prisma);
-    console.log(result.created ? "Seeded the demo data." : "Demo data is already there; nothing added.");
+    console.log(
+      result.created ? "Seeded the demo data." : "Demo data is already there; nothing added.",
+    );
   } finally {
     await prisma.$disconnect();
   }
 }
 
 main().catch((error) => {
-  console.error(error instanceof StartupError || error?.name === "EnvError" ? error.message : error);
+  console.error(
+    error instanceof StartupError || error?.name === "EnvError" ? error.message : error,
+  );
   process.exit(1);
 });

@@ -25,7 +25,13 @@ export async function createApp({ dev, trustProxy }: { dev: boolean; trustProxy:
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     if (!dev) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    if (!isSameOriginRequest(req.method, { origin: req.get("origin"), referer: req.get("referer"), host: req.get("host") })) {
+    if (
+      !isSameOriginRequest(req.method, {
+        origin: req.get("origin"),
+        referer: req.get("referer"),
+        host: req.get("host"),
+      })
+    ) {
       res.status(403).type("text/plain").send("Cross-site request refused.");
       return;
     }

@@ -11,7 +11,8 @@ function newestModification(target: string): number {
   const stat = fs.statSync(target);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestModification(path.join(target, entry)));
+  for (const entry of fs.readdirSync(target))
+    newest = Math.max(newest, newestModification(path.join(target, entry)));
   return newest;
 }
 
@@ -30,7 +31,9 @@ export function runBuild() {
     });
     child.on("error", reject);
     child.on("close", (code) =>
-      code === 0 ? resolve() : reject(new StartupError(`The build failed (exit ${code}); see the messages above.`)),
+      code === 0
+        ? resolve()
+        : reject(new StartupError(`The build failed (exit ${code}); see the messages above.`)),
     );
   });
 }

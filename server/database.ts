@@ -19,7 +19,9 @@ export function runPrisma(args: string[], databaseUrl: string) {
     child.on("close", (code) => {
       if (code === 0) resolve(output);
       else {
-        const error = new StartupError(`prisma ${args.join(" ")} failed (exit ${code}):\n${output}`);
+        const error = new StartupError(
+          `prisma ${args.join(" ")} failed (exit ${code}):\n${output}`,
+        );
         Object.assign(error, { exitCode: code, output });
         reject(error);
       }

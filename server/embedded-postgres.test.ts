@@ -37,7 +37,9 @@ describe("embedded PostgreSQL", () => {
     const client = new pg.Client({ connectionString: first.url });
     await client.connect();
     await client.query("CREATE EXTENSION IF NOT EXISTS pg_trgm");
-    const { rows } = await client.query<{ n: number }>("SELECT cardinality(show_trgm('ស្ពៃក្តោប')) AS n");
+    const { rows } = await client.query<{ n: number }>(
+      "SELECT cardinality(show_trgm('ស្ពៃក្តោប')) AS n",
+    );
     expect(rows[0]!.n).toBeGreaterThan(0);
     await client.query("CREATE TABLE kept (word text)");
     await client.query("INSERT INTO kept VALUES ('ត្រកួន')");
@@ -69,8 +71,12 @@ describe("embedded PostgreSQL", () => {
     const dataDir = path.join(tempDir(), "postgres");
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(path.join(dataDir, "notes.txt"), "someone's file");
-    const error = await startEmbeddedPostgres({ dataDir, port: await findFreePort() }).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/does not hold a PostgreSQL database[\s\S]*npm run db:reset/);
+    const error = await startEmbeddedPostgres({ dataDir, port: await findFreePort() }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toMatch(
+      /does not hold a PostgreSQL database[\s\S]*npm run db:reset/,
+    );
     expect(fs.readFileSync(path.join(dataDir, "notes.txt"), "utf8")).toBe("someone's file");
   });
 
@@ -79,7 +85,10 @@ describe("embedded PostgreSQL", () => {
     const blocker = net.createServer().listen(port, "127.0.0.1");
     await new Promise((resolve) => blocker.once("listening", resolve));
     try {
-      const error = await startEmbeddedPostgres({ dataDir: path.join(tempDir(), "pg"), port }).catch((e: unknown) => e);
+      const error = await startEmbeddedPostgres({
+        dataDir: path.join(tempDir(), "pg"),
+        port,
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StartupError);
       expect((error as Error).message).toContain(`Port ${port} is already in use`);
       expect((error as Error).message).toContain("EMBEDDED_PG_PORT");

@@ -11,7 +11,8 @@ import { StartupError } from "./errors";
 // process.exit(0) (turning a failing test run into a passing one) and whose `exit` handler throws
 // after a clean stop. We stop our servers ourselves (start.ts on SIGINT/SIGTERM, tests in
 // teardown), so keep only its signal handlers.
-for (const event of ["beforeExit", "exit"]) (exitHook as { unhookEvent(event: string): void }).unhookEvent(event);
+for (const event of ["beforeExit", "exit"])
+  (exitHook as { unhookEvent(event: string): void }).unhookEvent(event);
 
 export type EmbeddedDatabase = {
   /** URL of the `phsar` database. */
@@ -143,7 +144,9 @@ async function ensureDatabase(adminUrl: string, database: string) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [
+      database,
+    ]);
     if (!rowCount) await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
   } finally {
     await client.end();

@@ -8,11 +8,15 @@ describe("isSameOriginRequest", () => {
   });
   test("a form posted from our own pages is allowed", () => {
     expect(isSameOriginRequest("POST", { origin: "https://phsar.example", host })).toBe(true);
-    expect(isSameOriginRequest("POST", { referer: "https://phsar.example/login", host })).toBe(true);
+    expect(isSameOriginRequest("POST", { referer: "https://phsar.example/login", host })).toBe(
+      true,
+    );
   });
   test("a form posted from another site is refused", () => {
     expect(isSameOriginRequest("POST", { origin: "https://evil.example", host })).toBe(false);
-    expect(isSameOriginRequest("POST", { origin: "https://phsar.example.evil.example", host })).toBe(false);
+    expect(
+      isSameOriginRequest("POST", { origin: "https://phsar.example.evil.example", host }),
+    ).toBe(false);
     expect(isSameOriginRequest("DELETE", { referer: "https://evil.example/x", host })).toBe(false);
     expect(isSameOriginRequest("POST", { origin: "null", host })).toBe(false);
     expect(isSameOriginRequest("POST", { origin: "not a url", host })).toBe(false);

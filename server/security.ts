@@ -7,7 +7,10 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * Browsers send Origin on every cross-site POST; when both Origin and Referer are absent (non-browser
  * clients), there are no browser cookies to abuse, so the request is let through.
  */
-export function isSameOriginRequest(method: string, headers: { origin?: string; referer?: string; host?: string }) {
+export function isSameOriginRequest(
+  method: string,
+  headers: { origin?: string; referer?: string; host?: string },
+) {
   if (SAFE_METHODS.has(method.toUpperCase())) return true;
   const source = headers.origin ?? headers.referer;
   if (!source) return true;

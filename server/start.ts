@@ -61,7 +61,11 @@ async function main() {
       const prisma = createPrismaClient(databaseUrl);
       try {
         const { created } = await seedDemoData(prisma);
-        say(created ? "Added the demo data (see README for the demo logins)." : "Demo data already present.");
+        say(
+          created
+            ? "Added the demo data (see README for the demo logins)."
+            : "Demo data already present.",
+        );
       } finally {
         await prisma.$disconnect();
       }
@@ -83,13 +87,17 @@ async function main() {
       listening.once("error", (error: NodeJS.ErrnoException) =>
         reject(
           error.code === "EADDRINUSE"
-            ? new StartupError(`Port ${env.PORT} is already in use. Choose another port: PORT=3001 npm start`)
+            ? new StartupError(
+                `Port ${env.PORT} is already in use. Choose another port: PORT=3001 npm start`,
+              )
             : error,
         ),
       );
     });
     const shownHost = env.HOST === "0.0.0.0" ? "localhost" : env.HOST;
-    say(`Phsar is ready at http://${shownHost}:${env.PORT}${dev ? " (development, hot reload)" : ""}`);
+    say(
+      `Phsar is ready at http://${shownHost}:${env.PORT}${dev ? " (development, hot reload)" : ""}`,
+    );
   } catch (error) {
     await embedded?.stop();
     throw error;

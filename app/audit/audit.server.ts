@@ -14,7 +14,11 @@ export type AuditAction =
   | "membership.invited"
   | "membership.joined"
   | "membership.role_changed"
-  | "membership.removed";
+  | "membership.removed"
+  | "listing.created"
+  | "listing.price_changed"
+  | "listing.status_changed"
+  | "pledges.updated";
 
 export type AuditEntry = {
   action: AuditAction;
@@ -36,7 +40,10 @@ export async function recordAudit(entry: AuditEntry, db: Db = prisma) {
   });
 }
 
-export async function listAuditEvents({ take = 100, before }: { take?: number; before?: number } = {}) {
+export async function listAuditEvents({
+  take = 100,
+  before,
+}: { take?: number; before?: number } = {}) {
   return prisma.auditEvent.findMany({
     where: before ? { id: { lt: before } } : undefined,
     orderBy: { id: "desc" },

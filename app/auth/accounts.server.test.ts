@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, test, vi } from "vitest";
 import { prisma } from "~/db/db.server";
-import { createInvitation, acceptInvitation, changeMemberRole, MembershipError } from "~/organizations/members.server";
+import {
+  createInvitation,
+  acceptInvitation,
+  changeMemberRole,
+  MembershipError,
+} from "~/organizations/members.server";
 import { DEMO_PASSWORD, seedDemoData } from "../../prisma/seed";
 import {
   requestPasswordReset,
@@ -30,34 +35,52 @@ describe("sign in", () => {
     if (!byEmail.ok) return;
     const user = await getUser(requestWith(byEmail.setCookie));
     expect(user?.email).toBe("lead@phsar.test");
-    expect(await prisma.auditEvent.count({ where: { action: "auth.sign_in", actorUserId: user!.id } })).toBeGreaterThan(0);
+    expect(
+      await prisma.auditEvent.count({ where: { action: "auth.sign_in", actorUserId: user!.id } }),
+    ).toBeGreaterThan(0);
   });
 
   test("a wrong password and an unknown account get the same answer", async () => {
-    expect(await signIn(email("clerk@phsar.test"), "wrong-password", from)).toEqual({ ok: false, reason: "invalid" });
-    expect(await signIn(email("nobody@phsar.test"), "wrong-password", from)).toEqual({ ok: false, reason: "invalid" });
+    expect(await signIn(email("clerk@phsar.test"), "wrong-password", from)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
+    expect(await signIn(email("nobody@phsar.test"), "wrong-password", from)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
   });
 
   test("too many attempts on one account are refused with a wait time, even with the right password", async () => {
     const target = email("purchaser@phsar.test");
-    for (let i = 0; i < 5; i++) expect(await signIn(target, "guess-" + i, from)).toMatchObject({ reason: "invalid" });
+    for (let i = 0; i < 5; i++)
+      expect(await signIn(target, "guess-" + i, from)).toMatchObject({ reason: "invalid" });
     const blocked = await signIn(target, DEMO_PASSWORD, from);
     expect(blocked).toMatchObject({ ok: false, reason: "rate_limited" });
     if (blocked.ok || blocked.reason !== "rate_limited") return;
     expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
     expect(blocked.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
     // Stored in PostgreSQL, so every app instance sees the same count.
-    const purchaser = await prisma.user.findUniqueOrThrow({ where: { email: "purchaser@phsar.test" }, select: { id: true } });
-    expect(await prisma.rateLimit.findUnique({ where: { key: `sign-in:account:user-${purchaser.id}` } })).toMatchObject({ count: 6 });
+    const purchaser = await prisma.user.findUniqueOrThrow({
+      where: { email: "purchaser@phsar.test" },
+      select: { id: true },
+    });
+    expect(
+      await prisma.rateLimit.findUnique({ where: { key: `sign-in:account:user-${purchaser.id}` } }),
+    ).toMatchObject({ count: 6 });
     // Typing the phone number instead of the email does not reset the count.
-    expect(await signIn({ kind: "phone", phone: "+85512000005" }, DEMO_PASSWORD, from)).toMatchObject({ reason: "rate_limited" });
+    expect(
+      await signIn({ kind: "phone", phone: "+85512000005" }, DEMO_PASSWORD, from),
+    ).toMatchObject({ reason: "rate_limited" });
     // Other accounts are not locked out.
     expect((await signIn(email("trader@phsar.test"), DEMO_PASSWORD, from)).ok).toBe(true);
   });
 
   test("the limit counts attempts that arrive at the same moment", async () => {
     const target = email("lead2@phsar.test");
-    const results = await Promise.all(Array.from({ length: 12 }, () => signIn(target, "wrong", from)));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => signIn(target, "wrong", from)),
+    );
     expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(5);
     expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(7);
   });
@@ -76,7 +99,10 @@ describe("sign up", () => {
     );
     const user = await getUser(requestWith(setCookie));
     expect(user?.memberships).toEqual([
-      expect.objectContaining({ role: "OWNER", organization: expect.objectContaining({ kind: "BUYER", slug: "dara-rice-shop" }) }),
+      expect.objectContaining({
+        role: "OWNER",
+        organization: expect.objectContaining({ kind: "BUYER", slug: "dara-rice-shop" }),
+      }),
     ]);
   });
 
@@ -119,7 +145,9 @@ describe("password reset", () => {
   test("an unknown account gets the same answer and no link is made", async () => {
     const info = vi.spyOn(console, "info").mockImplementation(() => {});
     const before = await prisma.passwordResetToken.count();
-    expect(await requestPasswordReset(email("nobody@phsar.test"), "https://phsar.example", from)).toEqual({ ok: true });
+    expect(
+      await requestPasswordReset(email("nobody@phsar.test"), "https://phsar.example", from),
+    ).toEqual({ ok: true });
     expect(await prisma.passwordResetToken.count()).toBe(before);
     expect(info).not.toHaveBeenCalled();
     info.mockRestore();
@@ -127,11 +155,17 @@ describe("password reset", () => {
 
   test("an expired link does not work", async () => {
     const info = vi.spyOn(console, "info").mockImplementation(() => {});
-    await requestPasswordReset(email("trader@phsar.test"), "https://phsar.example", { ...from, ipAddress: "198.51.100.1" });
+    await requestPasswordReset(email("trader@phsar.test"), "https://phsar.example", {
+      ...from,
+      ipAddress: "198.51.100.1",
+    });
     const logged = String(info.mock.calls.at(-1)?.[0]);
     info.mockRestore();
     const token = new URL(logged.slice(logged.indexOf("https://"))).searchParams.get("token")!;
-    await prisma.passwordResetToken.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) }, where: { usedAt: null } });
+    await prisma.passwordResetToken.updateMany({
+      data: { expiresAt: new Date(Date.now() - 1000) },
+      where: { usedAt: null },
+    });
     expect(await resetPassword(token, "new-password-123", from)).toBe(false);
   });
 });
@@ -141,7 +175,10 @@ describe("sessions", () => {
     const mine = await signIn(email("monitor@phsar.test"), DEMO_PASSWORD, from);
     const theirs = await signIn(email("buyer@phsar.test"), DEMO_PASSWORD, from);
     if (!mine.ok || !theirs.ok) throw new Error("sign-in failed");
-    const theirSession = await prisma.session.findFirstOrThrow({ where: { userId: theirs.userId }, select: { id: true } });
+    const theirSession = await prisma.session.findFirstOrThrow({
+      where: { userId: theirs.userId },
+      select: { id: true },
+    });
     expect(await revokeSession(mine.userId, theirSession.id, from)).toBe(false);
     expect(await getUser(requestWith(theirs.setCookie))).not.toBeNull();
   });
@@ -158,29 +195,51 @@ describe("invitations and roles", () => {
 
   test("an invitation link works once", async () => {
     const lead = await cooperativeWithLead();
-    const token = await createInvitation(lead.organization, "MEMBER_CLERK", { userId: lead.userId, ipAddress: from.ipAddress });
-    const trader = await prisma.user.findUniqueOrThrow({ where: { email: "trader@phsar.test" }, select: { id: true } });
-    const monitor = await prisma.user.findUniqueOrThrow({ where: { email: "monitor@phsar.test" }, select: { id: true } });
+    const token = await createInvitation(lead.organization, "MEMBER_CLERK", {
+      userId: lead.userId,
+      ipAddress: from.ipAddress,
+    });
+    const trader = await prisma.user.findUniqueOrThrow({
+      where: { email: "trader@phsar.test" },
+      select: { id: true },
+    });
+    const monitor = await prisma.user.findUniqueOrThrow({
+      where: { email: "monitor@phsar.test" },
+      select: { id: true },
+    });
     const results = await Promise.allSettled([
       acceptInvitation(token, { userId: trader.id, ipAddress: from.ipAddress }),
       acceptInvitation(token, { userId: monitor.id, ipAddress: from.ipAddress }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(await prisma.membership.count({ where: { organizationId: lead.organization.id, role: "MEMBER_CLERK" } })).toBe(2);
+    expect(
+      await prisma.membership.count({
+        where: { organizationId: lead.organization.id, role: "MEMBER_CLERK" },
+      }),
+    ).toBe(2);
   });
 
   test("a role that does not fit the organization is refused", async () => {
     const lead = await cooperativeWithLead();
-    await expect(createInvitation(lead.organization, "OWNER", { userId: lead.userId, ipAddress: from.ipAddress })).rejects.toThrow(
-      MembershipError,
-    );
+    await expect(
+      createInvitation(lead.organization, "OWNER", {
+        userId: lead.userId,
+        ipAddress: from.ipAddress,
+      }),
+    ).rejects.toThrow(MembershipError);
   });
 
   test("the last lead cannot be demoted or removed", async () => {
     const lead = await cooperativeWithLead();
     const actor = { userId: lead.userId, ipAddress: from.ipAddress };
-    await expect(changeMemberRole(lead.organization, lead.id, "MEMBER_CLERK", actor)).rejects.toMatchObject({ key: "validation.lastManager" });
-    await expect(changeMemberRole(lead.organization, lead.id, null, actor)).rejects.toMatchObject({ key: "validation.lastManager" });
-    expect(await prisma.membership.findUnique({ where: { id: lead.id }, select: { role: true } })).toEqual({ role: "LEAD" });
+    await expect(
+      changeMemberRole(lead.organization, lead.id, "MEMBER_CLERK", actor),
+    ).rejects.toMatchObject({ key: "validation.lastManager" });
+    await expect(changeMemberRole(lead.organization, lead.id, null, actor)).rejects.toMatchObject({
+      key: "validation.lastManager",
+    });
+    expect(
+      await prisma.membership.findUnique({ where: { id: lead.id }, select: { role: true } }),
+    ).toEqual({ role: "LEAD" });
   });
 });

@@ -20,7 +20,10 @@ function identifierKey(identifier: Identifier) {
 }
 
 export async function findUserIdByIdentifier(identifier: Identifier) {
-  const user = await prisma.user.findUnique({ where: identifierWhere(identifier), select: { id: true } });
+  const user = await prisma.user.findUnique({
+    where: identifierWhere(identifier),
+    select: { id: true },
+  });
   return user?.id ?? null;
 }
 
@@ -33,7 +36,11 @@ export type SignInResult =
  * Checks the password and starts a session. Unknown account and wrong password give the same
  * answer (and take the same time). Attempts are limited per account and per address.
  */
-export async function signIn(identifier: Identifier, password: string, request: RequestInfo): Promise<SignInResult> {
+export async function signIn(
+  identifier: Identifier,
+  password: string,
+  request: RequestInfo,
+): Promise<SignInResult> {
   const user = await prisma.user.findUnique({
     where: identifierWhere(identifier),
     select: { id: true, password: { select: { hash: true } } },
@@ -45,7 +52,8 @@ export async function signIn(identifier: Identifier, password: string, request: 
     [`sign-in:address:${request.ipAddress}`, rateLimits.signInPerAddress],
   ] as const) {
     const limit = await hitRateLimit(key, rule);
-    if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
+    if (!limit.allowed)
+      return { ok: false, reason: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
   }
 
   const valid = await verifyPassword(user?.password?.hash, password);
@@ -100,7 +108,12 @@ export async function signUp(account: NewAccount, request: RequestInfo) {
       organizationId = organization.id;
     }
     await recordAudit(
-      { action: "auth.sign_up", actorUserId: user.id, organizationId, ipAddress: request.ipAddress },
+      {
+        action: "auth.sign_up",
+        actorUserId: user.id,
+        organizationId,
+        ipAddress: request.ipAddress,
+      },
       tx,
     );
     return user.id;
@@ -137,8 +150,15 @@ async function uniqueSlug(tx: Tx, name: string) {
  * Sends a reset link when the identifier belongs to an account; says nothing either way, so the
  * form cannot be used to find out who has an account.
  */
-export async function requestPasswordReset(identifier: Identifier, baseUrl: string, request: RequestInfo) {
-  const limit = await hitRateLimit(`password-reset:address:${request.ipAddress}`, rateLimits.passwordResetPerAddress);
+export async function requestPasswordReset(
+  identifier: Identifier,
+  baseUrl: string,
+  request: RequestInfo,
+) {
+  const limit = await hitRateLimit(
+    `password-reset:address:${request.ipAddress}`,
+    rateLimits.passwordResetPerAddress,
+  );
   if (!limit.allowed) return { ok: false as const, retryAfterSeconds: limit.retryAfterSeconds };
 
   const user = await prisma.user.findUnique({
@@ -155,8 +175,15 @@ export async function requestPasswordReset(identifier: Identifier, baseUrl: stri
       },
       select: { id: true },
     });
-    await recordAudit({ action: "auth.password_reset_requested", actorUserId: user.id, ipAddress: request.ipAddress });
-    await notifier.sendPasswordReset(user, `${baseUrl}/reset-password?${new URLSearchParams({ token })}`);
+    await recordAudit({
+      action: "auth.password_reset_requested",
+      actorUserId: user.id,
+      ipAddress: request.ipAddress,
+    });
+    await notifier.sendPasswordReset(
+      user,
+      `${baseUrl}/reset-password?${new URLSearchParams({ token })}`,
+    );
   }
   return { ok: true as const };
 }
@@ -193,7 +220,10 @@ export async function resetPassword(token: string, password: string, request: Re
       select: { userId: true },
     });
     await tx.session.deleteMany({ where: { userId: row.userId } });
-    await recordAudit({ action: "auth.password_reset", actorUserId: row.userId, ipAddress: request.ipAddress }, tx);
+    await recordAudit(
+      { action: "auth.password_reset", actorUserId: row.userId, ipAddress: request.ipAddress },
+      tx,
+    );
     return true;
   });
 }
@@ -210,12 +240,20 @@ export async function listSessions(userId: number) {
 export async function revokeSession(userId: number, sessionId: string, request: RequestInfo) {
   const { count } = await prisma.session.deleteMany({ where: { id: sessionId, userId } });
   if (count) {
-    await recordAudit({ action: "auth.session_revoked", actorUserId: userId, ipAddress: request.ipAddress });
+    await recordAudit({
+      action: "auth.session_revoked",
+      actorUserId: userId,
+      ipAddress: request.ipAddress,
+    });
   }
   return count === 1;
 }
 
 export async function revokeAllSessions(userId: number, request: RequestInfo) {
   await prisma.session.deleteMany({ where: { userId } });
-  await recordAudit({ action: "auth.sign_out_everywhere", actorUserId: userId, ipAddress: request.ipAddress });
+  await recordAudit({
+    action: "auth.sign_out_everywhere",
+    actorUserId: userId,
+    ipAddress: request.ipAddress,
+  });
 }

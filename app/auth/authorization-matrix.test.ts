@@ -45,8 +45,10 @@ type Case = { params?: () => Record<string, string>; GET?: Allowed; POST?: Allow
 const slugs = { cooperativeA: "", buyerX: "", invitation: "not-a-real-invitation-token-000000" };
 const organizationCases = (page: "_index" | "edit" | "members"): Case[] => {
   const readers: Allowed = page === "edit" ? ["lead", "admin"] : ["lead", "clerk", "admin"];
-  const buyerReaders: Allowed = page === "edit" ? ["buyer", "admin"] : ["buyer", "purchaser", "admin"];
-  const writers = (list: Allowed) => (page === "_index" ? undefined : list.filter((p) => p !== "clerk" && p !== "purchaser"));
+  const buyerReaders: Allowed =
+    page === "edit" ? ["buyer", "admin"] : ["buyer", "purchaser", "admin"];
+  const writers = (list: Allowed) =>
+    page === "_index" ? undefined : list.filter((p) => p !== "clerk" && p !== "purchaser");
   return [
     { params: () => ({ slug: slugs.cooperativeA }), GET: readers, POST: writers(readers) },
     { params: () => ({ slug: slugs.buyerX }), GET: buyerReaders, POST: writers(buyerReaders) },
@@ -64,7 +66,9 @@ const matrix: Record<string, Case[]> = {
   "dashboard.tsx": [{ GET: ["monitor", "admin"] }],
   "forgot-password.tsx": [{ POST: everyone }],
   "healthz.tsx": [{ GET: everyone }],
-  "invitations.$token.tsx": [{ params: () => ({ token: slugs.invitation }), GET: everyone, POST: signedIn }],
+  "invitations.$token.tsx": [
+    { params: () => ({ token: slugs.invitation }), GET: everyone, POST: signedIn },
+  ],
   "language.tsx": [{ GET: everyone, POST: everyone }],
   "login.tsx": [{ GET: everyone, POST: everyone }],
   "logout.tsx": [{ GET: everyone, POST: everyone }],
@@ -86,7 +90,11 @@ async function outcomeOf(run: () => unknown): Promise<Outcome> {
   }
   if (result instanceof Response) {
     if (result.status === 403) return "forbidden";
-    if (result.status >= 300 && result.status < 400 && result.headers.get("Location")?.startsWith("/login")) {
+    if (
+      result.status >= 300 &&
+      result.status < 400 &&
+      result.headers.get("Location")?.startsWith("/login")
+    ) {
       return "sent to sign in";
     }
   }
@@ -102,7 +110,10 @@ beforeAll(async () => {
   slugs.cooperativeA = lead.organizationSlug;
   slugs.buyerX = buyer.organizationSlug;
   for (const persona of signedIn) {
-    const user = await prisma.user.findUniqueOrThrow({ where: { email: emails[persona] }, select: { id: true } });
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { email: emails[persona] },
+      select: { id: true },
+    });
     // A fresh session per persona; logout during the run ends it, so cookies are made per request below.
     cookies.set(persona, String(user.id));
   }
@@ -147,9 +158,17 @@ describe("authorization matrix", () => {
           const expected: Record<string, Outcome> = {};
           for (const persona of personas) {
             seen[persona] = await outcomeOf(async () =>
-              handler({ request: await request(persona, method, path), params, context: { clientIp: "192.0.2.1" } }),
+              handler({
+                request: await request(persona, method, path),
+                params,
+                context: { clientIp: "192.0.2.1" },
+              }),
             );
-            expected[persona] = allowed.includes(persona) ? "allowed" : persona === "anonymous" ? "sent to sign in" : "forbidden";
+            expected[persona] = allowed.includes(persona)
+              ? "allowed"
+              : persona === "anonymous"
+                ? "sent to sign in"
+                : "forbidden";
           }
           expect(seen).toEqual(expected);
         });

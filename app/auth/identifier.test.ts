@@ -16,9 +16,12 @@ describe("normalizeCambodianPhone", () => {
     expect(normalizeCambodianPhone(input)).toBe(expected);
   });
 
-  test.each(["12345678", "+66 81 234 5678", "012 34", "0123456789012", "phone", ""])("refuses %s", (input) => {
-    expect(normalizeCambodianPhone(input)).toBeNull();
-  });
+  test.each(["12345678", "+66 81 234 5678", "012 34", "0123456789012", "phone", ""])(
+    "refuses %s",
+    (input) => {
+      expect(normalizeCambodianPhone(input)).toBeNull();
+    },
+  );
 
   test("every way of writing a number gives the same E.164 form", () => {
     fc.assert(
@@ -26,7 +29,9 @@ describe("normalizeCambodianPhone", () => {
         const expected = `+855${national}`;
         expect(normalizeCambodianPhone(`0${national}`)).toBe(expected);
         expect(normalizeCambodianPhone(`+855 ${national}`)).toBe(expected);
-        expect(normalizeCambodianPhone(`+855${national.slice(0, 2)} ${national.slice(2)}`)).toBe(expected);
+        expect(normalizeCambodianPhone(`+855${national.slice(0, 2)} ${national.slice(2)}`)).toBe(
+          expected,
+        );
       }),
     );
   });
@@ -34,7 +39,10 @@ describe("normalizeCambodianPhone", () => {
 
 describe("parseIdentifier", () => {
   test("emails are lower-cased", () => {
-    expect(parseIdentifier(" Lead@Phsar.TEST ")).toEqual({ kind: "email", email: "lead@phsar.test" });
+    expect(parseIdentifier(" Lead@Phsar.TEST ")).toEqual({
+      kind: "email",
+      email: "lead@phsar.test",
+    });
   });
   test("phones are normalised", () => {
     expect(parseIdentifier("012 000 001")).toEqual({ kind: "phone", phone: "+85512000001" });

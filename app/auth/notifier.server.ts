@@ -2,7 +2,10 @@
 // The default writes to the server log, for operators to pass on by hand until SMS or email is set up.
 
 export type Notifier = {
-  sendPasswordReset(to: { name: string; email: string | null; phone: string | null }, link: string): Promise<void>;
+  sendPasswordReset(
+    to: { name: string; email: string | null; phone: string | null },
+    link: string,
+  ): Promise<void>;
 };
 
 export const logNotifier: Notifier = {

@@ -1,7 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { can, isRoleForKind, type Actor } from "./permissions";
 
-const lead = (organizationId: number): Actor => ({ isAdmin: false, memberships: [{ organizationId, role: "LEAD" }] });
+const lead = (organizationId: number): Actor => ({
+  isAdmin: false,
+  memberships: [{ organizationId, role: "LEAD" }],
+});
 
 describe("can", () => {
   test("a lead manages their own cooperative, not another one", () => {
@@ -9,12 +12,20 @@ describe("can", () => {
     expect(can(lead(1), "update:organization:own", 2)).toBe(false);
   });
   test("a clerk sees members but does not manage them", () => {
-    const clerk: Actor = { isAdmin: false, memberships: [{ organizationId: 1, role: "MEMBER_CLERK" }] };
+    const clerk: Actor = {
+      isAdmin: false,
+      memberships: [{ organizationId: 1, role: "MEMBER_CLERK" }],
+    };
     expect(can(clerk, "view:members:own", 1)).toBe(true);
     expect(can(clerk, "manage:members:own", 1)).toBe(false);
   });
   test("monitors see the dashboard, leads do not, nobody without an account does", () => {
-    expect(can({ isAdmin: false, memberships: [{ organizationId: 9, role: "MONITOR" }] }, "view:dashboard:any")).toBe(true);
+    expect(
+      can(
+        { isAdmin: false, memberships: [{ organizationId: 9, role: "MONITOR" }] },
+        "view:dashboard:any",
+      ),
+    ).toBe(true);
     expect(can(lead(1), "view:dashboard:any")).toBe(false);
     expect(can(null, "view:dashboard:any")).toBe(false);
   });

@@ -21,7 +21,10 @@ export type Permission =
 const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" }> = {
   "update:organization:own": { roles: managerRoles, scope: "own" },
   "manage:members:own": { roles: managerRoles, scope: "own" },
-  "view:members:own": { roles: ["LEAD", "MEMBER_CLERK", "OWNER", "PURCHASER", "MONITOR"], scope: "own" },
+  "view:members:own": {
+    roles: ["LEAD", "MEMBER_CLERK", "OWNER", "PURCHASER", "MONITOR"],
+    scope: "own",
+  },
   "view:dashboard:any": { roles: ["MONITOR"], scope: "any" },
   "view:audit-log:any": { roles: [], scope: "any" }, // platform admins only
 };
@@ -37,7 +40,8 @@ export function can(actor: Actor | null, permission: Permission, organizationId?
   if (actor.isAdmin) return true;
   const rule = rules[permission];
   return actor.memberships.some(
-    (m) => rule.roles.includes(m.role) && (rule.scope === "any" || m.organizationId === organizationId),
+    (m) =>
+      rule.roles.includes(m.role) && (rule.scope === "any" || m.organizationId === organizationId),
   );
 }
 

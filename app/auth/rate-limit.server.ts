@@ -26,7 +26,9 @@ export async function hitRateLimit(key: string, rule: RateLimitRule): Promise<Ra
                        ELSE "RateLimit"."resetAt" END
     RETURNING "count", CEIL(EXTRACT(EPOCH FROM ("resetAt" - now())))::int AS retry_after`;
   const row = rows[0]!;
-  return row.count <= rule.limit ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, row.retry_after) };
+  return row.count <= rule.limit
+    ? { allowed: true }
+    : { allowed: false, retryAfterSeconds: Math.max(1, row.retry_after) };
 }
 
 /** Forget the attempts under `key` (after a successful sign-in). */

@@ -53,7 +53,11 @@ export async function getUser(request: Request) {
   const session = await findSessionUser(token);
   if (!session) return null;
   if (Date.now() - session.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-    await prisma.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date() }, select: { id: true } });
+    await prisma.session.update({
+      where: { id: session.id },
+      data: { lastSeenAt: new Date() },
+      select: { id: true },
+    });
   }
   return session.user;
 }
@@ -72,11 +76,18 @@ export async function requireUser(request: Request) {
 }
 
 export function forbidden(): never {
-  throw new Response("Forbidden", { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  throw new Response("Forbidden", {
+    status: 403,
+    headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
 }
 
 /** The signed-in user if they hold `permission` (for `organizationId` when it is an "own" permission), else 403. */
-export async function requirePermission(request: Request, permission: Permission, organizationId?: number) {
+export async function requirePermission(
+  request: Request,
+  permission: Permission,
+  organizationId?: number,
+) {
   const user = await requireUser(request);
   if (!can(user, permission, organizationId)) forbidden();
   return user;

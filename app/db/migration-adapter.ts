@@ -35,7 +35,9 @@ class CatalogSafeClient extends pg.Client {
     }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const returned = (super.query as any)(...args);
-    return typeof returned?.then === "function" ? returned.then(reportCatalogTypesAsText) : returned;
+    return typeof returned?.then === "function"
+      ? returned.then(reportCatalogTypesAsText)
+      : returned;
   }
 }
 

@@ -5,13 +5,22 @@ export function invariantResponse(
   init?: ResponseInit,
 ): asserts condition {
   if (!condition) {
-    throw new Response(message, { status: 400, ...init, headers: { "Content-Type": "text/plain; charset=utf-8", ...init?.headers } });
+    throw new Response(message, {
+      status: 400,
+      ...init,
+      headers: { "Content-Type": "text/plain; charset=utf-8", ...init?.headers },
+    });
   }
 }
 
 /** A same-site path to return to after a form post; anything else (other hosts, `//evil`) falls back. */
 export function safeRedirectPath(value: unknown, fallback = "/") {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+  if (
+    typeof value !== "string" ||
+    !value.startsWith("/") ||
+    value.startsWith("//") ||
+    value.startsWith("/\\")
+  ) {
     return fallback;
   }
   return value;

@@ -7,7 +7,11 @@ export type FarmerCounts = { farmers: number; women: number; young: number };
 async function farmerCountsByCooperative(cooperativeIds: number[], year: number) {
   const minBirthYear = youngFarmerMinBirthYear(year);
   const [all, women, young] = await Promise.all([
-    prisma.farmer.groupBy({ by: ["cooperativeId"], where: { cooperativeId: { in: cooperativeIds } }, _count: { _all: true } }),
+    prisma.farmer.groupBy({
+      by: ["cooperativeId"],
+      where: { cooperativeId: { in: cooperativeIds } },
+      _count: { _all: true },
+    }),
     prisma.farmer.groupBy({
       by: ["cooperativeId"],
       where: { cooperativeId: { in: cooperativeIds }, gender: "FEMALE" },
@@ -19,7 +23,9 @@ async function farmerCountsByCooperative(cooperativeIds: number[], year: number)
       _count: { _all: true },
     }),
   ]);
-  const counts = new Map<number, FarmerCounts>(cooperativeIds.map((id) => [id, { farmers: 0, women: 0, young: 0 }]));
+  const counts = new Map<number, FarmerCounts>(
+    cooperativeIds.map((id) => [id, { farmers: 0, women: 0, young: 0 }]),
+  );
   for (const row of all) counts.get(row.cooperativeId)!.farmers = row._count._all;
   for (const row of women) counts.get(row.cooperativeId)!.women = row._count._all;
   for (const row of young) counts.get(row.cooperativeId)!.young = row._count._all;

@@ -7,7 +7,13 @@ import { hashToken, randomToken } from "~/auth/tokens.server";
 const INVITATION_DAYS = 7;
 
 export class MembershipError extends Error {
-  constructor(public readonly key: "validation.role" | "validation.lastManager" | "invitation.invalid" | "invitation.alreadyMember") {
+  constructor(
+    public readonly key:
+      | "validation.role"
+      | "validation.lastManager"
+      | "invitation.invalid"
+      | "invitation.alreadyMember",
+  ) {
     super(key);
     this.name = "MembershipError";
   }
@@ -16,7 +22,12 @@ export class MembershipError extends Error {
 export async function listMembers(organizationId: number) {
   return prisma.membership.findMany({
     where: { organizationId },
-    select: { id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true, phone: true } } },
+    select: {
+      id: true,
+      role: true,
+      createdAt: true,
+      user: { select: { id: true, name: true, email: true, phone: true } },
+    },
     orderBy: { id: "asc" },
   });
 }
@@ -67,20 +78,34 @@ export async function createInvitation(
 export async function findOpenInvitation(token: string) {
   return prisma.invitation.findFirst({
     where: { tokenHash: hashToken(token), acceptedAt: null, expiresAt: { gt: new Date() } },
-    select: { id: true, role: true, organization: { select: { id: true, slug: true, nameKm: true, nameEn: true } } },
+    select: {
+      id: true,
+      role: true,
+      organization: { select: { id: true, slug: true, nameKm: true, nameEn: true } },
+    },
   });
 }
 
 /** Accepts an invitation once: claiming it and creating the membership happen in one transaction. */
-export async function acceptInvitation(token: string, actor: { userId: number; ipAddress: string }) {
+export async function acceptInvitation(
+  token: string,
+  actor: { userId: number; ipAddress: string },
+) {
   return prisma.$transaction(async (tx) => {
     const invitation = await tx.invitation.findUnique({
       where: { tokenHash: hashToken(token) },
-      select: { id: true, role: true, organizationId: true, organization: { select: { slug: true } } },
+      select: {
+        id: true,
+        role: true,
+        organizationId: true,
+        organization: { select: { slug: true } },
+      },
     });
     if (!invitation) throw new MembershipError("invitation.invalid");
     const existing = await tx.membership.findUnique({
-      where: { userId_organizationId: { userId: actor.userId, organizationId: invitation.organizationId } },
+      where: {
+        userId_organizationId: { userId: actor.userId, organizationId: invitation.organizationId },
+      },
       select: { id: true },
     });
     if (existing) throw new MembershipError("invitation.alreadyMember");
@@ -90,7 +115,11 @@ export async function acceptInvitation(token: string, actor: { userId: number; i
     });
     if (claimed.count !== 1) throw new MembershipError("invitation.invalid");
     await tx.membership.create({
-      data: { userId: actor.userId, organizationId: invitation.organizationId, role: invitation.role },
+      data: {
+        userId: actor.userId,
+        organizationId: invitation.organizationId,
+        role: invitation.role,
+      },
       select: { id: true },
     });
     await recordAudit(
@@ -128,12 +157,20 @@ export async function changeMemberRole(
       select: { id: true, role: true, userId: true },
     });
     if (!membership) throw new MembershipError("validation.role");
-    const losesManager = managerRoles.includes(membership.role) && (!role || !managerRoles.includes(role));
+    const losesManager =
+      managerRoles.includes(membership.role) && (!role || !managerRoles.includes(role));
     if (losesManager) {
-      const managers = await tx.membership.count({ where: { organizationId: organization.id, role: { in: managerRoles } } });
+      const managers = await tx.membership.count({
+        where: { organizationId: organization.id, role: { in: managerRoles } },
+      });
       if (managers <= 1) throw new MembershipError("validation.lastManager");
     }
-    if (role) await tx.membership.update({ where: { id: membership.id }, data: { role }, select: { id: true } });
+    if (role)
+      await tx.membership.update({
+        where: { id: membership.id },
+        data: { role },
+        select: { id: true },
+      });
     else await tx.membership.delete({ where: { id: membership.id }, select: { id: true } });
     await recordAudit(
       {

@@ -30,20 +30,41 @@ export type OrganizationProfile = {
 };
 
 /** Saves the profile and records what changed, in one transaction. */
-export async function updateOrganization(organizationId: number, profile: OrganizationProfile, actor: { userId: number; ipAddress: string }) {
+export async function updateOrganization(
+  organizationId: number,
+  profile: OrganizationProfile,
+  actor: { userId: number; ipAddress: string },
+) {
   await prisma.$transaction(async (tx) => {
     const before = await tx.organization.findUniqueOrThrow({
       where: { id: organizationId },
-      select: { nameKm: true, nameEn: true, provinceCode: true, districtCode: true, phone: true, email: true },
+      select: {
+        nameKm: true,
+        nameEn: true,
+        provinceCode: true,
+        districtCode: true,
+        phone: true,
+        email: true,
+      },
     });
-    await tx.organization.update({ where: { id: organizationId }, data: profile, select: { id: true } });
+    await tx.organization.update({
+      where: { id: organizationId },
+      data: profile,
+      select: { id: true },
+    });
     const changed = Object.fromEntries(
       Object.entries(profile)
         .filter(([key, value]) => before[key as keyof typeof before] !== value)
         .map(([key, value]) => [key, { from: before[key as keyof typeof before], to: value }]),
     );
     await recordAudit(
-      { action: "organization.updated", actorUserId: actor.userId, organizationId, details: changed, ipAddress: actor.ipAddress },
+      {
+        action: "organization.updated",
+        actorUserId: actor.userId,
+        organizationId,
+        details: changed,
+        ipAddress: actor.ipAddress,
+      },
       tx,
     );
   });
@@ -52,7 +73,15 @@ export async function updateOrganization(organizationId: number, profile: Organi
 /** Cooperatives and members by province, for the union dashboard. */
 export async function membershipByProvince(year = new Date().getFullYear()) {
   const rows = await prisma.$queryRaw<
-    { code: string; nameKm: string; nameEn: string; cooperatives: number; farmers: number; women: number; young: number }[]
+    {
+      code: string;
+      nameKm: string;
+      nameEn: string;
+      cooperatives: number;
+      farmers: number;
+      women: number;
+      young: number;
+    }[]
   >`
     SELECT p."code", p."nameKm", p."nameEn",
            COUNT(DISTINCT o."id")::int AS cooperatives,

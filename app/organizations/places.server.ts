@@ -1,7 +1,10 @@
 import { prisma } from "~/db/db.server";
 
 export function listProvinces() {
-  return prisma.province.findMany({ select: { code: true, nameKm: true, nameEn: true }, orderBy: { nameEn: "asc" } });
+  return prisma.province.findMany({
+    select: { code: true, nameKm: true, nameEn: true },
+    orderBy: { nameEn: "asc" },
+  });
 }
 
 export function listDistricts(provinceCode: string) {

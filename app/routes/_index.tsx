@@ -33,7 +33,10 @@ export default function Market() {
         </h1>
         <p className="mt-1 text-lg">{t("app.tagline")}</p>
         <p className="mt-2 max-w-2xl text-stone-700">{t("market.intro")}</p>
-        <dl aria-label={t("market.stats.label")} className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <dl
+          aria-label={t("market.stats.label")}
+          className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4"
+        >
           {[
             [t("market.stats.cooperatives"), formatNumber(totals.cooperatives, lng)],
             [t("market.stats.farmers"), formatNumber(totals.farmers, lng)],
@@ -54,7 +57,11 @@ export default function Market() {
         </h2>
         <p className="text-sm text-stone-600">{t("market.referencePriceNote")}</p>
         {catalogue.map((group) => (
-          <section key={group.category} aria-labelledby={`category-${group.category}`} className="mt-4">
+          <section
+            key={group.category}
+            aria-labelledby={`category-${group.category}`}
+            className="mt-4"
+          >
             <h3 id={`category-${group.category}`} className="text-xl font-semibold text-leaf-800">
               {t(`category.${group.category}`)}
             </h3>
@@ -65,7 +72,9 @@ export default function Market() {
                   {product.referencePriceKhr ? (
                     <p className="text-sm text-stone-700">
                       {t("market.referencePrice")}:{" "}
-                      <span className="font-semibold">{formatRiel(product.referencePriceKhr, lng)}</span>{" "}
+                      <span className="font-semibold">
+                        {formatRiel(product.referencePriceKhr, lng)}
+                      </span>{" "}
                       {t("market.perUnit", { unit: t(`unit.${product.unit}`) })}
                     </p>
                   ) : null}
@@ -83,17 +92,25 @@ export default function Market() {
         <ul className="mt-3 grid gap-3 sm:grid-cols-2">
           {cooperatives.map((cooperative) => (
             <li key={cooperative.id} className="rounded-lg bg-white p-4 shadow-sm">
-              <Link to={`/cooperatives/${cooperative.slug}`} className="font-semibold text-leaf-800 underline">
+              <Link
+                to={`/cooperatives/${cooperative.slug}`}
+                className="font-semibold text-leaf-800 underline"
+              >
                 <LocalName item={cooperative} />
               </Link>
               <p className="text-sm text-stone-700">
                 <LocalName item={cooperative.province} />
               </p>
-              <p className="text-sm">{t("cooperatives.farmers", { count: cooperative.members.farmers })}</p>
+              <p className="text-sm">
+                {t("cooperatives.farmers", { count: cooperative.members.farmers })}
+              </p>
             </li>
           ))}
         </ul>
-        <Link to="/cooperatives" className="mt-3 inline-block font-semibold text-leaf-700 underline">
+        <Link
+          to="/cooperatives"
+          className="mt-3 inline-block font-semibold text-leaf-700 underline"
+        >
           {t("market.allCooperatives")}
         </Link>
       </section>

@@ -1,4 +1,9 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -7,6 +12,8 @@ import { currentSessionId, requireUser, sessionCookie } from "~/auth/session.ser
 import { requestInfo } from "~/http/request-info";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { StatusMessage } from "~/ui/messages";
+import { formatDateTime } from "~/ui/format";
 
 export const meta: MetaFunction = () => [{ title: "គណនី Account · ផ្សារ Phsar" }];
 
@@ -27,15 +34,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const parsed = AccountActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return Response.json({ error: "Unknown or malformed intent" }, { status: 400 });
+  if (!parsed.success)
+    return Response.json({ error: "Unknown or malformed intent" }, { status: 400 });
   const info = requestInfo(request, context);
   if (parsed.data.intent === "revoke-all") {
     await revokeAllSessions(user.id, info);
-    return redirect("/login", { headers: { "Set-Cookie": await sessionCookie.serialize("", { maxAge: 0 }) } });
+    return redirect("/login", {
+      headers: { "Set-Cookie": await sessionCookie.serialize("", { maxAge: 0 }) },
+    });
   }
   await revokeSession(user.id, parsed.data.sessionId, info);
   if (parsed.data.sessionId === (await currentSessionId(request))) {
-    return redirect("/login", { headers: { "Set-Cookie": await sessionCookie.serialize("", { maxAge: 0 }) } });
+    return redirect("/login", {
+      headers: { "Set-Cookie": await sessionCookie.serialize("", { maxAge: 0 }) },
+    });
   }
   return { revoked: true };
 }
@@ -46,7 +58,7 @@ export default function Account() {
   const { user, sessions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const formatDate = (value: Date | string) =>
-    new Intl.DateTimeFormat(lng === "km" ? "km-KH" : "en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
+    formatDateTime(value, lng, { dateStyle: "medium", timeStyle: "short" });
   return (
     <div className="space-y-8">
       <header>
@@ -63,7 +75,10 @@ export default function Account() {
         <ul className="mt-2 space-y-1">
           {user.memberships.map((m) => (
             <li key={m.organizationId}>
-              <Link to={`/organizations/${m.organization.slug}`} className="text-leaf-700 underline">
+              <Link
+                to={`/organizations/${m.organization.slug}`}
+                className="text-leaf-700 underline"
+              >
                 <LocalName item={m.organization} />
               </Link>{" "}
               · {t(`roles.${m.role}`)}
@@ -78,9 +93,7 @@ export default function Account() {
         </h2>
         <p className="text-stone-700">{t("account.sessionsIntro")}</p>
         {result && "revoked" in result ? (
-          <p role="status" className="mt-2 rounded-md bg-leaf-100 p-2">
-            {t("account.revoked")}
-          </p>
+          <StatusMessage>{t("account.revoked")}</StatusMessage>
         ) : null}
         <ul className="mt-2 divide-y rounded-lg bg-white shadow-sm">
           {sessions.map((session) => (
@@ -107,7 +120,10 @@ export default function Account() {
         </ul>
         <Form method="post" className="mt-3">
           <input type="hidden" name="intent" value="revoke-all" />
-          <button type="submit" className="rounded-lg bg-red-700 px-4 py-2 font-semibold text-white">
+          <button
+            type="submit"
+            className="rounded-lg bg-red-700 px-4 py-2 font-semibold text-white"
+          >
             {t("account.revokeAll")}
           </button>
         </Form>

@@ -7,6 +7,7 @@ import { requireAdmin } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { formatDateTime } from "~/ui/format";
 
 export const meta: MetaFunction = () => [{ title: "កំណត់ហេតុសវនកម្ម Audit log · ផ្សារ Phsar" }];
 
@@ -26,7 +27,7 @@ export default function AuditLog() {
   const lng = useLanguage();
   const { events, next } = useLoaderData<typeof loader>();
   const formatDate = (value: Date | string) =>
-    new Intl.DateTimeFormat(lng === "km" ? "km-KH" : "en-GB", { dateStyle: "short", timeStyle: "medium" }).format(new Date(value));
+    formatDateTime(value, lng, { dateStyle: "short", timeStyle: "medium" });
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title" className="mb-4 text-3xl font-bold text-leaf-800">
@@ -36,22 +37,40 @@ export default function AuditLog() {
         <table className="w-full bg-white text-left text-sm shadow-sm">
           <thead>
             <tr className="border-b">
-              <th scope="col" className="p-2">{t("audit.when")}</th>
-              <th scope="col" className="p-2">{t("audit.who")}</th>
-              <th scope="col" className="p-2">{t("audit.action")}</th>
-              <th scope="col" className="p-2">{t("audit.target")}</th>
-              <th scope="col" className="p-2">{t("audit.from")}</th>
+              <th scope="col" className="p-2">
+                {t("audit.when")}
+              </th>
+              <th scope="col" className="p-2">
+                {t("audit.who")}
+              </th>
+              <th scope="col" className="p-2">
+                {t("audit.action")}
+              </th>
+              <th scope="col" className="p-2">
+                {t("audit.target")}
+              </th>
+              <th scope="col" className="p-2">
+                {t("audit.from")}
+              </th>
             </tr>
           </thead>
           <tbody>
             {events.map((event) => (
               <tr key={event.id} className="border-b align-top">
                 <td className="p-2 whitespace-nowrap">{formatDate(event.createdAt)}</td>
-                <td className="p-2">{event.actor ? `${event.actor.name} (${event.actor.email ?? event.actor.phone})` : "—"}</td>
+                <td className="p-2">
+                  {event.actor
+                    ? `${event.actor.name} (${event.actor.email ?? event.actor.phone})`
+                    : "—"}
+                </td>
                 <td className="p-2 font-mono">{event.action}</td>
                 <td className="p-2">
                   {event.organization ? <LocalName item={event.organization} /> : null}
-                  {event.details ? <pre className="whitespace-pre-wrap text-xs">{JSON.stringify(event.details)}</pre> : null}
+                  {event.details ? (
+                    <pre className="whitespace-pre-wrap text-xs">
+                      {JSON.stringify(event.details)}
+                    </pre>
+                  ) : null}
                 </td>
                 <td className="p-2">{event.ipAddress ?? "—"}</td>
               </tr>

@@ -8,7 +8,11 @@ beforeAll(async () => {
 });
 
 const load = (slug: string) =>
-  loader({ request: new Request(`http://localhost/cooperatives/${slug}`), params: { slug }, context: {} });
+  loader({
+    request: new Request(`http://localhost/cooperatives/${slug}`),
+    params: { slug },
+    context: {},
+  });
 
 describe("cooperative page", () => {
   test("shows a cooperative with its place, groups and member counts", async () => {
@@ -20,7 +24,9 @@ describe("cooperative page", () => {
     expect(data.cooperative.members.farmers).toBe(cooperative._count.farmers);
     expect(data.cooperative.members.women).toBeLessThanOrEqual(data.cooperative.members.farmers);
     expect(data.cooperative.province.nameKm).toMatch(/[\u1780-\u17FF]/);
-    expect(data.cooperative.selfHelpGroups.reduce((n, g) => n + g._count.farmers, 0)).toBe(cooperative._count.farmers);
+    expect(data.cooperative.selfHelpGroups.reduce((n, g) => n + g._count.farmers, 0)).toBe(
+      cooperative._count.farmers,
+    );
   });
 
   test("an unknown cooperative is a 404", async () => {
@@ -28,7 +34,10 @@ describe("cooperative page", () => {
   });
 
   test("a buyer's slug does not show as a cooperative", async () => {
-    const buyer = await prisma.organization.findFirstOrThrow({ where: { kind: "BUYER" }, select: { slug: true } });
+    const buyer = await prisma.organization.findFirstOrThrow({
+      where: { kind: "BUYER" },
+      select: { slug: true },
+    });
     await expect(load(buyer.slug)).rejects.toMatchObject({ status: 404 });
   });
 

@@ -12,7 +12,11 @@ import { useLanguage } from "~/ui/use-language";
 const ParamsSchema = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,80}$/) });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.cooperative.nameKm} ${data.cooperative.nameEn} · ផ្សារ Phsar` : "ផ្សារ Phsar" },
+  {
+    title: data
+      ? `${data.cooperative.nameKm} ${data.cooperative.nameEn} · ផ្សារ Phsar`
+      : "ផ្សារ Phsar",
+  },
 ];
 
 export async function loader({ params }: LoaderFunctionArgs) {
@@ -55,11 +59,15 @@ export default function Cooperative() {
           </div>
           <div>
             <dt className="text-sm text-stone-600">{t("cooperatives.womenLabel")}</dt>
-            <dd className="text-2xl font-bold">{formatPercent(share(members.women, members.farmers), lng)}</dd>
+            <dd className="text-2xl font-bold">
+              {formatPercent(share(members.women, members.farmers), lng)}
+            </dd>
           </div>
           <div>
             <dt className="text-sm text-stone-600">{t("cooperatives.youngLabel")}</dt>
-            <dd className="text-2xl font-bold">{formatPercent(share(members.young, members.farmers), lng)}</dd>
+            <dd className="text-2xl font-bold">
+              {formatPercent(share(members.young, members.farmers), lng)}
+            </dd>
           </div>
         </dl>
       </section>
@@ -72,7 +80,9 @@ export default function Cooperative() {
           {cooperative.selfHelpGroups.map((group) => (
             <li key={group.id} className="flex justify-between p-3">
               <span lang="km">{group.name}</span>
-              <span className="text-stone-600">{t("cooperatives.farmers", { count: group._count.farmers })}</span>
+              <span className="text-stone-600">
+                {t("cooperatives.farmers", { count: group._count.farmers })}
+              </span>
             </li>
           ))}
         </ul>

@@ -42,11 +42,17 @@ export default function Cooperatives() {
             <p className="mt-1 text-sm">
               {t("cooperatives.farmers", { count: cooperative.members.farmers })} ·{" "}
               {t("cooperatives.women", {
-                percent: formatPercent(share(cooperative.members.women, cooperative.members.farmers), lng),
+                percent: formatPercent(
+                  share(cooperative.members.women, cooperative.members.farmers),
+                  lng,
+                ),
               })}{" "}
               ·{" "}
               {t("cooperatives.young", {
-                percent: formatPercent(share(cooperative.members.young, cooperative.members.farmers), lng),
+                percent: formatPercent(
+                  share(cooperative.members.young, cooperative.members.farmers),
+                  lng,
+                ),
               })}
             </p>
           </li>

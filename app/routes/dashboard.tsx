@@ -29,11 +29,21 @@ export default function Dashboard() {
         <table className="w-full rounded-lg bg-white text-left shadow-sm">
           <thead>
             <tr className="border-b">
-              <th scope="col" className="p-2">{t("dashboard.province")}</th>
-              <th scope="col" className="p-2 text-right">{t("dashboard.cooperatives")}</th>
-              <th scope="col" className="p-2 text-right">{t("dashboard.farmers")}</th>
-              <th scope="col" className="p-2 text-right">{t("dashboard.women")}</th>
-              <th scope="col" className="p-2 text-right">{t("dashboard.young")}</th>
+              <th scope="col" className="p-2">
+                {t("dashboard.province")}
+              </th>
+              <th scope="col" className="p-2 text-right">
+                {t("dashboard.cooperatives")}
+              </th>
+              <th scope="col" className="p-2 text-right">
+                {t("dashboard.farmers")}
+              </th>
+              <th scope="col" className="p-2 text-right">
+                {t("dashboard.women")}
+              </th>
+              <th scope="col" className="p-2 text-right">
+                {t("dashboard.young")}
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -10,19 +10,32 @@ import { minutesUntil } from "~/auth/rate-limit.server";
 import { identifierField } from "~/auth/schemas";
 import { requestInfo } from "~/http/request-info";
 import { Field, FormErrors, SubmitButton } from "~/ui/forms";
+import { StatusMessage } from "~/ui/messages";
 
 const ForgotPasswordSchema = z.object({ identifier: identifierField });
 
-export const meta: MetaFunction = () => [{ title: "កំណត់ពាក្យសម្ងាត់ឡើងវិញ Reset password · ផ្សារ Phsar" }];
+export const meta: MetaFunction = () => [
+  { title: "កំណត់ពាក្យសម្ងាត់ឡើងវិញ Reset password · ផ្សារ Phsar" },
+];
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: ForgotPasswordSchema });
-  if (submission.status !== "success") return Response.json({ result: submission.reply(), sent: false }, { status: 400 });
+  if (submission.status !== "success")
+    return Response.json({ result: submission.reply(), sent: false }, { status: 400 });
   const origin = new URL(request.url).origin;
-  const outcome = await requestPasswordReset(parseIdentifier(submission.value.identifier)!, origin, requestInfo(request, context));
+  const outcome = await requestPasswordReset(
+    parseIdentifier(submission.value.identifier)!,
+    origin,
+    requestInfo(request, context),
+  );
   if (!outcome.ok) {
     return Response.json(
-      { result: submission.reply({ formErrors: [`auth.tooManyAttempts|${minutesUntil(outcome.retryAfterSeconds)}`] }), sent: false },
+      {
+        result: submission.reply({
+          formErrors: [`auth.tooManyAttempts|${minutesUntil(outcome.retryAfterSeconds)}`],
+        }),
+        sent: false,
+      },
       { status: 429 },
     );
   }
@@ -45,9 +58,7 @@ export default function ForgotPassword() {
         {t("auth.resetTitle")}
       </h1>
       {data?.sent ? (
-        <p role="status" className="mb-4 rounded-md bg-leaf-100 p-3">
-          {t("auth.resetSent")}
-        </p>
+        <StatusMessage>{t("auth.resetSent")}</StatusMessage>
       ) : (
         <p className="mb-4 text-stone-700">{t("auth.resetIntro")}</p>
       )}

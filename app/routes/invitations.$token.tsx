@@ -4,9 +4,14 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { getUser, requireUser } from "~/auth/session.server";
 import { requestInfo } from "~/http/request-info";
-import { acceptInvitation, findOpenInvitation, MembershipError } from "~/organizations/members.server";
+import {
+  acceptInvitation,
+  findOpenInvitation,
+  MembershipError,
+} from "~/organizations/members.server";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
+import { ErrorMessage } from "~/ui/messages";
 
 const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
 
@@ -22,10 +27,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const token = TokenSchema.safeParse(params.token);
   if (!token.success) return Response.json({ error: "invitation.invalid" }, { status: 400 });
   try {
-    const slug = await acceptInvitation(token.data, { userId: user.id, ipAddress: requestInfo(request, context).ipAddress });
+    const slug = await acceptInvitation(token.data, {
+      userId: user.id,
+      ipAddress: requestInfo(request, context).ipAddress,
+    });
     return redirect(`/organizations/${slug}`);
   } catch (error) {
-    if (error instanceof MembershipError) return Response.json({ error: error.key }, { status: 400 });
+    if (error instanceof MembershipError)
+      return Response.json({ error: error.key }, { status: 400 });
     throw error;
   }
 }
@@ -41,11 +50,7 @@ export default function Invitation() {
       <h1 id="invitation-title" className="text-3xl font-bold text-leaf-800">
         {t("invitation.title")}
       </h1>
-      {result?.error ? (
-        <p role="alert" className="rounded-md border border-red-700 bg-red-50 p-3 font-semibold text-red-800">
-          {t(result.error)}
-        </p>
-      ) : null}
+      {result?.error ? <ErrorMessage>{t(result.error)}</ErrorMessage> : null}
       {!invitation ? (
         <p role="alert">{t("invitation.invalid")}</p>
       ) : (
@@ -58,7 +63,10 @@ export default function Invitation() {
           </p>
           {signedIn ? (
             <Form method="post">
-              <button type="submit" className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
+              <button
+                type="submit"
+                className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white"
+              >
                 {t("invitation.accept")}
               </button>
             </Form>

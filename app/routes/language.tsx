@@ -12,7 +12,10 @@ const LanguageSchema = z.object({
 export async function action({ request }: ActionFunctionArgs) {
   const parsed = LanguageSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
-    return new Response("Choose km or en.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    return new Response("Choose km or en.", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
   return redirect(safeRedirectPath(parsed.data.redirectTo), {
     headers: { "Set-Cookie": await languageCookie.serialize(parsed.data.lng) },

@@ -9,7 +9,10 @@ beforeAll(async () => {
 
 function post(fields: Record<string, string>) {
   return action({
-    request: new Request("http://localhost/login", { method: "POST", body: new URLSearchParams(fields) }),
+    request: new Request("http://localhost/login", {
+      method: "POST",
+      body: new URLSearchParams(fields),
+    }),
     params: {},
     context: { clientIp: "198.51.100.20" },
   }) as Promise<Response>;
@@ -17,12 +20,20 @@ function post(fields: Record<string, string>) {
 
 describe("login action", () => {
   test("signs in and goes to the page the visitor came from, never to another site", async () => {
-    const ok = await post({ identifier: "monitor@phsar.test", password: DEMO_PASSWORD, redirectTo: "/cooperatives" });
+    const ok = await post({
+      identifier: "monitor@phsar.test",
+      password: DEMO_PASSWORD,
+      redirectTo: "/cooperatives",
+    });
     expect(ok.status).toBe(302);
     expect(ok.headers.get("Location")).toBe("/cooperatives");
     expect(ok.headers.get("Set-Cookie")).toMatch(/__session=.+; .*HttpOnly.*SameSite=Lax/i);
 
-    const offsite = await post({ identifier: "monitor@phsar.test", password: DEMO_PASSWORD, redirectTo: "//evil.example" });
+    const offsite = await post({
+      identifier: "monitor@phsar.test",
+      password: DEMO_PASSWORD,
+      redirectTo: "//evil.example",
+    });
     expect(offsite.headers.get("Location")).toBe("/dashboard");
   });
 

@@ -1,6 +1,11 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -11,10 +16,14 @@ import { getUser, homePath, homePathFor } from "~/auth/session.server";
 import { safeRedirectPath } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { Field, FormErrors, SubmitButton } from "~/ui/forms";
+import { StatusMessage } from "~/ui/messages";
 
 export const LoginSchema = z.object({
   identifier: identifierField,
-  password: z.string({ error: "validation.required" }).min(1, "validation.required").max(200, "validation.passwordTooLong"),
+  password: z
+    .string({ error: "validation.required" })
+    .min(1, "validation.required")
+    .max(200, "validation.passwordTooLong"),
   redirectTo: redirectToField,
 });
 
@@ -32,7 +41,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
   const { identifier, password, redirectTo } = submission.value;
-  const result = await signIn(parseIdentifier(identifier)!, password, requestInfo(request, context));
+  const result = await signIn(
+    parseIdentifier(identifier)!,
+    password,
+    requestInfo(request, context),
+  );
   if (!result.ok) {
     const message =
       result.reason === "rate_limited"
@@ -63,15 +76,18 @@ export default function Login() {
         {t("auth.signIn")}
       </h1>
       {searchParams.get("reset") === "1" ? (
-        <p role="status" className="mb-4 rounded-md bg-leaf-100 p-3">
-          {t("auth.resetDone")}
-        </p>
+        <StatusMessage>{t("auth.resetDone")}</StatusMessage>
       ) : null}
       <Form method="post" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <Field label={t("auth.identifier")} meta={fields.identifier} autoComplete="username" />
-        <Field label={t("auth.password")} meta={fields.password} type="password" autoComplete="current-password" />
+        <Field
+          label={t("auth.password")}
+          meta={fields.password}
+          type="password"
+          autoComplete="current-password"
+        />
         <SubmitButton>{t("auth.signIn")}</SubmitButton>
       </Form>
       <p className="mt-4">

@@ -7,7 +7,11 @@ import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { LocalName } from "~/ui/local-name";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.organization.nameKm} ${data.organization.nameEn} · ផ្សារ Phsar` : "ផ្សារ Phsar" },
+  {
+    title: data
+      ? `${data.organization.nameKm} ${data.organization.nameEn} · ផ្សារ Phsar`
+      : "ផ្សារ Phsar",
+  },
 ];
 
 // An organization's own page: its members (and platform admins) only.
@@ -27,7 +31,9 @@ export default function OrganizationHome() {
   return (
     <article className="space-y-6" aria-labelledby="organization-title">
       <header>
-        <p className="text-sm font-semibold uppercase text-stone-600">{t(`kinds.${organization.kind}`)}</p>
+        <p className="text-sm font-semibold uppercase text-stone-600">
+          {t(`kinds.${organization.kind}`)}
+        </p>
         <h1 id="organization-title" className="text-3xl font-bold text-leaf-800">
           <LocalName item={organization} />
         </h1>
@@ -60,11 +66,17 @@ export default function OrganizationHome() {
             {t("organization.edit")}
           </Link>
         ) : null}
-        <Link to="members" className="rounded-lg border border-leaf-700 px-4 py-2 font-semibold text-leaf-800">
+        <Link
+          to="members"
+          className="rounded-lg border border-leaf-700 px-4 py-2 font-semibold text-leaf-800"
+        >
           {canManageMembers ? t("organization.manageMembers") : t("organization.members")}
         </Link>
         {organization.kind === "COOPERATIVE" ? (
-          <Link to={`/cooperatives/${organization.slug}`} className="px-4 py-2 text-leaf-700 underline">
+          <Link
+            to={`/cooperatives/${organization.slug}`}
+            className="px-4 py-2 text-leaf-700 underline"
+          >
             {t("nav.cooperatives")}
           </Link>
         ) : null}

@@ -14,27 +14,41 @@ import { Field, SelectField, SubmitButton } from "~/ui/forms";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 
-const name = z.string({ error: "validation.required" }).trim().min(1, "validation.required").max(120, "validation.tooLong");
+const name = z
+  .string({ error: "validation.required" })
+  .trim()
+  .min(1, "validation.required")
+  .max(120, "validation.tooLong");
 
 function profileSchema(districtsOf?: (provinceCode: string) => Promise<string[]>) {
   return z
     .object({
       nameKm: name,
       nameEn: name,
-      provinceCode: z.string({ error: "validation.province" }).regex(/^\d{2}$/, "validation.province"),
-      districtCode: z.string().regex(/^\d{4}$/, "validation.district").optional(),
+      provinceCode: z
+        .string({ error: "validation.province" })
+        .regex(/^\d{2}$/, "validation.province"),
+      districtCode: z
+        .string()
+        .regex(/^\d{4}$/, "validation.district")
+        .optional(),
       phone: z
         .string()
         .max(40, "validation.tooLong")
         .optional()
         .refine((value) => !value || normalizeCambodianPhone(value) !== null, "validation.phone")
         .transform((value) => (value ? normalizeCambodianPhone(value) : null)),
-      email: z.email("validation.email").max(200, "validation.tooLong").optional().transform((v) => v?.toLowerCase() ?? null),
+      email: z
+        .email("validation.email")
+        .max(200, "validation.tooLong")
+        .optional()
+        .transform((v) => v?.toLowerCase() ?? null),
     })
     .superRefine(async (value, ctx) => {
       if (!districtsOf) return;
       const districts = await districtsOf(value.provinceCode);
-      if (districts.length === 0) ctx.addIssue({ code: "custom", path: ["provinceCode"], message: "validation.province" });
+      if (districts.length === 0)
+        ctx.addIssue({ code: "custom", path: ["provinceCode"], message: "validation.province" });
       else if (value.districtCode && !districts.includes(value.districtCode)) {
         ctx.addIssue({ code: "custom", path: ["districtCode"], message: "validation.district" });
       }
@@ -44,7 +58,10 @@ function profileSchema(districtsOf?: (provinceCode: string) => Promise<string[]>
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   await requirePermission(request, "update:organization:own", organization.id);
-  const [provinces, districts] = await Promise.all([listProvinces(), listDistricts(organization.provinceCode)]);
+  const [provinces, districts] = await Promise.all([
+    listProvinces(),
+    listDistricts(organization.provinceCode),
+  ]);
   return { organization, provinces, districts };
 }
 
@@ -52,7 +69,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "update:organization:own", organization.id);
   const submission = await parseWithZod(await request.formData(), {
-    schema: profileSchema(async (provinceCode) => (await listDistricts(provinceCode)).map((d) => d.code)),
+    schema: profileSchema(async (provinceCode) =>
+      (await listDistricts(provinceCode)).map((d) => d.code),
+    ),
     async: true,
   });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
@@ -104,7 +123,12 @@ export default function EditOrganization() {
           options={districts.map((d) => ({ value: d.code, label: localNames(d, lng).primary }))}
         />
         <Field label={t("organization.phone")} meta={fields.phone} type="tel" autoComplete="tel" />
-        <Field label={t("organization.email")} meta={fields.email} type="email" autoComplete="email" />
+        <Field
+          label={t("organization.email")}
+          meta={fields.email}
+          type="email"
+          autoComplete="email"
+        />
         <SubmitButton>{t("organization.save")}</SubmitButton>
       </Form>
     </section>

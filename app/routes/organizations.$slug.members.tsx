@@ -16,11 +16,19 @@ import {
 } from "~/organizations/members.server";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { ErrorMessage, StatusMessage } from "~/ui/messages";
+import { formatDateTime } from "~/ui/format";
 
-const role = z.enum(Object.values(MembershipRole) as [MembershipRole, ...MembershipRole[]], { error: "validation.role" });
+const role = z.enum(Object.values(MembershipRole) as [MembershipRole, ...MembershipRole[]], {
+  error: "validation.role",
+});
 const MembersActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("invite"), role }),
-  z.object({ intent: z.literal("change-role"), membershipId: z.coerce.number().int().positive(), role }),
+  z.object({
+    intent: z.literal("change-role"),
+    membershipId: z.coerce.number().int().positive(),
+    role,
+  }),
   z.object({ intent: z.literal("remove"), membershipId: z.coerce.number().int().positive() }),
 ]);
 
@@ -55,7 +63,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return { ok: true };
     }
   } catch (error) {
-    if (error instanceof MembershipError) return Response.json({ error: error.key }, { status: 400 });
+    if (error instanceof MembershipError)
+      return Response.json({ error: error.key }, { status: 400 });
     throw error;
   }
 }
@@ -65,8 +74,7 @@ export default function Members() {
   const lng = useLanguage();
   const { organization, members, invitations, canManage, roles } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const formatDate = (value: Date | string) =>
-    new Intl.DateTimeFormat(lng === "km" ? "km-KH" : "en-GB", { dateStyle: "medium" }).format(new Date(value));
+  const formatDate = (value: Date | string) => formatDateTime(value, lng, { dateStyle: "medium" });
   return (
     <div className="space-y-8">
       <header>
@@ -75,11 +83,7 @@ export default function Members() {
           <LocalName item={organization} />
         </p>
       </header>
-      {result && "error" in result ? (
-        <p role="alert" className="rounded-md border border-red-700 bg-red-50 p-3 font-semibold text-red-800">
-          {t(result.error)}
-        </p>
-      ) : null}
+      {result && "error" in result ? <ErrorMessage>{t(result.error)}</ErrorMessage> : null}
       <ul className="divide-y rounded-lg bg-white shadow-sm">
         {members.map((member) => (
           <li key={member.id} className="flex flex-wrap items-center justify-between gap-2 p-3">
@@ -97,7 +101,12 @@ export default function Members() {
                   <label className="sr-only" htmlFor={`role-${member.id}`}>
                     {t("organization.changeRole")}
                   </label>
-                  <select id={`role-${member.id}`} name="role" defaultValue={member.role} className="rounded-md border px-2">
+                  <select
+                    id={`role-${member.id}`}
+                    name="role"
+                    defaultValue={member.role}
+                    className="rounded-md border px-2"
+                  >
                     {roles.map((r) => (
                       <option key={r} value={r}>
                         {t(`roles.${r}`)}
@@ -111,7 +120,10 @@ export default function Members() {
                 <Form method="post">
                   <input type="hidden" name="intent" value="remove" />
                   <input type="hidden" name="membershipId" value={member.id} />
-                  <button type="submit" className="rounded-md border border-red-700 px-3 py-1 text-red-800">
+                  <button
+                    type="submit"
+                    className="rounded-md border border-red-700 px-3 py-1 text-red-800"
+                  >
                     {t("organization.remove")}
                   </button>
                 </Form>
@@ -140,15 +152,23 @@ export default function Members() {
                 ))}
               </select>
             </div>
-            <button type="submit" className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
+            <button
+              type="submit"
+              className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white"
+            >
               {t("organization.inviteCreate")}
             </button>
           </Form>
           {result && "inviteLink" in result ? (
-            <div role="status" className="mt-3 rounded-md bg-leaf-100 p-3">
+            <StatusMessage>
               <p>{t("organization.inviteLink")}</p>
-              <input readOnly value={result.inviteLink} aria-label={t("organization.inviteLink")} className="mt-1 w-full rounded border bg-white px-2 py-1 font-mono text-sm" />
-            </div>
+              <input
+                readOnly
+                value={result.inviteLink}
+                aria-label={t("organization.inviteLink")}
+                className="mt-1 w-full rounded border bg-white px-2 py-1 font-mono text-sm"
+              />
+            </StatusMessage>
           ) : null}
           {invitations.length ? (
             <>

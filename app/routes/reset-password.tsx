@@ -1,6 +1,11 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -8,11 +13,16 @@ import { isResetTokenUsable, resetPassword } from "~/auth/accounts.server";
 import { newPasswordField } from "~/auth/schemas";
 import { requestInfo } from "~/http/request-info";
 import { Field, FormErrors, SubmitButton } from "~/ui/forms";
+import { ErrorMessage } from "~/ui/messages";
 
 const tokenField = z.string().min(20).max(200);
 
 const ResetPasswordSchema = z
-  .object({ token: tokenField, password: newPasswordField, confirmPassword: z.string({ error: "validation.required" }) })
+  .object({
+    token: tokenField,
+    password: newPasswordField,
+    confirmPassword: z.string({ error: "validation.required" }),
+  })
   .refine((value) => value.password === value.confirmPassword, {
     path: ["confirmPassword"],
     message: "validation.passwordsDiffer",
@@ -22,19 +32,34 @@ export const meta: MetaFunction = () => [{ title: "ពាក្យសម្ង�
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = tokenField.safeParse(new URL(request.url).searchParams.get("token"));
-  return { token: token.success ? token.data : null, usable: token.success && (await isResetTokenUsable(token.data)) };
+  return {
+    token: token.success ? token.data : null,
+    usable: token.success && (await isResetTokenUsable(token.data)),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema });
   if (submission.status !== "success") {
-    return Response.json(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
-  }
-  const done = await resetPassword(submission.value.token, submission.value.password, requestInfo(request, context));
-  if (!done) {
-    return Response.json(submission.reply({ formErrors: ["auth.resetInvalid"], hideFields: ["password", "confirmPassword"] }), {
+    return Response.json(submission.reply({ hideFields: ["password", "confirmPassword"] }), {
       status: 400,
     });
+  }
+  const done = await resetPassword(
+    submission.value.token,
+    submission.value.password,
+    requestInfo(request, context),
+  );
+  if (!done) {
+    return Response.json(
+      submission.reply({
+        formErrors: ["auth.resetInvalid"],
+        hideFields: ["password", "confirmPassword"],
+      }),
+      {
+        status: 400,
+      },
+    );
   }
   return redirect("/login?reset=1");
 }
@@ -55,18 +80,28 @@ export default function ResetPassword() {
         {t("auth.resetChoose")}
       </h1>
       {!usable || !token ? (
-        <p role="alert" className="rounded-md border border-red-700 bg-red-50 p-3">
+        <ErrorMessage>
           {t("auth.resetInvalid")}{" "}
           <Link to="/forgot-password" className="underline">
             {t("auth.forgotPassword")}
           </Link>
-        </p>
+        </ErrorMessage>
       ) : (
         <Form method="post" {...getFormProps(form)}>
           <FormErrors errors={form.errors} />
           <input type="hidden" name="token" value={token} />
-          <Field label={t("auth.newPassword")} meta={fields.password} type="password" autoComplete="new-password" />
-          <Field label={t("auth.confirmPassword")} meta={fields.confirmPassword} type="password" autoComplete="new-password" />
+          <Field
+            label={t("auth.newPassword")}
+            meta={fields.password}
+            type="password"
+            autoComplete="new-password"
+          />
+          <Field
+            label={t("auth.confirmPassword")}
+            meta={fields.confirmPassword}
+            type="password"
+            autoComplete="new-password"
+          />
           <SubmitButton>{t("auth.resetSave")}</SubmitButton>
         </Form>
       )}

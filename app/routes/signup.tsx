@@ -1,6 +1,11 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -16,9 +21,17 @@ import { Field, FormErrors, SelectField, SubmitButton } from "~/ui/forms";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 
-const name = z.string({ error: "validation.required" }).trim().min(1, "validation.required").max(120, "validation.tooLong");
+const name = z
+  .string({ error: "validation.required" })
+  .trim()
+  .min(1, "validation.required")
+  .max(120, "validation.tooLong");
 
-function signUpSchema(options: { provinceCodes?: string[]; joining: boolean; isTaken?: (identifier: string) => Promise<boolean> }) {
+function signUpSchema(options: {
+  provinceCodes?: string[];
+  joining: boolean;
+  isTaken?: (identifier: string) => Promise<boolean>;
+}) {
   const base = z.object({
     name,
     identifier: identifierField,
@@ -31,7 +44,10 @@ function signUpSchema(options: { provinceCodes?: string[]; joining: boolean; isT
       ? z.string().optional()
       : z
           .string({ error: "validation.province" })
-          .refine((code) => !options.provinceCodes || options.provinceCodes.includes(code), "validation.province"),
+          .refine(
+            (code) => !options.provinceCodes || options.provinceCodes.includes(code),
+            "validation.province",
+          ),
   });
   return base.superRefine(async (value, ctx) => {
     if (!options.isTaken) return;
@@ -73,10 +89,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
   const info = requestInfo(request, context);
-  const limit = await hitRateLimit(`sign-up:address:${info.ipAddress}`, rateLimits.signUpPerAddress);
+  const limit = await hitRateLimit(
+    `sign-up:address:${info.ipAddress}`,
+    rateLimits.signUpPerAddress,
+  );
   if (!limit.allowed) {
     return Response.json(
-      submission.reply({ formErrors: [`auth.tooManyAttempts|${minutesUntil(limit.retryAfterSeconds)}`], hideFields: ["password"] }),
+      submission.reply({
+        formErrors: [`auth.tooManyAttempts|${minutesUntil(limit.retryAfterSeconds)}`],
+        hideFields: ["password"],
+      }),
       { status: 429 },
     );
   }
@@ -89,16 +111,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
         password: value.password,
         business: joining
           ? undefined
-          : { nameKm: value.businessNameKm!, nameEn: value.businessNameEn!, provinceCode: value.provinceCode! },
+          : {
+              nameKm: value.businessNameKm!,
+              nameEn: value.businessNameEn!,
+              provinceCode: value.provinceCode!,
+            },
       },
       info,
     );
-    return redirect(safeRedirectPath(value.redirectTo, "/"), { headers: { "Set-Cookie": setCookie } });
+    return redirect(safeRedirectPath(value.redirectTo, "/"), {
+      headers: { "Set-Cookie": setCookie },
+    });
   } catch (error) {
     // Two sign-ups with the same email at the same moment: the unique index decides, nothing is half-made.
     if ((error as { code?: string }).code === "P2002") {
       return Response.json(
-        submission.reply({ fieldErrors: { identifier: ["validation.identifierTaken"] }, hideFields: ["password"] }),
+        submission.reply({
+          fieldErrors: { identifier: ["validation.identifierTaken"] },
+          hideFields: ["password"],
+        }),
         { status: 400 },
       );
     }
@@ -129,10 +160,19 @@ export default function SignUp() {
         <input type="hidden" name="redirectTo" value={redirectTo ?? ""} />
         <Field label={t("auth.name")} meta={fields.name} autoComplete="name" />
         <Field label={t("auth.identifier")} meta={fields.identifier} autoComplete="username" />
-        <Field label={t("auth.password")} meta={fields.password} type="password" autoComplete="new-password" />
+        <Field
+          label={t("auth.password")}
+          meta={fields.password}
+          type="password"
+          autoComplete="new-password"
+        />
         {joining ? null : (
           <>
-            <Field label={t("auth.businessNameKm")} meta={fields.businessNameKm} autoComplete="organization" />
+            <Field
+              label={t("auth.businessNameKm")}
+              meta={fields.businessNameKm}
+              autoComplete="organization"
+            />
             <Field label={t("auth.businessNameEn")} meta={fields.businessNameEn} />
             <SelectField
               label={t("auth.province")}
@@ -146,7 +186,10 @@ export default function SignUp() {
       </Form>
       <p className="mt-4">
         {t("auth.haveAccount")}{" "}
-        <Link to={redirectTo ? `/login?${new URLSearchParams({ redirectTo })}` : "/login"} className="text-leaf-700 underline">
+        <Link
+          to={redirectTo ? `/login?${new URLSearchParams({ redirectTo })}` : "/login"}
+          className="text-leaf-700 underline"
+        >
           {t("auth.signIn")}
         </Link>
       </p>

@@ -5,7 +5,15 @@ export const productCategories: ProductCategory[] = ["VEGETABLE", "POULTRY", "EG
 
 export async function listProductsByCategory() {
   const products = await prisma.product.findMany({
-    select: { id: true, slug: true, category: true, nameKm: true, nameEn: true, unit: true, referencePriceKhr: true },
+    select: {
+      id: true,
+      slug: true,
+      category: true,
+      nameKm: true,
+      nameEn: true,
+      unit: true,
+      referencePriceKhr: true,
+    },
     orderBy: [{ nameEn: "asc" }],
   });
   return productCategories

@@ -42,7 +42,10 @@ function AccountLinks({ user }: { user: RootData["user"] }) {
   const { t } = useTranslation();
   const location = useLocation();
   if (!user) {
-    const back = location.pathname === "/" || location.pathname === "/login" ? "" : `?${new URLSearchParams({ redirectTo: `${location.pathname}${location.search}` })}`;
+    const back =
+      location.pathname === "/" || location.pathname === "/login"
+        ? ""
+        : `?${new URLSearchParams({ redirectTo: `${location.pathname}${location.search}` })}`;
     return (
       <NavLink to={`/login${back}`} className={navLinkClass}>
         {t("auth.signIn")}
@@ -55,7 +58,10 @@ function AccountLinks({ user }: { user: RootData["user"] }) {
         {t("nav.account")}
       </NavLink>
       <Form method="post" action="/logout">
-        <button type="submit" className="rounded-md px-3 py-2 font-semibold text-white hover:bg-white/10">
+        <button
+          type="submit"
+          className="rounded-md px-3 py-2 font-semibold text-white hover:bg-white/10"
+        >
           {t("auth.signOut")}
         </button>
       </Form>
@@ -94,7 +100,10 @@ export function AppShell({ children }: { children: ReactNode }) {
               </li>
               {user?.organizations[0] ? (
                 <li>
-                  <NavLink to={`/organizations/${user.organizations[0].slug}`} className={navLinkClass}>
+                  <NavLink
+                    to={`/organizations/${user.organizations[0].slug}`}
+                    className={navLinkClass}
+                  >
                     {t("nav.myOrganization")}
                   </NavLink>
                 </li>
@@ -124,7 +133,9 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main id="main" className="mx-auto max-w-5xl px-4 py-6">
         {children}
       </main>
-      <footer className="mx-auto max-w-5xl px-4 py-8 text-sm text-stone-600">{t("app.footer")}</footer>
+      <footer className="mx-auto max-w-5xl px-4 py-8 text-sm text-stone-600">
+        {t("app.footer")}
+      </footer>
     </>
   );
 }

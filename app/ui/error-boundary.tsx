@@ -13,7 +13,8 @@ export function GeneralErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const [title, body] = messages[status as keyof typeof messages] ?? messages[status >= 500 ? 500 : 400];
+  const [title, body] =
+    messages[status as keyof typeof messages] ?? messages[status >= 500 ? 500 : 400];
   if (!isRouteErrorResponse(error)) console.error(error);
 
   return (
@@ -23,7 +24,10 @@ export function GeneralErrorBoundary() {
         {t(title)}
       </h1>
       <p className="mt-2 text-stone-600">{t(body)}</p>
-      <Link to="/" className="mt-6 inline-block rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
+      <Link
+        to="/"
+        className="mt-6 inline-block rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white"
+      >
         {t("errors.backHome")}
       </Link>
     </section>

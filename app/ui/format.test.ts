@@ -18,9 +18,17 @@ describe("formatPercent", () => {
 describe("localNames", () => {
   const product = { nameKm: "ត្រកួន", nameEn: "Water spinach" };
   test("puts Khmer first for Khmer readers, with English beside it", () => {
-    expect(localNames(product, "km")).toEqual({ primary: "ត្រកួន", secondary: "Water spinach", secondaryLang: "en" });
+    expect(localNames(product, "km")).toEqual({
+      primary: "ត្រកួន",
+      secondary: "Water spinach",
+      secondaryLang: "en",
+    });
   });
   test("puts English first for English readers, with Khmer beside it", () => {
-    expect(localNames(product, "en")).toEqual({ primary: "Water spinach", secondary: "ត្រកួន", secondaryLang: "km" });
+    expect(localNames(product, "en")).toEqual({
+      primary: "Water spinach",
+      secondary: "ត្រកួន",
+      secondaryLang: "km",
+    });
   });
 });

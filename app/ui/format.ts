@@ -1,6 +1,15 @@
 import { type Language } from "~/i18n/config";
 
 const numberLocale: Record<Language, string> = { km: "km-KH", en: "en-US" };
+const dateLocale: Record<Language, string> = { km: "km-KH", en: "en-GB" };
+
+export function formatDateTime(
+  value: Date | string,
+  lng: Language,
+  options: Intl.DateTimeFormatOptions,
+) {
+  return new Intl.DateTimeFormat(dateLocale[lng], options).format(new Date(value));
+}
 
 /** Riel amounts are whole riel (the riel has no coins in use); the sign ៛ follows the number. */
 export function formatRiel(amount: number, lng: Language) {
@@ -13,7 +22,10 @@ export function formatNumber(value: number, lng: Language) {
 
 export function formatPercent(fraction: number | null, lng: Language) {
   if (fraction === null) return "–";
-  return new Intl.NumberFormat(numberLocale[lng], { style: "percent", maximumFractionDigits: 0 }).format(fraction);
+  return new Intl.NumberFormat(numberLocale[lng], {
+    style: "percent",
+    maximumFractionDigits: 0,
+  }).format(fraction);
 }
 
 type Named = { nameKm: string; nameEn: string };

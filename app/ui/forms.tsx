@@ -1,6 +1,7 @@
 import { type FieldMetadata, getInputProps, getSelectProps } from "@conform-to/react";
 import { type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { ErrorMessage } from "./messages";
 
 // Validation messages are translation keys (e.g. "validation.required"), so the same schema
 // gives errors in the reader's language on the server and in the browser.
@@ -68,7 +69,12 @@ export function SelectField({
       <label htmlFor={meta.id} className="block font-semibold">
         {label}
       </label>
-      <select {...getSelectProps(meta)} key={meta.key} aria-describedby={errorId} className={inputClass}>
+      <select
+        {...getSelectProps(meta)}
+        key={meta.key}
+        aria-describedby={errorId}
+        className={inputClass}
+      >
         {placeholder ? <option value="">{placeholder}</option> : null}
         {options.map((option) => (
           <option key={option.value} value={option.value}>
@@ -81,7 +87,15 @@ export function SelectField({
   );
 }
 
-export function SubmitButton({ children, name, value }: { children: ReactNode; name?: string; value?: string }) {
+export function SubmitButton({
+  children,
+  name,
+  value,
+}: {
+  children: ReactNode;
+  name?: string;
+  value?: string;
+}) {
   return (
     <button
       type="submit"
@@ -99,11 +113,11 @@ export function FormErrors({ errors }: { errors?: string[] | null }) {
   const { t } = useTranslation();
   if (!errors?.length) return null;
   return (
-    <div role="alert" className="mb-4 rounded-md border border-red-700 bg-red-50 p-3 font-semibold text-red-800">
+    <ErrorMessage>
       {errors.map((error) => {
         const [key, minutes] = error.split("|");
         return <p key={error}>{t(key!, { minutes })}</p>;
       })}
-    </div>
+    </ErrorMessage>
   );
 }

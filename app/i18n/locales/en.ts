@@ -90,16 +90,19 @@ const en = {
     noAccount: "No account yet?",
     haveAccount: "Already have an account?",
     forgotPassword: "Forgot your password?",
-    signUpIntro: "Restaurants and traders: create an account for your business. Cooperatives join by an invitation from their lead or from SEUAC.",
+    signUpIntro:
+      "Restaurants and traders: create an account for your business. Cooperatives join by an invitation from their lead or from SEUAC.",
     businessNameKm: "Business name in Khmer",
     businessNameEn: "Business name in English",
     province: "Province",
     chooseProvince: "Choose…",
     joining: "You are joining {{organization}} as {{role}}.",
     resetTitle: "Reset your password",
-    resetIntro: "Enter your email or phone. If it belongs to an account, we send a link to choose a new password.",
+    resetIntro:
+      "Enter your email or phone. If it belongs to an account, we send a link to choose a new password.",
     resetSend: "Send the link",
-    resetSent: "If that email or phone belongs to an account, a reset link is on its way. It works once, for one hour.",
+    resetSent:
+      "If that email or phone belongs to an account, a reset link is on its way. It works once, for one hour.",
     resetChoose: "Choose a new password",
     resetSave: "Save the new password",
     resetInvalid: "This link is no longer valid. Links work once, for one hour. Ask for a new one.",
@@ -159,7 +162,8 @@ const en = {
     body: "You are invited to join {{organization}} as {{role}}.",
     accept: "Accept and join",
     signInFirst: "Sign in or create an account to accept.",
-    invalid: "This invitation is no longer valid. Invitations work once, for 7 days. Ask for a new one.",
+    invalid:
+      "This invitation is no longer valid. Invitations work once, for 7 days. Ask for a new one.",
     alreadyMember: "You are already a member of this organization.",
   },
   dashboard: {
@@ -188,7 +192,8 @@ const en = {
     badRequestTitle: "Something in the request is wrong",
     badRequestBody: "Please check what you entered and try again.",
     serverErrorTitle: "Something went wrong",
-    serverErrorBody: "This is our fault, not yours. Nothing you entered was lost. Please try again in a moment.",
+    serverErrorBody:
+      "This is our fault, not yours. Nothing you entered was lost. Please try again in a moment.",
     backHome: "Back to the market",
   },
 };

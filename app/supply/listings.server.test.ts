@@ -1,0 +1,296 @@
+import fc from "fast-check";
+import { beforeAll, describe, expect, test } from "vitest";
+import { prisma } from "~/db/db.server";
+import { seedDemoData } from "../../prisma/seed";
+import {
+  addWindow,
+  copyLastWeek,
+  createListing,
+  type ListingInput,
+  setListingStatus,
+  setPledges,
+  SupplyError,
+  updateListing,
+} from "./listings.server";
+import { addDays, cambodiaInstant, cambodiaToday } from "./rules";
+
+let cooperativeId: number;
+let otherCooperativeId: number;
+let members: number[];
+let outsider: number;
+let actor: { userId: number; ipAddress: string };
+let waterSpinach: ListingInput;
+
+beforeAll(async () => {
+  await seedDemoData(prisma);
+  const [a, b] = await prisma.organization.findMany({
+    where: { kind: "COOPERATIVE" },
+    orderBy: { id: "asc" },
+    take: 2,
+    select: { id: true },
+  });
+  cooperativeId = a!.id;
+  otherCooperativeId = b!.id;
+  members = (
+    await prisma.farmer.findMany({ where: { cooperativeId }, select: { id: true }, take: 5 })
+  ).map((f) => f.id);
+  outsider = (
+    await prisma.farmer.findFirstOrThrow({
+      where: { cooperativeId: otherCooperativeId },
+      select: { id: true },
+    })
+  ).id;
+  const lead = await prisma.user.findUniqueOrThrow({
+    where: { email: "lead@phsar.test" },
+    select: { id: true },
+  });
+  actor = { userId: lead.id, ipAddress: "192.0.2.9" };
+  const product = await prisma.product.findUniqueOrThrow({
+    where: { slug: "water-spinach" },
+    select: { id: true },
+  });
+  waterSpinach = {
+    productId: product.id,
+    variety: null,
+    grade: "A",
+    certification: "GAP",
+    priceMinor: 2600,
+    currency: "KHR",
+    minOrderQuantity: 10,
+    descriptionKm: "ត្រកួនស្រស់ ពីកសិករសមាជិក",
+    descriptionEn: "",
+    deliveryAreas: [{ provinceCode: "17", districtCode: "1710" }],
+  };
+});
+
+const soon = (days: number) => addDays(cambodiaToday(new Date()), days);
+const cutoffBefore = (date: ReturnType<typeof soon>) => cambodiaInstant(addDays(date, -1), "17:00");
+
+async function windowOf(id: number) {
+  return prisma.deliveryWindow.findUniqueOrThrow({
+    where: { id },
+    select: {
+      capacity: true,
+      reserved: true,
+      pledges: { select: { farmerId: true, quantity: true } },
+    },
+  });
+}
+
+describe("listings", () => {
+  test("a new listing keeps its first price in the history", async () => {
+    const id = await createListing(cooperativeId, waterSpinach, actor);
+    const history = await prisma.priceChange.findMany({
+      where: { listingId: id },
+      select: { priceMinor: true, changedById: true },
+    });
+    expect(history).toEqual([{ priceMinor: 2600, changedById: actor.userId }]);
+  });
+
+  test("every price change is kept with who and when; other edits add nothing", async () => {
+    const id = await createListing(cooperativeId, waterSpinach, actor);
+    await updateListing(id, cooperativeId, { ...waterSpinach, priceMinor: 2800 }, actor);
+    await updateListing(
+      id,
+      cooperativeId,
+      { ...waterSpinach, priceMinor: 2800, descriptionEn: "Fresh" },
+      actor,
+    );
+    const history = await prisma.priceChange.findMany({
+      where: { listingId: id },
+      orderBy: { id: "asc" },
+      select: { priceMinor: true },
+    });
+    expect(history.map((h) => h.priceMinor)).toEqual([2600, 2800]);
+  });
+
+  test("an absurd price is refused and nothing is saved", async () => {
+    const before = await prisma.listing.count();
+    await expect(
+      createListing(cooperativeId, { ...waterSpinach, priceMinor: 260_000 }, actor),
+    ).rejects.toMatchObject({
+      key: "supply.priceFarFromMarket",
+    });
+    expect(await prisma.listing.count()).toBe(before);
+  });
+
+  test("another cooperative cannot change this one's listing", async () => {
+    const id = await createListing(cooperativeId, waterSpinach, actor);
+    await expect(
+      setListingStatus(id, otherCooperativeId, "PUBLISHED", actor),
+    ).rejects.toMatchObject({ key: "supply.notFound" });
+    await expect(
+      updateListing(id, otherCooperativeId, { ...waterSpinach, priceMinor: 100 }, actor),
+    ).rejects.toThrow(SupplyError);
+    expect(
+      await prisma.listing.findUnique({
+        where: { id },
+        select: { status: true, priceMinor: true },
+      }),
+    ).toEqual({
+      status: "DRAFT",
+      priceMinor: 2600,
+    });
+  });
+});
+
+describe("delivery windows and pledges", () => {
+  test("capacity is the sum of the members' pledges; remaining is capacity minus reserved", async () => {
+    const listing = await createListing(cooperativeId, waterSpinach, actor);
+    const date = soon(5);
+    const windowId = await addWindow(listing, cooperativeId, {
+      deliveryDate: date,
+      cutoffAt: cutoffBefore(date),
+    });
+    await setPledges(
+      windowId,
+      cooperativeId,
+      [
+        { farmerId: members[0]!, quantity: 40 },
+        { farmerId: members[1]!, quantity: 25 },
+        { farmerId: members[2]!, quantity: 35 },
+      ],
+      actor,
+    );
+    expect(await windowOf(windowId)).toMatchObject({ capacity: 100, reserved: 0 });
+    await setPledges(windowId, cooperativeId, [{ farmerId: members[1]!, quantity: 0 }], actor);
+    expect((await windowOf(windowId)).capacity).toBe(75);
+  });
+
+  test("a pledge cannot drop below what orders already reserved, and nothing changes", async () => {
+    const listing = await createListing(cooperativeId, waterSpinach, actor);
+    const date = soon(6);
+    const windowId = await addWindow(listing, cooperativeId, {
+      deliveryDate: date,
+      cutoffAt: cutoffBefore(date),
+    });
+    await setPledges(
+      windowId,
+      cooperativeId,
+      [
+        { farmerId: members[0]!, quantity: 50 },
+        { farmerId: members[1]!, quantity: 50 },
+      ],
+      actor,
+    );
+    await prisma.deliveryWindow.update({ where: { id: windowId }, data: { reserved: 80 } }); // as orders will
+    await expect(
+      setPledges(windowId, cooperativeId, [{ farmerId: members[0]!, quantity: 10 }], actor),
+    ).rejects.toMatchObject({ key: "supply.pledgeBelowReserved" });
+    expect(await windowOf(windowId)).toMatchObject({ capacity: 100, reserved: 80 });
+  });
+
+  test("only the cooperative's own members can pledge", async () => {
+    const listing = await createListing(cooperativeId, waterSpinach, actor);
+    const date = soon(7);
+    const windowId = await addWindow(listing, cooperativeId, {
+      deliveryDate: date,
+      cutoffAt: cutoffBefore(date),
+    });
+    await expect(
+      setPledges(windowId, cooperativeId, [{ farmerId: outsider, quantity: 10 }], actor),
+    ).rejects.toMatchObject({
+      key: "supply.notAMember",
+    });
+    await expect(
+      setPledges(windowId, otherCooperativeId, [{ farmerId: outsider, quantity: 10 }], actor),
+    ).rejects.toMatchObject({
+      key: "supply.notFound",
+    });
+  });
+
+  test("past dates, late cutoffs and duplicate dates are refused", async () => {
+    const listing = await createListing(cooperativeId, waterSpinach, actor);
+    const today = cambodiaToday(new Date());
+    await expect(
+      addWindow(listing, cooperativeId, { deliveryDate: today, cutoffAt: cutoffBefore(today) }),
+    ).rejects.toMatchObject({
+      key: "supply.deliveryInPast",
+    });
+    const date = soon(4);
+    await expect(
+      addWindow(listing, cooperativeId, {
+        deliveryDate: date,
+        cutoffAt: cambodiaInstant(date, "08:00"),
+      }),
+    ).rejects.toMatchObject({ key: "supply.cutoffAfterDelivery" });
+    await addWindow(listing, cooperativeId, { deliveryDate: date, cutoffAt: cutoffBefore(date) });
+    await expect(
+      addWindow(listing, cooperativeId, { deliveryDate: date, cutoffAt: cutoffBefore(date) }),
+    ).rejects.toMatchObject({
+      key: "supply.windowExists",
+    });
+  });
+
+  test("copy last week makes next week's windows with the same pledges, once", async () => {
+    const listing = await createListing(cooperativeId, waterSpinach, actor);
+    for (const days of [3, 6]) {
+      const date = soon(days);
+      const windowId = await addWindow(listing, cooperativeId, {
+        deliveryDate: date,
+        cutoffAt: cutoffBefore(date),
+      });
+      await setPledges(
+        windowId,
+        cooperativeId,
+        [{ farmerId: members[0]!, quantity: days * 10 }],
+        actor,
+      );
+    }
+    expect(await copyLastWeek(listing, cooperativeId)).toBe(2);
+    expect(await copyLastWeek(listing, cooperativeId)).toBe(2); // the copies are now the latest week
+    const windows = await prisma.deliveryWindow.findMany({
+      where: { listingId: listing },
+      orderBy: { deliveryDate: "asc" },
+      select: { capacity: true, pledges: { select: { quantity: true } } },
+    });
+    expect(windows.map((w) => w.capacity)).toEqual([30, 60, 30, 60, 30, 60]);
+    for (const w of windows) expect(w.capacity).toBe(w.pledges.reduce((s, p) => s + p.quantity, 0));
+  });
+
+  test("property: after any sequence of pledge changes, capacity equals the sum of pledges and covers reserved", async () => {
+    const listing = await createListing(cooperativeId, waterSpinach, actor);
+    const date = soon(9);
+    const windowId = await addWindow(listing, cooperativeId, {
+      deliveryDate: date,
+      cutoffAt: cutoffBefore(date),
+    });
+    await prisma.deliveryWindow.update({
+      where: { id: windowId },
+      data: { capacity: 0, reserved: 0 },
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            member: fc.integer({ min: 0, max: 4 }),
+            quantity: fc.integer({ min: 0, max: 60 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.integer({ min: 0, max: 100 }),
+        async (changes, reserve) => {
+          const byMember = new Map(changes.map((c) => [members[c.member]!, c.quantity]));
+          const current = await windowOf(windowId);
+          await prisma.deliveryWindow.update({
+            where: { id: windowId },
+            data: { reserved: Math.min(reserve, current.capacity) },
+          });
+          await setPledges(
+            windowId,
+            cooperativeId,
+            [...byMember].map(([farmerId, quantity]) => ({ farmerId, quantity })),
+            actor,
+          ).catch((error: unknown) => {
+            if (!(error instanceof SupplyError && error.key === "supply.pledgeBelowReserved"))
+              throw error;
+          });
+          const after = await windowOf(windowId);
+          expect(after.capacity).toBe(after.pledges.reduce((s, p) => s + p.quantity, 0));
+          expect(after.reserved).toBeLessThanOrEqual(after.capacity);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

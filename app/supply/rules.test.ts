@@ -1,0 +1,106 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import {
+  addDays,
+  cambodiaInstant,
+  cambodiaToday,
+  capacityOf,
+  checkPrice,
+  checkWindow,
+  isIsoDate,
+  parsePledgeCsv,
+  remainingOf,
+} from "./rules";
+
+describe("dates in Cambodia", () => {
+  test("today follows Cambodian time, seven hours ahead of UTC", () => {
+    expect(cambodiaToday(new Date("2026-11-22T16:59:00Z"))).toBe("2026-11-22");
+    expect(cambodiaToday(new Date("2026-11-22T17:00:00Z"))).toBe("2026-11-23");
+  });
+  test("a Cambodian wall-clock time maps to the right instant", () => {
+    expect(cambodiaInstant("2026-11-25", "17:00").toISOString()).toBe("2026-11-25T10:00:00.000Z");
+  });
+  test("only real calendar dates are dates", () => {
+    expect(isIsoDate("2026-02-28")).toBe(true);
+    expect(isIsoDate("2026-02-30")).toBe(false);
+    expect(isIsoDate("26-2-3")).toBe(false);
+  });
+});
+
+describe("checkWindow", () => {
+  const now = new Date("2026-11-22T03:00:00Z"); // 10:00 in Phnom Penh
+  test("a future delivery with a cutoff the day before is fine", () => {
+    expect(checkWindow("2026-11-25", cambodiaInstant("2026-11-24", "17:00"), now)).toEqual([]);
+  });
+  test("refuses past deliveries, and cutoffs after the delivery day starts or already passed", () => {
+    expect(checkWindow("2026-11-22", cambodiaInstant("2026-11-21", "17:00"), now)).toEqual([
+      "supply.deliveryInPast",
+      "supply.cutoffInPast",
+    ]);
+    expect(checkWindow("2026-11-25", cambodiaInstant("2026-11-25", "06:00"), now)).toEqual([
+      "supply.cutoffAfterDelivery",
+    ]);
+  });
+});
+
+describe("checkPrice", () => {
+  test("a typical riel price is fine", () => {
+    expect(checkPrice(2600, "KHR", 2500)).toBeNull();
+    expect(checkPrice(65, "USD", 2500)).toBeNull(); // $0.65 ≈ 2,665 riel
+  });
+  test("a missing or extra zero is caught", () => {
+    expect(checkPrice(250_000, "KHR", 2500)).toBe("supply.priceFarFromMarket");
+    expect(checkPrice(200, "KHR", 2500)).toBe("supply.priceFarFromMarket");
+  });
+  test("zero, negative, fractional and huge prices are out of range", () => {
+    for (const price of [0, -100, 12.5, 50_000_000])
+      expect(checkPrice(price, "KHR", null)).toBe("supply.priceOutOfRange");
+  });
+});
+
+describe("capacity", () => {
+  test("is the sum of the pledges, and remaining never goes below zero", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 10_000 })),
+        fc.nat(100_000),
+        (quantities, reserved) => {
+          const capacity = capacityOf(quantities.map((quantity) => ({ quantity })));
+          expect(capacity).toBe(quantities.reduce((a, b) => a + b, 0));
+          const remaining = remainingOf({ capacity, reserved });
+          expect(remaining).toBeGreaterThanOrEqual(0);
+          expect(remaining).toBeLessThanOrEqual(capacity);
+        },
+      ),
+    );
+  });
+  test("copying a week moves every date by seven days", () => {
+    expect(addDays("2026-12-29", 7)).toBe("2027-01-05");
+  });
+});
+
+describe("parsePledgeCsv", () => {
+  const farmers = [
+    { id: 11, name: "សុខ សុភា" },
+    { id: 12, name: "ចាន់ ដារ៉ា" },
+  ];
+  test("reads names or ids, with a header, Khmer digits and Windows line ends", () => {
+    const text = "\uFEFFfarmer,quantity\r\nសុខ សុភា,40\r\n12,៣៥\r\n";
+    expect(parsePledgeCsv(text, farmers)).toEqual({
+      pledges: [
+        { farmerId: 11, quantity: 40 },
+        { farmerId: 12, quantity: 35 },
+      ],
+      errors: [],
+    });
+  });
+  test("reports every bad line by number", () => {
+    const text = "សុខ សុភា,-3\nnobody,10\n11,5\n11,6\nonly-one-column";
+    expect(parsePledgeCsv(text, farmers).errors).toEqual([
+      { line: 1, problem: "supply.csvQuantity" },
+      { line: 2, problem: "supply.csvFarmer" },
+      { line: 4, problem: "supply.csvDuplicate" },
+      { line: 5, problem: "supply.csvColumns" },
+    ]);
+  });
+});

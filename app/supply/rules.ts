@@ -1,0 +1,130 @@
+// Supply rules that need no database: dates in Cambodia's time, prices, quantities, capacity.
+// Pure, so they test fast and the forms can reuse them in the browser.
+
+/** Cambodia keeps UTC+7 all year (no daylight saving). */
+const CAMBODIA_OFFSET_MS = 7 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type IsoDate = `${number}-${number}-${number}`;
+
+export function isIsoDate(value: string): value is IsoDate {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+/** Today's date in Cambodia. */
+export function cambodiaToday(now: Date): IsoDate {
+  return new Date(now.getTime() + CAMBODIA_OFFSET_MS).toISOString().slice(0, 10) as IsoDate;
+}
+
+/** The instant a Cambodian wall-clock time happens. */
+export function cambodiaInstant(date: IsoDate, time = "00:00") {
+  return new Date(new Date(`${date}T${time}:00Z`).getTime() - CAMBODIA_OFFSET_MS);
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return new Date(new Date(`${date}T00:00:00Z`).getTime() + days * DAY_MS)
+    .toISOString()
+    .slice(0, 10) as IsoDate;
+}
+
+/** The delivery date as stored (a DATE column, read back as UTC midnight). */
+export function dateOnly(date: Date): IsoDate {
+  return date.toISOString().slice(0, 10) as IsoDate;
+}
+
+export type WindowProblem =
+  "supply.deliveryInPast" | "supply.cutoffAfterDelivery" | "supply.cutoffInPast";
+
+/** A delivery window is open for orders until its cutoff, which must come before the delivery day starts. */
+export function checkWindow(deliveryDate: IsoDate, cutoffAt: Date, now: Date): WindowProblem[] {
+  const problems: WindowProblem[] = [];
+  if (deliveryDate <= cambodiaToday(now)) problems.push("supply.deliveryInPast");
+  if (cutoffAt.getTime() >= cambodiaInstant(deliveryDate).getTime())
+    problems.push("supply.cutoffAfterDelivery");
+  if (cutoffAt.getTime() <= now.getTime()) problems.push("supply.cutoffInPast");
+  return problems;
+}
+
+export const MAX_QUANTITY = 1_000_000;
+
+/** Riel per US dollar used only to judge whether a USD price is plausible. */
+const KHR_PER_USD = 4_100;
+/** A price further than this factor from the market's typical price is almost surely a typing mistake. */
+export const PRICE_SANITY_FACTOR = 10;
+
+export const priceBounds = {
+  KHR: { min: 100, max: 10_000_000 },
+  USD: { min: 1, max: 250_000 },
+} as const;
+
+export type PriceProblem = "supply.priceOutOfRange" | "supply.priceFarFromMarket";
+
+/** Catches absurd prices (a missing or extra zero) before buyers see them. */
+export function checkPrice(
+  priceMinor: number,
+  currency: "KHR" | "USD",
+  referencePriceKhr: number | null,
+): PriceProblem | null {
+  const bounds = priceBounds[currency];
+  if (!Number.isInteger(priceMinor) || priceMinor < bounds.min || priceMinor > bounds.max)
+    return "supply.priceOutOfRange";
+  if (referencePriceKhr) {
+    const priceKhr = currency === "KHR" ? priceMinor : (priceMinor / 100) * KHR_PER_USD;
+    const ratio = priceKhr / referencePriceKhr;
+    if (ratio > PRICE_SANITY_FACTOR || ratio < 1 / PRICE_SANITY_FACTOR)
+      return "supply.priceFarFromMarket";
+  }
+  return null;
+}
+
+/** A window's capacity: what its member farmers pledged. */
+export function capacityOf(pledges: readonly { quantity: number }[]) {
+  return pledges.reduce((sum, pledge) => sum + pledge.quantity, 0);
+}
+
+export function remainingOf(window: { capacity: number; reserved: number }) {
+  return Math.max(0, window.capacity - window.reserved);
+}
+
+export type PledgeCsvRow = { farmer: string; quantity: number; line: number };
+export type PledgeCsvError = {
+  line: number;
+  problem: "supply.csvColumns" | "supply.csvQuantity" | "supply.csvFarmer" | "supply.csvDuplicate";
+};
+
+/**
+ * Reads "farmer,quantity" lines (a header line is allowed; the farmer is a member id or exact name).
+ * Every problem is reported with its line number, and nothing is imported unless all lines are good.
+ */
+export function parsePledgeCsv(
+  text: string,
+  farmers: readonly { id: number; name: string }[],
+): { pledges: { farmerId: number; quantity: number }[]; errors: PledgeCsvError[] } {
+  const errors: PledgeCsvError[] = [];
+  const pledges = new Map<number, number>();
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.normalize("NFC").trim();
+    if (!trimmed) return;
+    const cells = trimmed.split(/[,;\t]/).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
+    // A first line whose quantity column holds no digit at all is a header.
+    if (index === 0 && cells[1] !== undefined && !/[\d\u17E0-\u17E9]/.test(cells[1])) return;
+    if (cells.length !== 2) return void errors.push({ line, problem: "supply.csvColumns" });
+    const [who, amount] = cells as [string, string];
+    const ascii = amount.replace(/[\u17E0-\u17E9]/g, (d) => String(d.charCodeAt(0) - 0x17e0));
+    const quantity = /^\d+$/.test(ascii) ? Number(ascii) : NaN;
+    if (!Number.isInteger(quantity) || quantity <= 0 || quantity > MAX_QUANTITY) {
+      return void errors.push({ line, problem: "supply.csvQuantity" });
+    }
+    const farmer = /^\d+$/.test(who)
+      ? farmers.find((f) => f.id === Number(who))
+      : farmers.find((f) => f.name === who);
+    if (!farmer) return void errors.push({ line, problem: "supply.csvFarmer" });
+    if (pledges.has(farmer.id)) return void errors.push({ line, problem: "supply.csvDuplicate" });
+    pledges.set(farmer.id, quantity);
+  });
+  return { pledges: [...pledges].map(([farmerId, quantity]) => ({ farmerId, quantity })), errors };
+}
