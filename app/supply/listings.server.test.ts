@@ -180,6 +180,19 @@ describe("delivery windows and pledges", () => {
     expect(await windowOf(windowId)).toMatchObject({ capacity: 100, reserved: 80 });
   });
 
+  test("the database itself refuses a reservation beyond capacity", async () => {
+    const listing = await createListing(cooperativeId, waterSpinach, actor);
+    const date = soon(8);
+    const windowId = await addWindow(listing, cooperativeId, {
+      deliveryDate: date,
+      cutoffAt: cutoffBefore(date),
+    });
+    await setPledges(windowId, cooperativeId, [{ farmerId: members[0]!, quantity: 20 }], actor);
+    await expect(
+      prisma.deliveryWindow.update({ where: { id: windowId }, data: { reserved: 21 } }),
+    ).rejects.toThrow(/DeliveryWindow_reserved_within_capacity/);
+  });
+
   test("only the cooperative's own members can pledge", async () => {
     const listing = await createListing(cooperativeId, waterSpinach, actor);
     const date = soon(7);
