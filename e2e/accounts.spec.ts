@@ -1,18 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
-
-const PASSWORD = "phsar-demo-2026";
-
-async function submitLogin(page: Page, identifier: string, password: string) {
-  await page.goto("/login");
-  await page.getByLabel("អ៊ីមែល ឬលេខទូរស័ព្ទ").fill(identifier);
-  await page.getByLabel("ពាក្យសម្ងាត់").fill(password);
-  await page.getByRole("main").getByRole("button", { name: "ចូល" }).click();
-}
-
-async function signIn(page: Page, identifier: string, password = PASSWORD) {
-  await submitLogin(page, identifier, password);
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
+import { expect, test } from "@playwright/test";
+import { DEMO_PASSWORD as PASSWORD, signIn, submitLogin } from "./support/session";
 
 test.describe("each demo role lands on its own home", () => {
   test("a cooperative lead lands on their cooperative", async ({ page }) => {

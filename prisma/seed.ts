@@ -2,6 +2,7 @@
 import { hash } from "@node-rs/argon2";
 import { type MembershipRole } from "~/db/generated/enums";
 import { type PrismaClient } from "~/db/generated/client";
+import { addDays, cambodiaInstant, cambodiaToday } from "~/supply/rules";
 import {
   demoBuyers,
   demoCooperatives,
@@ -115,7 +116,12 @@ export async function seedDemoData(prisma: PrismaClient, { year = new Date().get
         await tx.organization.create({ data: { ...buyer, kind: "BUYER" }, select: { id: true } });
       }
 
-      for (const { selfHelpGroups, ...cooperative } of demoCooperatives) {
+      const products = await tx.product.findMany({
+        select: { id: true, slug: true, unit: true, referencePriceKhr: true },
+      });
+      const today = cambodiaToday(new Date());
+
+      for (const [index, { selfHelpGroups, ...cooperative }] of demoCooperatives.entries()) {
         const { id: cooperativeId } = await tx.organization.create({
           data: { ...cooperative, kind: "COOPERATIVE" },
           select: { id: true },
@@ -141,6 +147,62 @@ export async function seedDemoData(prisma: PrismaClient, { year = new Date().get
               };
             }),
           });
+        }
+
+        // Three published listings per cooperative, each with two delivery dates next week and
+        // pledges from a handful of members, so the market shows real remaining quantities.
+        const members = await tx.farmer.findMany({
+          where: { cooperativeId },
+          select: { id: true },
+          orderBy: { id: "asc" },
+        });
+        for (let n = 0; n < 3; n++) {
+          const product = products[(index * 3 + n * 5) % products.length]!;
+          const reference = product.referencePriceKhr ?? 3000;
+          const priceMinor = Math.max(
+            100,
+            Math.round((reference * (0.9 + random() * 0.25)) / 100) * 100,
+          );
+          const listing = await tx.listing.create({
+            data: {
+              cooperativeId,
+              productId: product.id,
+              grade: n === 2 ? "B" : "A",
+              certification: n === 0 ? "GAP" : "NONE",
+              priceMinor,
+              currency: "KHR",
+              minOrderQuantity: product.unit === "KG" ? 10 : product.unit === "HEAD" ? 5 : 2,
+              descriptionKm: "ប្រមូលផលពីកសិករសមាជិក ហើយវេចខ្ចប់នៅសហគមន៍។",
+              descriptionEn: "Harvested by member farmers and packed at the cooperative.",
+              status: "PUBLISHED",
+              deliveryAreas: {
+                create: [
+                  { provinceCode: cooperative.provinceCode },
+                  ...(cooperative.provinceCode === "12" ? [] : [{ provinceCode: "12" }]),
+                ],
+              },
+              priceChanges: { create: { priceMinor, currency: "KHR" } },
+            },
+            select: { id: true },
+          });
+          for (const days of [3, 6]) {
+            const deliveryDate = addDays(today, days + n);
+            const pledgers = members.slice((n * 4) % members.length).slice(0, between(4, 7));
+            const pledges = pledgers.map((m) => ({
+              farmerId: m.id,
+              quantity: product.unit === "KG" ? between(2, 12) * 5 : between(3, 15),
+            }));
+            await tx.deliveryWindow.create({
+              data: {
+                listingId: listing.id,
+                deliveryDate: new Date(`${deliveryDate}T00:00:00Z`),
+                cutoffAt: cambodiaInstant(addDays(deliveryDate, -1), "17:00"),
+                capacity: pledges.reduce((sum, p) => sum + p.quantity, 0),
+                pledges: { create: pledges },
+              },
+              select: { id: true },
+            });
+          }
         }
       }
 

@@ -42,7 +42,12 @@ const signedIn = personas.filter((p) => p !== "anonymous");
 type Allowed = readonly Persona[];
 type Case = { params?: () => Record<string, string>; GET?: Allowed; POST?: Allowed };
 
-const slugs = { cooperativeA: "", buyerX: "", invitation: "not-a-real-invitation-token-000000" };
+const slugs = {
+  cooperativeA: "",
+  buyerX: "",
+  invitation: "not-a-real-invitation-token-000000",
+  listingA: "",
+};
 const organizationCases = (page: "_index" | "edit" | "members"): Case[] => {
   const readers: Allowed = page === "edit" ? ["lead", "admin"] : ["lead", "clerk", "admin"];
   const buyerReaders: Allowed =
@@ -76,6 +81,25 @@ const matrix: Record<string, Case[]> = {
   "organizations.$slug.edit.tsx": organizationCases("edit"),
   "organizations.$slug.members.tsx": organizationCases("members"),
   "reset-password.tsx": [{ GET: everyone, POST: everyone }],
+  "listings.$listingId.tsx": [{ params: () => ({ listingId: slugs.listingA }), GET: everyone }],
+  "organizations.$slug.listings._index.tsx": [
+    { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "clerk", "admin"] },
+    { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
+  ],
+  "organizations.$slug.listings.new.tsx": [
+    {
+      params: () => ({ slug: slugs.cooperativeA }),
+      GET: ["lead", "admin"],
+      POST: ["lead", "admin"],
+    },
+  ],
+  "organizations.$slug.listings.$listingId.tsx": [
+    {
+      params: () => ({ slug: slugs.cooperativeA, listingId: slugs.listingA }),
+      GET: ["lead", "clerk", "admin"],
+      POST: ["lead", "clerk", "admin"],
+    },
+  ],
   "signup.tsx": [{ GET: everyone, POST: everyone }],
 };
 
@@ -109,6 +133,11 @@ beforeAll(async () => {
   const buyer = demoLogins.find((l) => l.email === emails.buyer)!;
   slugs.cooperativeA = lead.organizationSlug;
   slugs.buyerX = buyer.organizationSlug;
+  const listing = await prisma.listing.findFirstOrThrow({
+    where: { status: "PUBLISHED", cooperative: { slug: lead.organizationSlug } },
+    select: { id: true },
+  });
+  slugs.listingA = String(listing.id);
   for (const persona of signedIn) {
     const user = await prisma.user.findUniqueOrThrow({
       where: { email: emails[persona] },

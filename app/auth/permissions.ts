@@ -15,6 +15,8 @@ export type Permission =
   | "update:organization:own"
   | "manage:members:own"
   | "view:members:own"
+  | "manage:listings:own"
+  | "record:pledges:own"
   | "view:dashboard:any"
   | "view:audit-log:any";
 
@@ -25,6 +27,8 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
     roles: ["LEAD", "MEMBER_CLERK", "OWNER", "PURCHASER", "MONITOR"],
     scope: "own",
   },
+  "manage:listings:own": { roles: ["LEAD"], scope: "own" },
+  "record:pledges:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
   "view:dashboard:any": { roles: ["MONITOR"], scope: "any" },
   "view:audit-log:any": { roles: [], scope: "any" }, // platform admins only
 };

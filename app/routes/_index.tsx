@@ -3,7 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { share } from "~/organizations/inclusion";
 import { getMembershipTotals, listCooperatives } from "~/organizations/cooperatives.server";
+import { ListingCard } from "~/supply/listing-card";
 import { listProductsByCategory } from "~/supply/products.server";
+import { listPublishedListings } from "~/supply/queries.server";
 import { formatNumber, formatPercent, formatRiel } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
@@ -11,16 +13,17 @@ import { useLanguage } from "~/ui/use-language";
 export const meta: MetaFunction = () => [{ title: "ផ្សារ Phsar" }];
 
 export async function loader() {
-  const [catalogue, cooperatives, totals] = await Promise.all([
+  const [catalogue, cooperatives, totals, listings] = await Promise.all([
     listProductsByCategory(),
     listCooperatives(),
     getMembershipTotals(),
+    listPublishedListings({ take: 12 }),
   ]);
-  return { catalogue, cooperatives, totals };
+  return { catalogue, cooperatives, totals, listings };
 }
 
 export default function Market() {
-  const { catalogue, cooperatives, totals } = useLoaderData<typeof loader>();
+  const { catalogue, cooperatives, totals, listings } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const lng = useLanguage();
   const productCount = catalogue.reduce((sum, group) => sum + group.products.length, 0);
@@ -50,6 +53,19 @@ export default function Market() {
           ))}
         </dl>
       </section>
+
+      {listings.length ? (
+        <section aria-labelledby="latest-listings-title">
+          <h2 id="latest-listings-title" className="text-2xl font-bold">
+            {t("supply.latestListings")}
+          </h2>
+          <ul className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+            {listings.map((listing) => (
+              <ListingCard key={listing.id} listing={listing} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section aria-labelledby="catalogue-title">
         <h2 id="catalogue-title" className="text-2xl font-bold">

@@ -5,6 +5,8 @@ import { z } from "zod";
 import { invariantResponse } from "~/http/responses";
 import { share } from "~/organizations/inclusion";
 import { getCooperative } from "~/organizations/cooperatives.server";
+import { ListingCard } from "~/supply/listing-card";
+import { listPublishedListings } from "~/supply/queries.server";
 import { formatNumber, formatPercent } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
@@ -24,11 +26,11 @@ export async function loader({ params }: LoaderFunctionArgs) {
   invariantResponse(parsed.success, "Not found", { status: 404 });
   const cooperative = await getCooperative(parsed.data.slug);
   invariantResponse(cooperative, "Not found", { status: 404 });
-  return { cooperative };
+  return { cooperative, listings: await listPublishedListings({ cooperativeId: cooperative.id }) };
 }
 
 export default function Cooperative() {
-  const { cooperative } = useLoaderData<typeof loader>();
+  const { cooperative, listings } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const lng = useLanguage();
   const { members } = cooperative;
@@ -47,6 +49,18 @@ export default function Cooperative() {
           <LocalName item={cooperative.province} />
         </p>
       </header>
+
+      <section aria-labelledby="live-listings-title">
+        <h2 id="live-listings-title" className="text-xl font-semibold">
+          {t("supply.liveListings")}
+        </h2>
+        {listings.length === 0 ? <p>{t("supply.noListings")}</p> : null}
+        <ul className="mt-2 grid gap-3 sm:grid-cols-2">
+          {listings.map((listing) => (
+            <ListingCard key={listing.id} listing={listing} />
+          ))}
+        </ul>
+      </section>
 
       <section aria-labelledby="inclusion-title" className="rounded-lg bg-white p-4 shadow-sm">
         <h2 id="inclusion-title" className="text-xl font-semibold">

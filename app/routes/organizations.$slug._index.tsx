@@ -22,12 +22,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     organization,
     canEdit: can(user, "update:organization:own", organization.id),
     canManageMembers: can(user, "manage:members:own", organization.id),
+    canRecordPledges: can(user, "record:pledges:own", organization.id),
   };
 }
 
 export default function OrganizationHome() {
   const { t } = useTranslation();
-  const { organization, canEdit, canManageMembers } = useLoaderData<typeof loader>();
+  const { organization, canEdit, canManageMembers, canRecordPledges } =
+    useLoaderData<typeof loader>();
   return (
     <article className="space-y-6" aria-labelledby="organization-title">
       <header>
@@ -72,6 +74,11 @@ export default function OrganizationHome() {
         >
           {canManageMembers ? t("organization.manageMembers") : t("organization.members")}
         </Link>
+        {organization.kind === "COOPERATIVE" && canRecordPledges ? (
+          <Link to="listings" className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
+            {t("supply.listings")}
+          </Link>
+        ) : null}
         {organization.kind === "COOPERATIVE" ? (
           <Link
             to={`/cooperatives/${organization.slug}`}

@@ -8,7 +8,9 @@ import {
   checkPrice,
   checkWindow,
   isIsoDate,
+  formatPriceInput,
   parsePledgeCsv,
+  parsePriceToMinor,
   remainingOf,
 } from "./rules";
 
@@ -40,6 +42,29 @@ describe("checkWindow", () => {
     expect(checkWindow("2026-11-25", cambodiaInstant("2026-11-25", "06:00"), now)).toEqual([
       "supply.cutoffAfterDelivery",
     ]);
+  });
+});
+
+describe("parsePriceToMinor", () => {
+  test("riel are whole; dollars keep exact cents", () => {
+    expect(parsePriceToMinor("2,600", "KHR")).toBe(2600);
+    expect(parsePriceToMinor("២៦០០", "KHR")).toBe(2600);
+    expect(parsePriceToMinor("0.65", "USD")).toBe(65);
+    expect(parsePriceToMinor("1.5", "USD")).toBe(150);
+    expect(parsePriceToMinor("2600.5", "KHR")).toBeNull();
+    expect(parsePriceToMinor("0.655", "USD")).toBeNull();
+    expect(parsePriceToMinor("-1", "USD")).toBeNull();
+  });
+  test("formatting and parsing round-trip every amount", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 99_999_999 }),
+        fc.constantFrom("KHR" as const, "USD" as const),
+        (minor, currency) => {
+          expect(parsePriceToMinor(formatPriceInput(minor, currency), currency)).toBe(minor);
+        },
+      ),
+    );
   });
 });
 

@@ -59,6 +59,22 @@ export const priceBounds = {
   USD: { min: 1, max: 250_000 },
 } as const;
 
+/** Reads a price as typed ("2,600" riel, "0.65" dollars) into integer minor units; null if it is not one. */
+export function parsePriceToMinor(text: string, currency: "KHR" | "USD"): number | null {
+  const compact = text
+    .replace(/[\u17E0-\u17E9]/g, (d) => String(d.charCodeAt(0) - 0x17e0))
+    .replace(/[\s,]/g, "");
+  if (currency === "KHR") return /^\d{1,9}$/.test(compact) ? Number(compact) : null;
+  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(compact);
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+}
+
+/** Minor units back to what a person types. */
+export function formatPriceInput(priceMinor: number, currency: "KHR" | "USD") {
+  return currency === "KHR" ? String(priceMinor) : (priceMinor / 100).toFixed(2);
+}
+
 export type PriceProblem = "supply.priceOutOfRange" | "supply.priceFarFromMarket";
 
 /** Catches absurd prices (a missing or extra zero) before buyers see them. */

@@ -16,6 +16,14 @@ export function formatRiel(amount: number, lng: Language) {
   return `${new Intl.NumberFormat(numberLocale[lng], { maximumFractionDigits: 0 }).format(amount)} ៛`;
 }
 
+/** An amount in minor units: riel are whole, dollars have cents. */
+export function formatMoney(amountMinor: number, currency: "KHR" | "USD", lng: Language) {
+  if (currency === "KHR") return formatRiel(amountMinor, lng);
+  return new Intl.NumberFormat(numberLocale[lng], { style: "currency", currency: "USD" }).format(
+    amountMinor / 100,
+  );
+}
+
 export function formatNumber(value: number, lng: Language) {
   return new Intl.NumberFormat(numberLocale[lng]).format(value);
 }

@@ -1,0 +1,99 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { invariantResponse } from "~/http/responses";
+import { getPublishedListing } from "~/supply/queries.server";
+import { remainingOf } from "~/supply/rules";
+import { formatDateTime, formatMoney, formatNumber } from "~/ui/format";
+import { LocalName } from "~/ui/local-name";
+import { useLanguage } from "~/ui/use-language";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  {
+    title: data
+      ? `${data.listing.product.nameKm} ${data.listing.product.nameEn} · ផ្សារ Phsar`
+      : "ផ្សារ Phsar",
+  },
+];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(params.listingId);
+  invariantResponse(id.success, "Not found", { status: 404 });
+  // Drafts, paused and closed listings are not for buyers.
+  const listing = await getPublishedListing(id.data);
+  invariantResponse(listing, "Not found", { status: 404 });
+  return { listing };
+}
+
+export default function Listing() {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const { listing } = useLoaderData<typeof loader>();
+  const unit = t(`unit.${listing.product.unit}`);
+  const description =
+    lng === "km"
+      ? listing.descriptionKm || listing.descriptionEn
+      : listing.descriptionEn || listing.descriptionKm;
+  return (
+    <article aria-labelledby="listing-title" className="space-y-6">
+      <header>
+        <h1 id="listing-title" className="text-3xl font-bold text-leaf-800">
+          <LocalName item={listing.product} />
+        </h1>
+        <p className="text-lg">
+          <strong>{formatMoney(listing.priceMinor, listing.currency, lng)}</strong>{" "}
+          {t("supply.perUnit", { unit })} · {t("supply.gradeLabel", { grade: listing.grade })}
+          {listing.certification !== "NONE"
+            ? ` · ${t(`supply.certifications.${listing.certification}`)}`
+            : ""}
+          {listing.variety ? ` · ${listing.variety}` : ""}
+        </p>
+        <p>
+          <Link
+            to={`/cooperatives/${listing.cooperative.slug}`}
+            className="text-leaf-700 underline"
+          >
+            <LocalName item={listing.cooperative} />
+          </Link>{" "}
+          · <LocalName item={listing.cooperative.province} />
+        </p>
+        <p className="text-sm text-stone-600">
+          {t("supply.minOrder", { quantity: formatNumber(listing.minOrderQuantity, lng), unit })}
+        </p>
+      </header>
+      {description ? <p className="max-w-2xl whitespace-pre-line">{description}</p> : null}
+      <section aria-labelledby="open-windows-title">
+        <h2 id="open-windows-title" className="text-xl font-semibold">
+          {t("supply.openWindows")}
+        </h2>
+        {listing.windows.length === 0 ? <p>{t("supply.noOpenWindows")}</p> : null}
+        <ul className="mt-2 divide-y rounded-lg bg-white shadow-sm">
+          {listing.windows.map((w) => (
+            <li key={w.id} className="flex flex-wrap justify-between gap-2 p-3">
+              <span className="font-semibold">
+                {formatDateTime(w.deliveryDate, lng, { dateStyle: "full", timeZone: "UTC" })}
+              </span>
+              <span>
+                {t("supply.remainingOf", {
+                  remaining: formatNumber(remainingOf(w), lng),
+                  capacity: formatNumber(w.capacity, lng),
+                  unit,
+                })}
+              </span>
+              <span className="w-full text-sm text-stone-600">
+                {t("supply.closesAt", {
+                  when: formatDateTime(w.cutoffAt, lng, {
+                    dateStyle: "medium",
+                    timeStyle: "short",
+                    timeZone: "Asia/Phnom_Penh",
+                  }),
+                })}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </article>
+  );
+}
