@@ -13,7 +13,7 @@ import { requestInfo } from "~/http/request-info";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { StatusMessage } from "~/ui/messages";
-import { formatDateTime } from "~/ui/format";
+import { formatCambodiaDateTime } from "~/ui/format";
 
 export const meta: MetaFunction = () => [{ title: "គណនី Account · ផ្សារ Phsar" }];
 
@@ -57,8 +57,7 @@ export default function Account() {
   const lng = useLanguage();
   const { user, sessions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const formatDate = (value: Date | string) =>
-    formatDateTime(value, lng, { dateStyle: "medium", timeStyle: "short" });
+  const formatDate = (value: Date | string) => formatCambodiaDateTime(value, lng);
   return (
     <div className="space-y-8">
       <header>

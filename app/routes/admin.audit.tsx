@@ -7,7 +7,7 @@ import { requireAdmin } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
-import { formatDateTime } from "~/ui/format";
+import { formatCambodiaDateTime } from "~/ui/format";
 
 export const meta: MetaFunction = () => [{ title: "កំណត់ហេតុសវនកម្ម Audit log · ផ្សារ Phsar" }];
 
@@ -26,8 +26,7 @@ export default function AuditLog() {
   const { t } = useTranslation();
   const lng = useLanguage();
   const { events, next } = useLoaderData<typeof loader>();
-  const formatDate = (value: Date | string) =>
-    formatDateTime(value, lng, { dateStyle: "short", timeStyle: "medium" });
+  const formatDate = (value: Date | string) => formatCambodiaDateTime(value, lng);
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title" className="mb-4 text-3xl font-bold text-leaf-800">

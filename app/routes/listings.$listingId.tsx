@@ -5,7 +5,7 @@ import { z } from "zod";
 import { invariantResponse } from "~/http/responses";
 import { getPublishedListing } from "~/supply/queries.server";
 import { remainingOf } from "~/supply/rules";
-import { formatDateTime, formatMoney, formatNumber } from "~/ui/format";
+import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 
@@ -72,7 +72,7 @@ export default function Listing() {
           {listing.windows.map((w) => (
             <li key={w.id} className="flex flex-wrap justify-between gap-2 p-3">
               <span className="font-semibold">
-                {formatDateTime(w.deliveryDate, lng, { dateStyle: "full", timeZone: "UTC" })}
+                {formatDate(w.deliveryDate, lng, { weekday: true })}
               </span>
               <span>
                 {t("supply.remainingOf", {
@@ -83,11 +83,7 @@ export default function Listing() {
               </span>
               <span className="w-full text-sm text-stone-600">
                 {t("supply.closesAt", {
-                  when: formatDateTime(w.cutoffAt, lng, {
-                    dateStyle: "medium",
-                    timeStyle: "short",
-                    timeZone: "Asia/Phnom_Penh",
-                  }),
+                  when: formatCambodiaDateTime(w.cutoffAt, lng),
                 })}
               </span>
             </li>

@@ -32,7 +32,7 @@ import {
   remainingOf,
   type IsoDate,
 } from "~/supply/rules";
-import { formatDateTime, formatMoney, formatNumber } from "~/ui/format";
+import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
@@ -220,14 +220,8 @@ export default function ManageListing() {
   const unit = t(`unit.${listing.product.unit}`);
   const selectedWindow = listing.windows.find((w) => w.id === selectedWindowId);
   const pledgeOf = new Map(selectedWindow?.pledges.map((p) => [p.farmerId, p.quantity]));
-  const date = (value: Date | string) =>
-    formatDateTime(value, lng, { dateStyle: "medium", timeZone: "UTC" });
-  const dateTime = (value: Date | string) =>
-    formatDateTime(value, lng, {
-      dateStyle: "medium",
-      timeStyle: "short",
-      timeZone: "Asia/Phnom_Penh",
-    });
+  const date = (value: Date | string) => formatDate(value, lng);
+  const dateTime = (value: Date | string) => formatCambodiaDateTime(value, lng);
   const [searchParams] = useSearchParams();
   const saved = searchParams.has("saved");
 

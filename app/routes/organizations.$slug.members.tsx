@@ -17,7 +17,7 @@ import {
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
-import { formatDateTime } from "~/ui/format";
+import { formatCambodiaDateTime } from "~/ui/format";
 
 const role = z.enum(Object.values(MembershipRole) as [MembershipRole, ...MembershipRole[]], {
   error: "validation.role",
@@ -74,7 +74,7 @@ export default function Members() {
   const lng = useLanguage();
   const { organization, members, invitations, canManage, roles } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const formatDate = (value: Date | string) => formatDateTime(value, lng, { dateStyle: "medium" });
+  const formatDate = (value: Date | string) => formatCambodiaDateTime(value, lng);
   return (
     <div className="space-y-8">
       <header>

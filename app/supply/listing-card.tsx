@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { formatDateTime, formatMoney, formatNumber } from "~/ui/format";
+import { formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { remainingOf } from "./rules";
@@ -37,7 +37,7 @@ export function ListingCard({ listing }: { listing: Card }) {
       <ul className="mt-1 text-sm">
         {listing.windows.map((w) => (
           <li key={w.id}>
-            {formatDateTime(w.deliveryDate, lng, { dateStyle: "medium", timeZone: "UTC" })}:{" "}
+            {formatDate(w.deliveryDate, lng)}:{" "}
             {t("supply.remainingOf", {
               remaining: formatNumber(remainingOf(w), lng),
               capacity: formatNumber(w.capacity, lng),

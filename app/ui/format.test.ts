@@ -1,5 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { formatPercent, formatRiel, localNames } from "./format";
+import {
+  formatCambodiaDateTime,
+  formatDate,
+  formatPercent,
+  formatRiel,
+  localNames,
+} from "./format";
 
 describe("formatRiel", () => {
   test("groups thousands and puts the riel sign after the amount", () => {
@@ -30,5 +36,18 @@ describe("localNames", () => {
       secondary: "ត្រកួន",
       secondaryLang: "km",
     });
+  });
+});
+
+describe("dates", () => {
+  test("calendar dates read the same on the server and in any browser", () => {
+    expect(formatDate("2026-11-25T00:00:00.000Z", "km")).toBe("25 វិច្ឆិកា 2026");
+    expect(formatDate("2026-11-25T00:00:00.000Z", "en", { weekday: true })).toBe(
+      "Wednesday 25 Nov 2026",
+    );
+  });
+  test("instants are shown as the clock in Phnom Penh shows them", () => {
+    expect(formatCambodiaDateTime("2026-11-24T10:00:00.000Z", "en")).toBe("24 Nov 2026, 17:00");
+    expect(formatCambodiaDateTime("2026-11-24T18:30:00.000Z", "km")).toBe("25 វិច្ឆិកា 2026, 01:30");
   });
 });

@@ -1,14 +1,35 @@
 import { type Language } from "~/i18n/config";
 
 const numberLocale: Record<Language, string> = { km: "km-KH", en: "en-US" };
-const dateLocale: Record<Language, string> = { km: "km-KH", en: "en-GB" };
 
-export function formatDateTime(
-  value: Date | string,
-  lng: Language,
-  options: Intl.DateTimeFormatOptions,
-) {
-  return new Intl.DateTimeFormat(dateLocale[lng], options).format(new Date(value));
+// Dates are formatted by hand: the server's and the browser's ICU data write Khmer dates differently,
+// and a page rendered one way and hydrated the other breaks React's hydration.
+const months: Record<Language, string[]> = {
+  km: ["មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ"],
+  en: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+};
+const weekdays: Record<Language, string[]> = {
+  km: ["ថ្ងៃអាទិត្យ", "ថ្ងៃច័ន្ទ", "ថ្ងៃអង្គារ", "ថ្ងៃពុធ", "ថ្ងៃព្រហស្បតិ៍", "ថ្ងៃសុក្រ", "ថ្ងៃសៅរ៍"],
+  en: ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+};
+const CAMBODIA_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+function dayMonthYear(date: Date, lng: Language) {
+  return `${date.getUTCDate()} ${months[lng][date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+}
+
+/** A calendar date (stored as UTC midnight), e.g. "25 វិច្ឆិកា 2026", optionally with the weekday. */
+export function formatDate(value: Date | string, lng: Language, { weekday = false } = {}) {
+  const date = new Date(value);
+  const text = dayMonthYear(date, lng);
+  return weekday ? `${weekdays[lng][date.getUTCDay()]} ${text}` : text;
+}
+
+/** An instant as a clock in Phnom Penh shows it, e.g. "24 Nov 2026, 17:00". */
+export function formatCambodiaDateTime(value: Date | string, lng: Language) {
+  const local = new Date(new Date(value).getTime() + CAMBODIA_OFFSET_MS);
+  const time = `${String(local.getUTCHours()).padStart(2, "0")}:${String(local.getUTCMinutes()).padStart(2, "0")}`;
+  return `${dayMonthYear(local, lng)}, ${time}`;
 }
 
 /** Riel amounts are whole riel (the riel has no coins in use); the sign ៛ follows the number. */
