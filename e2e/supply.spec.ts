@@ -1,6 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { cambodiaDate, signIn } from "./support/session";
 
+// A 2×2 green PNG.
+const TINY_PNG =
+  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAD0lEQVQImWNgaGAAIQgFAA4OAgHj5clFAAAAAElFTkSuQmCC";
+
 test("a lead posts a listing with two delivery windows and three member pledges; a buyer sees it published", async ({
   page,
   browser,
@@ -43,6 +47,23 @@ test("a lead posts a listing with two delivery windows and three member pledges;
   await expect(page.getByText("នៅសល់ 100 ក្នុងចំណោម 100 គីឡូក្រាម")).toBeVisible();
   await expect(page.getByRole("row").nth(1)).toContainText("100");
 
+  // A file that is not a photo is refused; a real photo is stored and shown.
+  const photoInput = page.getByLabel("រូបថត (JPEG, PNG ឬ WebP មិនលើស 8 MB)");
+  await photoInput.setInputFiles({
+    name: "notes.jpg",
+    mimeType: "image/jpeg",
+    buffer: Buffer.from("not really a photo"),
+  });
+  await page.getByRole("button", { name: "ផ្ទុកឡើង" }).click();
+  await expect(page.getByRole("alert")).toContainText("ឯកសារនេះមិនមែនជារូបថត");
+  await photoInput.setInputFiles({
+    name: "morning-glory.png",
+    mimeType: "image/png",
+    buffer: Buffer.from(TINY_PNG, "base64"),
+  });
+  await page.getByRole("button", { name: "ផ្ទុកឡើង" }).click();
+  await expect(page.getByRole("img", { name: "រូបថតត្រកួន" })).toBeVisible();
+
   await page.getByRole("button", { name: "ផ្សព្វផ្សាយ" }).click();
   await expect(page.getByText("បានផ្សព្វផ្សាយ")).toBeVisible();
 
@@ -53,4 +74,5 @@ test("a lead posts a listing with two delivery windows and three member pledges;
   await expect(buyer.getByText("2,600 ៛")).toBeVisible();
   await expect(buyer.getByText("នៅសល់ 100 ក្នុងចំណោម 100 គីឡូក្រាម")).toBeVisible();
   await expect(buyer.getByText(/នៅសល់ 0 ក្នុងចំណោម 0/)).toBeVisible(); // the second window has no pledges yet
+  await expect(buyer.getByRole("img", { name: "រូបថតត្រកួន" })).toBeVisible();
 });

@@ -86,6 +86,14 @@ const matrix: Record<string, Case[]> = {
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "clerk", "admin"] },
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
   ],
+  "organizations.$slug.listings.$listingId.photos.tsx": [
+    {
+      params: () => ({ slug: slugs.cooperativeA, listingId: slugs.listingA }),
+      GET: everyone,
+      POST: ["lead", "admin"],
+    },
+  ],
+  "photos.$key.tsx": [{ params: () => ({ key: "listing-1-unknown.webp" }), GET: everyone }],
   "organizations.$slug.listings.new.tsx": [
     {
       params: () => ({ slug: slugs.cooperativeA }),

@@ -7,6 +7,7 @@ import { getPublishedListing } from "~/supply/queries.server";
 import { remainingOf } from "~/supply/rules";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
+import { Photos } from "~/supply/photos";
 import { useLanguage } from "~/ui/use-language";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -62,6 +63,10 @@ export default function Listing() {
           {t("supply.minOrder", { quantity: formatNumber(listing.minOrderQuantity, lng), unit })}
         </p>
       </header>
+      <Photos
+        photos={listing.photos}
+        alt={t("supply.photoOf", { product: listing.product.nameKm })}
+      />
       {description ? <p className="max-w-2xl whitespace-pre-line">{description}</p> : null}
       <section aria-labelledby="open-windows-title">
         <h2 id="open-windows-title" className="text-xl font-semibold">

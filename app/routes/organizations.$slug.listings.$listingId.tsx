@@ -34,6 +34,7 @@ import {
 } from "~/supply/rules";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
+import { Photos } from "~/supply/photos";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 
@@ -257,6 +258,39 @@ export default function ManageListing() {
         <StatusMessage>{t("supply.copied", { count: result.copied })}</StatusMessage>
       ) : null}
       {saved ? <StatusMessage>{t("supply.saved")}</StatusMessage> : null}
+      {searchParams.get("photoError")?.startsWith("supply.") ? (
+        <ErrorMessage>{t(searchParams.get("photoError")!)}</ErrorMessage>
+      ) : null}
+
+      <section aria-labelledby="photos-title">
+        <h2 id="photos-title" className="text-xl font-semibold">
+          {t("supply.photos")}
+        </h2>
+        <Photos
+          photos={listing.photos}
+          alt={t("supply.photoOf", { product: listing.product.nameKm })}
+        />
+        {canManage ? (
+          <Form
+            method="post"
+            action="photos"
+            encType="multipart/form-data"
+            reloadDocument
+            className="mt-2 rounded-lg bg-white p-3 shadow-sm"
+          >
+            <label className="block">
+              <span className="block font-semibold">{t("supply.photoFile")}</span>
+              <input type="file" name="photo" accept="image/jpeg,image/png,image/webp" required />
+            </label>
+            <button
+              type="submit"
+              className="mt-2 rounded-lg border border-leaf-700 px-3 py-1 font-semibold text-leaf-800"
+            >
+              {t("supply.upload")}
+            </button>
+          </Form>
+        ) : null}
+      </section>
 
       {canManage ? (
         <section aria-labelledby="status-title">

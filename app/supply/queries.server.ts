@@ -12,6 +12,10 @@ const listingSummary = {
   product: {
     select: { id: true, slug: true, nameKm: true, nameEn: true, unit: true, category: true },
   },
+  photos: {
+    select: { storageKey: true, width: true, height: true },
+    orderBy: { position: "asc" },
+  },
 } as const;
 
 const windowSummary = {
