@@ -22,6 +22,9 @@ test("a lead posts a listing with two delivery windows and three member pledges;
   await expect(page).toHaveURL(/\/listings\/new$/);
 
   await page.getByLabel("តម្លៃក្នុងមួយឯកតា").fill("2600");
+  // Deliver to Phnom Penh, and in Siem Reap only to Kralanh district.
+  await page.getByRole("checkbox", { name: "ភ្នំពេញ" }).check();
+  await page.getByRole("checkbox", { name: "ក្រឡាញ់" }).check();
   await page.getByRole("button", { name: "បង្កើតការផ្តល់ជូន" }).click();
   await expect(page).toHaveURL(/\/listings\/\d+$/);
   const listingUrl = page.url();
@@ -75,4 +78,8 @@ test("a lead posts a listing with two delivery windows and three member pledges;
   await expect(buyer.getByText("នៅសល់ 100 ក្នុងចំណោម 100 គីឡូក្រាម")).toBeVisible();
   await expect(buyer.getByText(/នៅសល់ 0 ក្នុងចំណោម 0/)).toBeVisible(); // the second window has no pledges yet
   await expect(buyer.getByRole("img", { name: "រូបថតត្រកួន" })).toBeVisible();
+  const areas = buyer.getByRole("region", { name: "ដឹកជញ្ជូនទៅ" }).getByRole("listitem");
+  await expect(areas).toHaveCount(2);
+  await expect(areas.filter({ hasText: "ក្រឡាញ់" })).toContainText("សៀមរាប");
+  await expect(areas.filter({ hasText: "ភ្នំពេញ" })).toHaveCount(1);
 });

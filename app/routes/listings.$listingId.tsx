@@ -63,6 +63,26 @@ export default function Listing() {
           {t("supply.minOrder", { quantity: formatNumber(listing.minOrderQuantity, lng), unit })}
         </p>
       </header>
+      <section aria-labelledby="areas-title">
+        <h2 id="areas-title" className="text-xl font-semibold">
+          {t("supply.deliversTo")}
+        </h2>
+        <ul className="mt-1 flex flex-wrap gap-2">
+          {listing.deliveryAreas.map((area) => (
+            <li
+              key={`${area.province.code}-${area.district?.code ?? ""}`}
+              className="rounded-full bg-leaf-100 px-3 py-1 text-sm"
+            >
+              {area.district ? (
+                <>
+                  <LocalName item={area.district} />,{" "}
+                </>
+              ) : null}
+              <LocalName item={area.province} />
+            </li>
+          ))}
+        </ul>
+      </section>
       <Photos
         photos={listing.photos}
         alt={t("supply.photoOf", { product: listing.product.nameKm })}

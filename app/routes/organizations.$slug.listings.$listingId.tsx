@@ -8,7 +8,7 @@ import { requirePermission } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
-import { listProvinces } from "~/organizations/places.server";
+import { listDistricts, listProvinces } from "~/organizations/places.server";
 import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
 import {
   addWindow,
@@ -69,6 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listProductsForListing(),
     listProvinces(),
   ]);
+  const districts = await listDistricts(organization.provinceCode);
   invariantResponse(listing, "Not found", { status: 404 });
   const selected = id.safeParse(new URL(request.url).searchParams.get("window"));
   const now = new Date();
@@ -83,6 +84,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     members,
     products,
     provinces,
+    districts,
     selectedWindowId: selectedWindow?.id ?? null,
     canManage: can(user, "manage:listings:own", organization.id),
   };
@@ -215,7 +217,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function ManageListing() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { listing, members, products, provinces, selectedWindowId, canManage } =
+  const { listing, members, products, provinces, districts, selectedWindowId, canManage } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as (ActionData & { status?: string }) | undefined;
   const unit = t(`unit.${listing.product.unit}`);
@@ -500,6 +502,7 @@ export default function ManageListing() {
           <ListingForm
             products={products}
             provinces={provinces}
+            districts={districts}
             intent="update"
             lastResult={result && "status" in result ? (result as never) : undefined}
             submitLabel={t("supply.save")}
@@ -513,7 +516,12 @@ export default function ManageListing() {
               minOrderQuantity: String(listing.minOrderQuantity),
               descriptionKm: listing.descriptionKm,
               descriptionEn: listing.descriptionEn,
-              deliveryProvinces: listing.deliveryAreas.map((a) => a.provinceCode),
+              deliveryProvinces: listing.deliveryAreas
+                .filter((a) => !a.districtCode)
+                .map((a) => a.provinceCode),
+              deliveryDistricts: listing.deliveryAreas.flatMap((a) =>
+                a.districtCode ? [a.districtCode] : [],
+              ),
             }}
           />
         </section>

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { requirePermission } from "~/auth/session.server";
 import { requestInfo } from "~/http/request-info";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
-import { listProvinces } from "~/organizations/places.server";
+import { listDistricts, listProvinces } from "~/organizations/places.server";
 import { createListing, SupplyError } from "~/supply/listings.server";
 import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
 import { listProductsForListing } from "~/supply/queries.server";
@@ -13,8 +13,12 @@ import { listProductsForListing } from "~/supply/queries.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   await requirePermission(request, "manage:listings:own", organization.id);
-  const [products, provinces] = await Promise.all([listProductsForListing(), listProvinces()]);
-  return { organization, products, provinces };
+  const [products, provinces, districts] = await Promise.all([
+    listProductsForListing(),
+    listProvinces(),
+    listDistricts(organization.provinceCode),
+  ]);
+  return { organization, products, provinces, districts };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -45,7 +49,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function NewListing() {
   const { t } = useTranslation();
-  const { organization, products, provinces } = useLoaderData<typeof loader>();
+  const { organization, products, provinces, districts } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   return (
     <section aria-labelledby="new-listing-title">
@@ -55,6 +59,7 @@ export default function NewListing() {
       <ListingForm
         products={products}
         provinces={provinces}
+        districts={districts}
         lastResult={lastResult}
         submitLabel={t("supply.create")}
         defaultValue={{

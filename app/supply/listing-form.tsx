@@ -12,7 +12,7 @@ import { z } from "zod";
 import { ErrorList, Field, FormErrors, SelectField, SubmitButton } from "~/ui/forms";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
-import { MAX_QUANTITY, parsePriceToMinor } from "./rules";
+import { deliveryAreasFrom, MAX_QUANTITY, parsePriceToMinor } from "./rules";
 
 // The listing form, shared by "post produce" and "manage listing". Messages are translation keys.
 const ListingFormFields = z.object({
@@ -34,8 +34,12 @@ const ListingFormFields = z.object({
   descriptionEn: z.string().trim().max(2000, "validation.tooLong").optional(),
   deliveryProvinces: z
     .array(z.string().regex(/^\d{2}$/, "validation.province"), { error: "validation.province" })
-    .min(1, "validation.province")
-    .max(25),
+    .max(25)
+    .default([]),
+  deliveryDistricts: z
+    .array(z.string().regex(/^\d{4}$/, "validation.district"), { error: "validation.district" })
+    .max(300)
+    .default([]),
 });
 
 export const ListingFormSchema = ListingFormFields.transform((value, ctx) => {
@@ -54,11 +58,12 @@ export const ListingFormSchema = ListingFormFields.transform((value, ctx) => {
     minOrderQuantity: value.minOrderQuantity,
     descriptionKm: value.descriptionKm ?? "",
     descriptionEn: value.descriptionEn ?? "",
-    deliveryAreas: [...new Set(value.deliveryProvinces)].map((provinceCode) => ({
-      provinceCode,
-      districtCode: null,
-    })),
+    deliveryAreas: deliveryAreasFrom(value.deliveryProvinces, value.deliveryDistricts),
   };
+}).superRefine((value, ctx) => {
+  if (value.deliveryAreas.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["deliveryProvinces"], message: "validation.province" });
+  }
 });
 
 /** The form's fields as the browser sends them. */
@@ -73,6 +78,7 @@ export type ListingFormValues = {
   descriptionKm: string;
   descriptionEn: string;
   deliveryProvinces: string[];
+  deliveryDistricts: string[];
 };
 
 type Option = { id: number; nameKm: string; nameEn: string };
@@ -81,6 +87,7 @@ type Province = { code: string; nameKm: string; nameEn: string };
 export function ListingForm({
   products,
   provinces,
+  districts,
   lastResult,
   defaultValue,
   submitLabel,
@@ -88,6 +95,8 @@ export function ListingForm({
 }: {
   products: Option[];
   provinces: Province[];
+  /** Districts offered for narrowing (those of the cooperative's own province). */
+  districts: Province[];
   lastResult?: SubmissionResult<string[]> | null;
   defaultValue?: Partial<ListingFormValues>;
   submitLabel: string;
@@ -191,6 +200,30 @@ export function ListingForm({
         </div>
         <ErrorList id={provincesError} errors={fields.deliveryProvinces.errors} />
       </fieldset>
+      {districts.length ? (
+        <fieldset className="mb-4">
+          <legend className="font-semibold">{t("supply.deliveryDistricts")}</legend>
+          <div className="mt-1 grid max-h-48 grid-cols-2 gap-1 overflow-y-auto rounded-md border border-stone-300 bg-white p-2">
+            {districts.map((district) => (
+              <label key={district.code} className="flex items-center gap-2">
+                <input
+                  {...getInputProps(fields.deliveryDistricts, {
+                    type: "checkbox",
+                    value: district.code,
+                  })}
+                  defaultChecked={fields.deliveryDistricts.initialValue?.includes(district.code)}
+                  key={district.code}
+                />
+                {localNames(district, lng).primary}
+              </label>
+            ))}
+          </div>
+          <ErrorList
+            id={fields.deliveryDistricts.errorId}
+            errors={fields.deliveryDistricts.errors}
+          />
+        </fieldset>
+      ) : null}
       <SubmitButton>{submitLabel}</SubmitButton>
     </Form>
   );

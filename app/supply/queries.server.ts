@@ -80,9 +80,10 @@ export function getPublishedListing(listingId: number, now = new Date()) {
       },
       deliveryAreas: {
         select: {
-          provinceCode: true,
-          districtCode: true,
+          province: { select: { code: true, nameKm: true, nameEn: true } },
+          district: { select: { code: true, nameKm: true, nameEn: true } },
         },
+        orderBy: [{ provinceCode: "asc" }, { districtCode: "asc" }],
       },
       windows: {
         where: { cutoffAt: { gt: now } },

@@ -9,6 +9,7 @@ import {
   checkWindow,
   isIsoDate,
   formatPriceInput,
+  deliveryAreasFrom,
   parsePledgeCsv,
   parsePriceToMinor,
   remainingOf,
@@ -127,5 +128,18 @@ describe("parsePledgeCsv", () => {
       { line: 4, problem: "supply.csvDuplicate" },
       { line: 5, problem: "supply.csvColumns" },
     ]);
+  });
+});
+
+describe("deliveryAreasFrom", () => {
+  test("whole provinces, or only the chosen districts of a province", () => {
+    expect(deliveryAreasFrom(["17", "12"], ["1710", "1707"])).toEqual([
+      { provinceCode: "12", districtCode: null },
+      { provinceCode: "17", districtCode: "1710" },
+      { provinceCode: "17", districtCode: "1707" },
+    ]);
+  });
+  test("a district alone brings its province", () => {
+    expect(deliveryAreasFrom([], ["0408"])).toEqual([{ provinceCode: "04", districtCode: "0408" }]);
   });
 });

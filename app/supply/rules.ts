@@ -144,3 +144,21 @@ export function parsePledgeCsv(
   });
   return { pledges: [...pledges].map(([farmerId, quantity]) => ({ farmerId, quantity })), errors };
 }
+
+/**
+ * Delivery areas from the form: a whole province, or only some of its districts. A district's
+ * gazetteer code starts with its province's code; picking districts narrows that province to them.
+ */
+export function deliveryAreasFrom(
+  provinceCodes: readonly string[],
+  districtCodes: readonly string[],
+) {
+  const districts = [...new Set(districtCodes)];
+  const narrowed = new Set(districts.map((code) => code.slice(0, 2)));
+  return [
+    ...[...new Set(provinceCodes)]
+      .filter((code) => !narrowed.has(code))
+      .map((provinceCode) => ({ provinceCode, districtCode: null })),
+    ...districts.map((districtCode) => ({ provinceCode: districtCode.slice(0, 2), districtCode })),
+  ];
+}

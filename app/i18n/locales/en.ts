@@ -185,6 +185,8 @@ const en = {
     older: "Older events",
   },
   supply: {
+    deliveryDistricts: "Only these districts (optional)",
+    deliversTo: "Delivers to",
     photos: "Photos",
     addPhoto: "Add a photo",
     photoFile: "Photo (JPEG, PNG or WebP, up to 8 MB)",

@@ -182,6 +182,8 @@ const km: Translations = {
     older: "ព្រឹត្តិការណ៍ចាស់ៗ",
   },
   supply: {
+    deliveryDistricts: "តែស្រុកទាំងនេះប៉ុណ្ណោះ (ស្រេចចិត្ត)",
+    deliversTo: "ដឹកជញ្ជូនទៅ",
     photos: "រូបថត",
     addPhoto: "បន្ថែមរូបថត",
     photoFile: "រូបថត (JPEG, PNG ឬ WebP មិនលើស 8 MB)",
