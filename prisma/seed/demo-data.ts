@@ -1,7 +1,6 @@
-// Demo content for a realistic Phsar: products with Khmer names, cooperatives, buyers and SEUAC.
-// Reference prices are wholesale medians in riel from WFP Cambodia market monitoring (July 2024 –
-// March 2026, prisma/data/reference-prices-khr.csv) where listed; others are typical market prices.
-// Phone numbers are invented (+855 12 000 …).
+// Static demo content for Phsar: products, cooperatives, buyers, SEUAC and Khmer names (no DB code).
+// referencePriceKhr is the WFP Cambodia market-monitoring wholesale median (July 2024 – March 2026,
+// rounded to 100 riel) where WFP lists the product; items marked "typical" are typical market prices.
 
 export type ProductCategory = "VEGETABLE" | "POULTRY" | "EGGS";
 export type Unit = "KG" | "HEAD" | "BUNCH" | "TRAY";
@@ -15,7 +14,7 @@ export type DemoProduct = {
 };
 
 export const demoProducts: DemoProduct[] = [
-  // Leafy vegetables (per kg)
+  // Leafy vegetables, per kg
   {
     slug: "water-spinach",
     category: "VEGETABLE",
@@ -27,10 +26,10 @@ export const demoProducts: DemoProduct[] = [
   {
     slug: "chinese-kale",
     category: "VEGETABLE",
-    nameKm: "ស្ពៃខៀវ",
-    nameEn: "Chinese kale",
+    nameKm: "ខាត់ណា",
+    nameEn: "Chinese kale (kailan)",
     unit: "KG",
-    referencePriceKhr: 3500,
+    referencePriceKhr: 4000,
   },
   {
     slug: "bok-choy",
@@ -41,20 +40,12 @@ export const demoProducts: DemoProduct[] = [
     referencePriceKhr: 3000,
   },
   {
-    slug: "flowering-chinese-cabbage",
-    category: "VEGETABLE",
-    nameKm: "ស្ពៃសាច់",
-    nameEn: "Flowering Chinese cabbage (choy sum)",
-    unit: "KG",
-    referencePriceKhr: 3000,
-  },
-  {
     slug: "mustard-greens",
     category: "VEGETABLE",
-    nameKm: "ស្ពៃចង្កឹះ",
+    nameKm: "ស្ពៃខៀវ",
     nameEn: "Mustard greens",
     unit: "KG",
-    referencePriceKhr: 2800,
+    referencePriceKhr: 3000,
   },
   {
     slug: "amaranth",
@@ -70,7 +61,7 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ស្លឹកល្ពៅ",
     nameEn: "Pumpkin leaves",
     unit: "KG",
-    referencePriceKhr: 2500,
+    referencePriceKhr: 4000,
   },
   {
     slug: "ivy-gourd-leaves",
@@ -88,19 +79,12 @@ export const demoProducts: DemoProduct[] = [
     unit: "KG",
     referencePriceKhr: 4000,
   },
-  {
-    slug: "cabbage",
-    category: "VEGETABLE",
-    nameKm: "ស្ពៃក្តោប",
-    nameEn: "Cabbage",
-    unit: "KG",
-    referencePriceKhr: 3300,
-  },
-  // Fruit vegetables and roots (per kg)
+
+  // Fruit vegetables, per kg
   {
     slug: "yardlong-bean",
     category: "VEGETABLE",
-    nameKm: "សណ្តែកកួរ",
+    nameKm: "សណ្ដែកកួរ",
     nameEn: "Yardlong bean",
     unit: "KG",
     referencePriceKhr: 3000,
@@ -111,13 +95,13 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ត្រសក់",
     nameEn: "Cucumber",
     unit: "KG",
-    referencePriceKhr: 2500,
+    referencePriceKhr: 2000, // typical (not in the WFP data)
   },
   {
     slug: "eggplant",
     category: "VEGETABLE",
-    nameKm: "ត្រប់",
-    nameEn: "Eggplant",
+    nameKm: "ត្រប់វែង",
+    nameEn: "Long eggplant",
     unit: "KG",
     referencePriceKhr: 2500,
   },
@@ -135,7 +119,7 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ប៉េងប៉ោះ",
     nameEn: "Tomato",
     unit: "KG",
-    referencePriceKhr: 4000,
+    referencePriceKhr: 3500,
   },
   {
     slug: "wax-gourd",
@@ -151,7 +135,7 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ននោងជ្រុង",
     nameEn: "Ridge gourd",
     unit: "KG",
-    referencePriceKhr: 2500,
+    referencePriceKhr: 2300,
   },
   {
     slug: "pumpkin",
@@ -159,7 +143,7 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ល្ពៅ",
     nameEn: "Pumpkin",
     unit: "KG",
-    referencePriceKhr: 2000,
+    referencePriceKhr: 1800,
   },
   {
     slug: "green-papaya",
@@ -167,7 +151,7 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ល្ហុងខ្ចី",
     nameEn: "Green papaya",
     unit: "KG",
-    referencePriceKhr: 1500,
+    referencePriceKhr: 1000,
   },
   {
     slug: "chili",
@@ -175,7 +159,7 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ម្ទេស",
     nameEn: "Chili",
     unit: "KG",
-    referencePriceKhr: 8000,
+    referencePriceKhr: 6000, // typical (not in the WFP data)
   },
   {
     slug: "banana-flower",
@@ -185,6 +169,8 @@ export const demoProducts: DemoProduct[] = [
     unit: "KG",
     referencePriceKhr: 2000,
   },
+
+  // Roots and brassicas, per kg
   {
     slug: "carrot",
     category: "VEGETABLE",
@@ -201,7 +187,16 @@ export const demoProducts: DemoProduct[] = [
     unit: "KG",
     referencePriceKhr: 5500,
   },
-  // Herbs (per bunch)
+  {
+    slug: "cabbage",
+    category: "VEGETABLE",
+    nameKm: "ស្ពៃក្ដោប",
+    nameEn: "Cabbage",
+    unit: "KG",
+    referencePriceKhr: 2500, // typical (not in the WFP data)
+  },
+
+  // Herbs, per bunch (typical prices; WFP does not track herbs)
   {
     slug: "lemongrass",
     category: "VEGETABLE",
@@ -211,20 +206,28 @@ export const demoProducts: DemoProduct[] = [
     referencePriceKhr: 1000,
   },
   {
-    slug: "thai-basil",
+    slug: "holy-basil",
     category: "VEGETABLE",
     nameKm: "ម្រះព្រៅ",
-    nameEn: "Thai basil",
+    nameEn: "Holy basil",
     unit: "BUNCH",
     referencePriceKhr: 800,
   },
   {
+    slug: "thai-basil",
+    category: "VEGETABLE",
+    nameKm: "ជីរនាងវង",
+    nameEn: "Thai basil",
+    unit: "BUNCH",
+    referencePriceKhr: 700,
+  },
+  {
     slug: "coriander",
     category: "VEGETABLE",
-    nameKm: "ជីវ៉ាន់ស៊ុយ",
+    nameKm: "ជីរវ៉ាន់ស៊ុយ",
     nameEn: "Coriander",
     unit: "BUNCH",
-    referencePriceKhr: 1000,
+    referencePriceKhr: 1200,
   },
   {
     slug: "spring-onion",
@@ -232,7 +235,7 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ស្លឹកខ្ទឹម",
     nameEn: "Spring onion",
     unit: "BUNCH",
-    referencePriceKhr: 800,
+    referencePriceKhr: 1000,
   },
   {
     slug: "rice-paddy-herb",
@@ -240,16 +243,17 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ម្អម",
     nameEn: "Rice paddy herb",
     unit: "BUNCH",
-    referencePriceKhr: 700,
+    referencePriceKhr: 500,
   },
   {
     slug: "sawtooth-coriander",
     category: "VEGETABLE",
-    nameKm: "ជីបន្លា",
+    nameKm: "ជីរបន្លា",
     nameEn: "Sawtooth coriander",
     unit: "BUNCH",
-    referencePriceKhr: 700,
+    referencePriceKhr: 500,
   },
+
   // Poultry and eggs
   {
     slug: "free-range-chicken",
@@ -257,15 +261,7 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "មាន់ស្រុក",
     nameEn: "Free-range Khmer chicken (live)",
     unit: "HEAD",
-    referencePriceKhr: 32000,
-  },
-  {
-    slug: "chicken-meat",
-    category: "POULTRY",
-    nameKm: "សាច់មាន់",
-    nameEn: "Chicken meat",
-    unit: "KG",
-    referencePriceKhr: 18000,
+    referencePriceKhr: 32000, // typical (not in the WFP data)
   },
   {
     slug: "duck",
@@ -273,7 +269,15 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ទា",
     nameEn: "Duck (live)",
     unit: "HEAD",
-    referencePriceKhr: 25000,
+    referencePriceKhr: 25000, // typical (not in the WFP data)
+  },
+  {
+    slug: "chicken-meat",
+    category: "POULTRY",
+    nameKm: "សាច់មាន់",
+    nameEn: "Chicken meat",
+    unit: "KG",
+    referencePriceKhr: 13900,
   },
   {
     slug: "chicken-eggs",
@@ -281,15 +285,16 @@ export const demoProducts: DemoProduct[] = [
     nameKm: "ពងមាន់",
     nameEn: "Chicken eggs (tray of 30)",
     unit: "TRAY",
-    referencePriceKhr: 15000,
+    referencePriceKhr: 15000, // typical (not in the WFP data)
   },
+  // WFP duck eggs: 4,660 riel per 10, ×3 for a tray of 30.
   {
     slug: "duck-eggs",
     category: "EGGS",
     nameKm: "ពងទា",
     nameEn: "Duck eggs (tray of 30)",
     unit: "TRAY",
-    referencePriceKhr: 16500,
+    referencePriceKhr: 14000,
   },
 ];
 
@@ -303,6 +308,7 @@ export type DemoCooperative = {
   selfHelpGroups: { name: string; village: string }[];
 };
 
+// Villages are real villages (NCDD gazetteer) of the cooperative's commune.
 const groups = (...villages: string[]) =>
   villages.map((village) => ({ name: `ក្រុមជួយខ្លួនឯង ភូមិ${village}`, village: `ភូមិ${village}` }));
 
@@ -311,73 +317,73 @@ export const demoCooperatives: DemoCooperative[] = [
     slug: "kralanh-agricultural-cooperative",
     nameKm: "សហគមន៍កសិកម្ម ក្រឡាញ់",
     nameEn: "Kralanh Agricultural Cooperative",
-    provinceCode: "17",
-    districtCode: "1706",
+    provinceCode: "17", // Siem Reap
+    districtCode: "1706", // Kralanh
     phone: "+85512000101",
-    selfHelpGroups: groups("ក្រឡាញ់", "សំរោង", "ត្រពាំងថ្ម", "ស្រែណូយ"),
+    selfHelpGroups: groups("ក្រឡាញ់", "អូរក្រឡាញ់", "ត្រពាំងច្រាំង", "តាច្រែង", "កោះក្របៅ"),
   },
   {
     slug: "puok-vegetable-cooperative",
-    nameKm: "សហគមន៍កសិកម្ម បន្លែពួក",
-    nameEn: "Puok Vegetable Cooperative",
-    provinceCode: "17",
-    districtCode: "1707",
-    phone: "+85512000102",
-    selfHelpGroups: groups("ពួក", "រលួស", "ខ្នារ"),
+    nameKm: "សហគមន៍កសិកម្ម ពួក",
+    nameEn: "Puok Agricultural Cooperative",
+    provinceCode: "17", // Siem Reap
+    districtCode: "1707", // Puok
+    phone: "+85517000102",
+    selfHelpGroups: groups("ពួកចាស់", "ពួកថ្មី", "គោកជួន", "ប្រយុទ្ធ"),
   },
   {
     slug: "tuek-phos-agricultural-cooperative",
     nameKm: "សហគមន៍កសិកម្ម ទឹកផុស",
     nameEn: "Tuek Phos Agricultural Cooperative",
-    provinceCode: "04",
-    districtCode: "0408",
-    phone: "+85512000103",
-    selfHelpGroups: groups("ក្បាលទឹក", "ត្រពាំងចាន់", "អង្គរជ័យ", "ស្រែថ្មី"),
+    provinceCode: "04", // Kampong Chhnang
+    districtCode: "0408", // Tuek Phos
+    phone: "+855970000103",
+    selfHelpGroups: groups("ដូងស្លា", "តាំងស្យា", "ព្រៃជ្រៅ", "ថ្នល់កែង"),
   },
   {
-    slug: "kampong-tralach-cooperative",
-    nameKm: "សហគមន៍កសិកម្ម កំពង់ត្រឡាច",
-    nameEn: "Kampong Tralach Agricultural Cooperative",
-    provinceCode: "04",
-    districtCode: "0405",
+    slug: "longveaek-agricultural-cooperative",
+    nameKm: "សហគមន៍កសិកម្ម លង្វែក",
+    nameEn: "Longveaek Agricultural Cooperative",
+    provinceCode: "04", // Kampong Chhnang
+    districtCode: "0405", // Kampong Tralach
     phone: "+85512000104",
-    selfHelpGroups: groups("ពានី", "ស្វាយជ្រុំ", "ព្រែកក្របៅ"),
+    selfHelpGroups: groups("ត្រពាំងចំបក់", "ផ្សារត្រាច", "អន្លង់ត្នោត", "ស្រះចក"),
   },
   {
-    slug: "santuk-agricultural-cooperative",
-    nameKm: "សហគមន៍កសិកម្ម សន្ទុក",
-    nameEn: "Santuk Agricultural Cooperative",
-    provinceCode: "06",
-    districtCode: "0607",
-    phone: "+85512000105",
-    selfHelpGroups: groups("ក្រយា", "តាំងក្រសាំង", "បឹងល្វា", "កំពង់ថ្ម"),
+    slug: "kraya-agricultural-cooperative",
+    nameKm: "សហគមន៍កសិកម្ម ក្រយា",
+    nameEn: "Kraya Agricultural Cooperative",
+    provinceCode: "06", // Kampong Thom
+    districtCode: "0607", // Santuk
+    phone: "+855960000105",
+    selfHelpGroups: groups("ក្រយា", "ត្រពាំងព្រីង", "សុភមង្គល", "អូរទឹកថ្លា", "ថ្មសំលៀង"),
   },
   {
-    slug: "baray-poultry-cooperative",
-    nameKm: "សហគមន៍កសិកម្ម ចិញ្ចឹមមាន់បារាយណ៍",
-    nameEn: "Baray Poultry Cooperative",
-    provinceCode: "06",
-    districtCode: "0601",
-    phone: "+85512000106",
-    selfHelpGroups: groups("បល្ល័ង្គ", "ចុងដូង", "ត្រពាំងឫស្សី"),
+    slug: "tnaot-chum-agricultural-cooperative",
+    nameKm: "សហគមន៍កសិកម្ម ត្នោតជុំ",
+    nameEn: "Tnaot Chum Agricultural Cooperative",
+    provinceCode: "06", // Kampong Thom
+    districtCode: "0601", // Baray
+    phone: "+85517000106",
+    selfHelpGroups: groups("ព្នៅ", "ព្រែកក្រោល", "បន្ទាយចាស់", "កងមាស"),
   },
   {
-    slug: "sangkae-agricultural-cooperative",
-    nameKm: "សហគមន៍កសិកម្ម សង្កែ",
-    nameEn: "Sangkae Agricultural Cooperative",
-    provinceCode: "02",
-    districtCode: "0208",
-    phone: "+85512000107",
-    selfHelpGroups: groups("អន្លង់វិល", "វត្តតាមិម", "ព្រែកតាតន់"),
+    slug: "reang-kesei-agricultural-cooperative",
+    nameKm: "សហគមន៍កសិកម្ម រាំងកេសី",
+    nameEn: "Reang Kesei Agricultural Cooperative",
+    provinceCode: "02", // Battambang
+    districtCode: "0208", // Sangkae
+    phone: "+855880000107",
+    selfHelpGroups: groups("រាំងកេសី", "រាំងក្រោល", "ទួលស្នួល", "ព្រៃស្វាយ", "បឹងវែង"),
   },
   {
-    slug: "bati-vegetable-cooperative",
-    nameKm: "សហគមន៍កសិកម្ម បន្លែបាទី",
-    nameEn: "Bati Vegetable Cooperative",
-    provinceCode: "21",
-    districtCode: "2102",
+    slug: "trapeang-sab-agricultural-cooperative",
+    nameKm: "សហគមន៍កសិកម្ម ត្រពាំងសាប",
+    nameEn: "Trapeang Sab Agricultural Cooperative",
+    provinceCode: "21", // Takeo
+    districtCode: "2102", // Bati
     phone: "+85512000108",
-    selfHelpGroups: groups("ត្រពាំងសាប", "ចំបក់", "ពោធិ៍"),
+    selfHelpGroups: groups("ត្រពាំងសាប", "ពូនភ្នំ", "រកាខ្ពស់", "ត្រពាំងទឹម"),
   },
 ];
 
@@ -394,20 +400,20 @@ export type DemoBuyer = {
 export const demoBuyers: DemoBuyer[] = [
   {
     slug: "mahob-kitchen",
-    nameKm: "ភោជនីយដ្ឋាន ម្ហូបខ្មែរ",
-    nameEn: "Mahob Khmer Kitchen",
+    nameKm: "ភោជនីយដ្ឋាន ម្ហូបផ្ទះ",
+    nameEn: "Mahob Kitchen",
     provinceCode: "17",
-    districtCode: "1710",
+    districtCode: "1710", // Krong Siem Reap
     phone: "+85512000201",
     kind: "RESTAURANT",
   },
   {
-    slug: "angkor-garden-hotel",
-    nameKm: "ផ្ទះបាយសណ្ឋាគារ សួនអង្គរ",
-    nameEn: "Angkor Garden Hotel Kitchen",
+    slug: "sala-kamreuk-garden-hotel",
+    nameKm: "ផ្ទះបាយសណ្ឋាគារ សួនសាលាកំរើក",
+    nameEn: "Sala Kamreuk Garden Hotel Kitchen",
     provinceCode: "17",
-    districtCode: "1710",
-    phone: "+85512000202",
+    districtCode: "1710", // Krong Siem Reap
+    phone: "+85517000202",
     kind: "RESTAURANT",
   },
   {
@@ -415,8 +421,8 @@ export const demoBuyers: DemoBuyer[] = [
     nameKm: "ភោជនីយដ្ឋាន តុទន្លេ",
     nameEn: "Tonle Table",
     provinceCode: "12",
-    districtCode: "1202",
-    phone: "+85512000203",
+    districtCode: "1202", // Doun Penh
+    phone: "+855960000203",
     kind: "RESTAURANT",
   },
   {
@@ -424,17 +430,17 @@ export const demoBuyers: DemoBuyer[] = [
     nameKm: "អាហារដ្ឋាន បឹងកេងកង",
     nameEn: "BKK Canteen",
     provinceCode: "12",
-    districtCode: "1213",
+    districtCode: "1213", // Boeng Keng Kang
     phone: "+85512000204",
     kind: "RESTAURANT",
   },
   {
-    slug: "dumkor-wholesale",
-    nameKm: "ឈ្មួញលក់ដុំ ផ្សារដើមគរ",
-    nameEn: "Dumkor Market Wholesale",
+    slug: "chbar-ampov-wholesale",
+    nameKm: "ឈ្មួញលក់ដុំ ផ្សារច្បារអំពៅ",
+    nameEn: "Chbar Ampov Market Wholesale",
     provinceCode: "12",
-    districtCode: "1208",
-    phone: "+85512000205",
+    districtCode: "1212", // Chbar Ampov
+    phone: "+855970000205",
     kind: "TRADER",
   },
   {
@@ -442,22 +448,29 @@ export const demoBuyers: DemoBuyer[] = [
     nameKm: "ឈ្មួញបន្លែស្រស់ កំពង់ឆ្នាំង",
     nameEn: "Chhnang Fresh Trading",
     provinceCode: "04",
-    districtCode: "0403",
-    phone: "+85512000206",
+    districtCode: "0403", // Krong Kampong Chhnang
+    phone: "+855880000206",
     kind: "TRADER",
   },
 ];
 
-export const demoUnion = {
-  slug: "seuac" as const,
+export const demoUnion: {
+  slug: "seuac";
+  nameKm: string;
+  nameEn: "Social Entrepreneurs Union of Agricultural Cooperatives (SEUAC)";
+  provinceCode: string;
+  districtCode: string;
+  phone: string;
+} = {
+  slug: "seuac",
   nameKm: "សហភាពសហគ្រិនសង្គមនៃសហគមន៍កសិកម្ម",
-  nameEn: "Social Entrepreneurs Union of Agricultural Cooperatives (SEUAC)" as const,
+  nameEn: "Social Entrepreneurs Union of Agricultural Cooperatives (SEUAC)",
   provinceCode: "12",
-  districtCode: "1201",
+  districtCode: "1201", // Chamkar Mon
   phone: "+85512000301",
 };
 
-export const femaleGivenNames = [
+export const femaleGivenNames: string[] = [
   "សុភា",
   "ស្រីមុំ",
   "ចន្ធី",
@@ -465,32 +478,32 @@ export const femaleGivenNames = [
   "ស្រីនាង",
   "ធីតា",
   "ចាន់ថា",
-  "សុផល",
-  "រ៉ានី",
   "សុគន្ធា",
   "ស្រីពៅ",
-  "ផល្លា",
-  "វណ្ណា",
   "បុប្ផា",
   "សុវណ្ណី",
   "ស្រីល័ក្ខ",
   "ម៉ាលី",
-  "ច័ន្ទរស្មី",
   "សុជាតា",
-  "ដាលីស",
+  "ដាវី",
   "ស្រីអូន",
   "គន្ធា",
   "នារី",
-  "សំអូន",
+  "ពិសី",
+  "ចរិយា",
+  "រ៉ានី",
+  "ផល្លា",
   "លក្ខិណា",
   "ស្រីនិច",
-  "ពិសី",
   "ស្រីរ័ត្ន",
-  "ចរិយា",
-  "មករា",
+  "សុធារី",
+  "សុម៉ាលី",
+  "វណ្ណារី",
+  "រចនា",
+  "វិច្ឆិកា",
 ];
 
-export const maleGivenNames = [
+export const maleGivenNames: string[] = [
   "ដារ៉ា",
   "វិចិត្រ",
   "សុខុម",
@@ -499,31 +512,31 @@ export const maleGivenNames = [
   "វាសនា",
   "សំណាង",
   "បូរ៉ា",
-  "ចាន់ណា",
-  "សុភ័ក្រ",
+  "ចាន់ថន",
   "វុទ្ធី",
-  "សារ៉ាត",
+  "បញ្ញា",
   "ភារម្យ",
   "ចំរើន",
-  "សុផាត",
-  "រស្មី",
   "វិសាល",
   "ស៊ីថា",
   "ធារ៉ា",
   "ពន្លក",
   "មុនី",
-  "សុខេង",
   "ប៊ុនថន",
-  "ហុង",
   "ណារិទ្ធ",
   "សម្បត្តិ",
-  "គឹមហុង",
-  "វណ្ណៈ",
+  "វណ្ណា",
   "សាវឿន",
   "ឧត្តម",
+  "កុសល",
+  "សុជាតិ",
+  "វិបុល",
+  "មករា",
+  "សុខហេង",
+  "វីរៈ",
 ];
 
-export const familyNames = [
+export const familyNames: string[] = [
   "សុខ",
   "ចាន់",
   "លី",
@@ -534,14 +547,14 @@ export const familyNames = [
   "ពេជ្រ",
   "ឈឹម",
   "យឹម",
-  "ណុប",
   "ស៊ុន",
   "ប៊ុន",
   "ឡុង",
   "មាស",
-  "ហ៊ុន",
   "នួន",
   "សៀង",
   "ខៀវ",
   "អ៊ុក",
+  "ទេព",
+  "សេង",
 ];

@@ -1,0 +1,69 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./support/session";
+
+// axe on the main pages, in both languages: no serious or critical violations.
+async function seriousViolations(page: Page) {
+  // Every rule axe has; a page that has not finished loading its images can hide image rules.
+  await page.waitForLoadState("load");
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+const publicPages = [
+  "/",
+  "/cooperatives",
+  "/cooperatives/kralanh-agricultural-cooperative",
+  "/login",
+  "/signup",
+  "/forgot-password",
+  "/no-such-page",
+];
+const leadPages = [
+  "/organizations/kralanh-agricultural-cooperative",
+  "/organizations/kralanh-agricultural-cooperative/members",
+  "/organizations/kralanh-agricultural-cooperative/listings",
+  "/organizations/kralanh-agricultural-cooperative/listings/new",
+  "/account",
+];
+
+for (const language of ["km", "en"] as const) {
+  test(`public pages have no serious accessibility violations (${language})`, async ({ page }) => {
+    await page.goto("/");
+    if (language === "en") await page.getByRole("button", { name: "ប្តូរទៅភាសាអង់គ្លេស" }).click();
+    await expect(page.locator("html")).toHaveAttribute("lang", language);
+    for (const path of publicPages) {
+      await page.goto(path);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+  });
+
+  test(`a lead's pages have no serious accessibility violations (${language})`, async ({
+    page,
+  }) => {
+    await signIn(page, "lead@phsar.test");
+    if (language === "en") await page.getByRole("button", { name: "ប្តូរទៅភាសាអង់គ្លេស" }).click();
+    await expect(page.locator("html")).toHaveAttribute("lang", language);
+    for (const path of leadPages) {
+      await page.goto(path);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+    const listing = page.getByRole("main").getByRole("link");
+    await page.goto(leadPages[2]!);
+    await listing.first().click();
+    expect(await seriousViolations(page), "listing management").toEqual([]);
+  });
+}
+
+test("the check notices a real violation (so a clean result means something)", async ({ page }) => {
+  await page.setContent(
+    '<html lang="en"><head><title>t</title></head><body><main><img src="data:,"></main></body></html>',
+  );
+  const found = await seriousViolations(page);
+  expect(
+    found.some((v) => v.startsWith("image-alt")),
+    found.join("\n"),
+  ).toBe(true);
+});
