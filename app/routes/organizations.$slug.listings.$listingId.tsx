@@ -9,7 +9,7 @@ import { invariantResponse } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { listDistricts, listProvinces } from "~/organizations/places.server";
-import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
+import { ListingForm, ListingFormSchema, replyWithRefusal } from "~/supply/listing-form";
 import {
   addWindow,
   copyLastWeek,
@@ -122,14 +122,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await updateListing(listingId.data, organization.id, submission.value, actor);
       } catch (error) {
         if (!(error instanceof SupplyError)) throw error;
-        return Response.json(
-          submission.reply(
-            error.field
-              ? { fieldErrors: { [error.field]: [error.key] } }
-              : { formErrors: [error.key] },
-          ),
-          { status: 400 },
-        );
+        return replyWithRefusal(submission, error);
       }
       return redirect(`${here}?saved=1`);
     }

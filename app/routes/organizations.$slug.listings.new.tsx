@@ -7,7 +7,7 @@ import { requestInfo } from "~/http/request-info";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { listDistricts, listProvinces } from "~/organizations/places.server";
 import { createListing, SupplyError } from "~/supply/listings.server";
-import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
+import { ListingForm, ListingFormSchema, replyWithRefusal } from "~/supply/listing-form";
 import { listProductsForListing } from "~/supply/queries.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -34,14 +34,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirect(`/organizations/${organization.slug}/listings/${id}`);
   } catch (error) {
     if (error instanceof SupplyError) {
-      return Response.json(
-        submission.reply(
-          error.field
-            ? { fieldErrors: { [error.field]: [error.key] } }
-            : { formErrors: [error.key] },
-        ),
-        { status: 400 },
-      );
+      return replyWithRefusal(submission, error);
     }
     throw error;
   }

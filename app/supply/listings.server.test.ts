@@ -66,6 +66,17 @@ beforeAll(async () => {
 const soon = (days: number) => addDays(cambodiaToday(new Date()), days);
 const cutoffBefore = (date: ReturnType<typeof soon>) => cambodiaInstant(addDays(date, -1), "17:00");
 
+/** A new listing with one delivery window `days` from today. */
+async function listingWithWindow(days: number) {
+  const listing = await createListing(cooperativeId, waterSpinach, actor);
+  const date = soon(days);
+  const windowId = await addWindow(listing, cooperativeId, {
+    deliveryDate: date,
+    cutoffAt: cutoffBefore(date),
+  });
+  return { listing, windowId };
+}
+
 async function windowOf(id: number) {
   return prisma.deliveryWindow.findUniqueOrThrow({
     where: { id },
@@ -136,12 +147,7 @@ describe("listings", () => {
 
 describe("delivery windows and pledges", () => {
   test("capacity is the sum of the members' pledges; remaining is capacity minus reserved", async () => {
-    const listing = await createListing(cooperativeId, waterSpinach, actor);
-    const date = soon(5);
-    const windowId = await addWindow(listing, cooperativeId, {
-      deliveryDate: date,
-      cutoffAt: cutoffBefore(date),
-    });
+    const { windowId } = await listingWithWindow(5);
     await setPledges(
       windowId,
       cooperativeId,
@@ -158,12 +164,7 @@ describe("delivery windows and pledges", () => {
   });
 
   test("a pledge cannot drop below what orders already reserved, and nothing changes", async () => {
-    const listing = await createListing(cooperativeId, waterSpinach, actor);
-    const date = soon(6);
-    const windowId = await addWindow(listing, cooperativeId, {
-      deliveryDate: date,
-      cutoffAt: cutoffBefore(date),
-    });
+    const { windowId } = await listingWithWindow(6);
     await setPledges(
       windowId,
       cooperativeId,
@@ -181,12 +182,7 @@ describe("delivery windows and pledges", () => {
   });
 
   test("the database itself refuses a reservation beyond capacity", async () => {
-    const listing = await createListing(cooperativeId, waterSpinach, actor);
-    const date = soon(8);
-    const windowId = await addWindow(listing, cooperativeId, {
-      deliveryDate: date,
-      cutoffAt: cutoffBefore(date),
-    });
+    const { windowId } = await listingWithWindow(8);
     await setPledges(windowId, cooperativeId, [{ farmerId: members[0]!, quantity: 20 }], actor);
     await expect(
       prisma.deliveryWindow.update({ where: { id: windowId }, data: { reserved: 21 } }),
@@ -194,12 +190,7 @@ describe("delivery windows and pledges", () => {
   });
 
   test("only the cooperative's own members can pledge", async () => {
-    const listing = await createListing(cooperativeId, waterSpinach, actor);
-    const date = soon(7);
-    const windowId = await addWindow(listing, cooperativeId, {
-      deliveryDate: date,
-      cutoffAt: cutoffBefore(date),
-    });
+    const { windowId } = await listingWithWindow(7);
     await expect(
       setPledges(windowId, cooperativeId, [{ farmerId: outsider, quantity: 10 }], actor),
     ).rejects.toMatchObject({
@@ -262,12 +253,7 @@ describe("delivery windows and pledges", () => {
   });
 
   test("property: after any sequence of pledge changes, capacity equals the sum of pledges and covers reserved", async () => {
-    const listing = await createListing(cooperativeId, waterSpinach, actor);
-    const date = soon(9);
-    const windowId = await addWindow(listing, cooperativeId, {
-      deliveryDate: date,
-      cutoffAt: cutoffBefore(date),
-    });
+    const { windowId } = await listingWithWindow(9);
     await prisma.deliveryWindow.update({
       where: { id: windowId },
       data: { capacity: 0, reserved: 0 },
