@@ -2,7 +2,8 @@
 import { hash } from "@node-rs/argon2";
 import { type MembershipRole } from "~/db/generated/enums";
 import { type PrismaClient } from "~/db/generated/client";
-import { addDays, cambodiaInstant, cambodiaToday } from "~/supply/rules";
+import { createPrismaClient } from "~/db/client";
+import { addDays, cambodiaInstant, cambodiaToday, capacityOf, dateColumn } from "~/supply/rules";
 import {
   demoBuyers,
   demoCooperatives,
@@ -195,9 +196,9 @@ export async function seedDemoData(prisma: PrismaClient, { year = new Date().get
             await tx.deliveryWindow.create({
               data: {
                 listingId: listing.id,
-                deliveryDate: new Date(`${deliveryDate}T00:00:00Z`),
+                deliveryDate: dateColumn(deliveryDate),
                 cutoffAt: cambodiaInstant(addDays(deliveryDate, -1), "17:00"),
-                capacity: pledges.reduce((sum, p) => sum + p.quantity, 0),
+                capacity: capacityOf(pledges),
                 pledges: { create: pledges },
               },
               select: { id: true },
@@ -232,11 +233,18 @@ export async function seedDemoData(prisma: PrismaClient, { year = new Date().get
   );
 }
 
+/** Seeds the database at `url` with its own short-lived client (for `npm start` and the scripts). */
+export async function seedDatabase(url: string) {
+  const prisma = createPrismaClient(url);
+  try {
+    return await seedDemoData(prisma);
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
 // `npx prisma db seed` runs this file directly.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { createPrismaClient } = await import("~/db/client");
-  const prisma = createPrismaClient(process.env.DATABASE_URL!);
-  const { created } = await seedDemoData(prisma);
+  const { created } = await seedDatabase(process.env.DATABASE_URL!);
   console.log(created ? "Seeded the demo data." : "Demo data already present.");
-  await prisma.$disconnect();
 }

@@ -72,17 +72,9 @@ async function grantAdmin(url: string, identifierText: string | undefined) {
 
 async function seed(url: string) {
   process.env.DATABASE_URL = url;
-  const { seedDemoData } = await import("../prisma/seed");
-  const { createPrismaClient } = await import("~/db/client");
-  const prisma = createPrismaClient(url);
-  try {
-    const result = await seedDemoData(prisma);
-    console.log(
-      result.created ? "Seeded the demo data." : "Demo data is already there; nothing added.",
-    );
-  } finally {
-    await prisma.$disconnect();
-  }
+  const { seedDatabase } = await import("../prisma/seed");
+  const { created } = await seedDatabase(url);
+  console.log(created ? "Seeded the demo data." : "Demo data is already there; nothing added.");
 }
 
 main().catch((error) => {

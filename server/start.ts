@@ -56,19 +56,13 @@ async function main() {
     await checkKhmerTextSupport(databaseUrl);
 
     if (shouldSeedDemoData(env)) {
-      const { seedDemoData } = await import("../prisma/seed");
-      const { createPrismaClient } = await import("~/db/client");
-      const prisma = createPrismaClient(databaseUrl);
-      try {
-        const { created } = await seedDemoData(prisma);
-        say(
-          created
-            ? "Added the demo data (see README for the demo logins)."
-            : "Demo data already present.",
-        );
-      } finally {
-        await prisma.$disconnect();
-      }
+      const { seedDatabase } = await import("../prisma/seed");
+      const { created } = await seedDatabase(databaseUrl);
+      say(
+        created
+          ? "Added the demo data (see README for the demo logins)."
+          : "Demo data already present.",
+      );
     }
 
     if (!dev) {

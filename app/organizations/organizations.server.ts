@@ -1,5 +1,6 @@
 import { prisma } from "~/db/db.server";
 import { recordAudit } from "~/audit/audit.server";
+import { youngFarmerMinBirthYear } from "./inclusion";
 
 export async function getOrganization(slug: string) {
   return prisma.organization.findUnique({
@@ -87,7 +88,7 @@ export async function membershipByProvince(year = new Date().getFullYear()) {
            COUNT(DISTINCT o."id")::int AS cooperatives,
            COUNT(f."id")::int AS farmers,
            COUNT(f."id") FILTER (WHERE f."gender" = 'FEMALE')::int AS women,
-           COUNT(f."id") FILTER (WHERE f."birthYear" >= ${year - 34})::int AS young
+           COUNT(f."id") FILTER (WHERE f."birthYear" >= ${youngFarmerMinBirthYear(year)})::int AS young
       FROM "Organization" o
       JOIN "Province" p ON p."code" = o."provinceCode"
       LEFT JOIN "Farmer" f ON f."cooperativeId" = o."id"

@@ -63,13 +63,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "record:pledges:own", organization.id);
   const listingId = id.safeParse(params.listingId);
   invariantResponse(listingId.success, "Not found", { status: 404 });
-  const [listing, members, products, provinces] = await Promise.all([
+  const [listing, members, products, provinces, districts] = await Promise.all([
     getListingForCooperative(listingId.data, organization.id),
     listMembersForPledges(organization.id),
     listProductsForListing(),
     listProvinces(),
+    listDistricts(organization.provinceCode),
   ]);
-  const districts = await listDistricts(organization.provinceCode);
   invariantResponse(listing, "Not found", { status: 404 });
   const selected = id.safeParse(new URL(request.url).searchParams.get("window"));
   const now = new Date();

@@ -6,7 +6,15 @@ import {
   type Grade,
   type ListingStatus,
 } from "~/db/generated/enums";
-import { addDays, checkPrice, checkWindow, dateOnly, type IsoDate } from "./rules";
+import {
+  addDays,
+  capacityOf,
+  checkPrice,
+  checkWindow,
+  dateColumn,
+  dateOnly,
+  type IsoDate,
+} from "./rules";
 
 /** A refusal the user can act on; `key` is a translation key, `field` the form field it belongs to. */
 export class SupplyError extends Error {
@@ -188,7 +196,7 @@ export async function addWindow(
       where: {
         listingId_deliveryDate: {
           listingId,
-          deliveryDate: new Date(`${window.deliveryDate}T00:00:00Z`),
+          deliveryDate: dateColumn(window.deliveryDate),
         },
       },
       select: { id: true },
@@ -197,7 +205,7 @@ export async function addWindow(
     const created = await tx.deliveryWindow.create({
       data: {
         listingId,
-        deliveryDate: new Date(`${window.deliveryDate}T00:00:00Z`),
+        deliveryDate: dateColumn(window.deliveryDate),
         cutoffAt: window.cutoffAt,
       },
       select: { id: true },
@@ -281,41 +289,32 @@ export async function copyLastWeek(listingId: number, cooperativeId: number, now
     if (!latest) throw new SupplyError("supply.nothingToCopy");
     const lastDate = dateOnly(latest.deliveryDate);
     const week = await tx.deliveryWindow.findMany({
-      where: { listingId, deliveryDate: { gt: new Date(`${addDays(lastDate, -7)}T00:00:00Z`) } },
+      where: { listingId, deliveryDate: { gt: dateColumn(addDays(lastDate, -7)) } },
       select: {
         deliveryDate: true,
         cutoffAt: true,
         pledges: { select: { farmerId: true, quantity: true } },
       },
     });
+    const taken = new Set(
+      (
+        await tx.deliveryWindow.findMany({ where: { listingId }, select: { deliveryDate: true } })
+      ).map((w) => dateOnly(w.deliveryDate)),
+    );
     let created = 0;
     for (const window of week) {
       const deliveryDate = addDays(dateOnly(window.deliveryDate), 7);
       const cutoffAt = new Date(window.cutoffAt.getTime() + 7 * 24 * 60 * 60 * 1000);
-      if (checkWindow(deliveryDate, cutoffAt, now).length) continue;
-      const result = await tx.deliveryWindow.createMany({
-        data: [
-          {
-            listingId,
-            deliveryDate: new Date(`${deliveryDate}T00:00:00Z`),
-            cutoffAt,
-            capacity: window.pledges.reduce((sum, p) => sum + p.quantity, 0),
-          },
-        ],
-        skipDuplicates: true,
-      });
-      if (!result.count) continue;
-      const copy = await tx.deliveryWindow.findUniqueOrThrow({
-        where: {
-          listingId_deliveryDate: {
-            listingId,
-            deliveryDate: new Date(`${deliveryDate}T00:00:00Z`),
-          },
+      if (taken.has(deliveryDate) || checkWindow(deliveryDate, cutoffAt, now).length) continue;
+      await tx.deliveryWindow.create({
+        data: {
+          listingId,
+          deliveryDate: dateColumn(deliveryDate),
+          cutoffAt,
+          capacity: capacityOf(window.pledges),
+          pledges: { create: window.pledges },
         },
         select: { id: true },
-      });
-      await tx.pledge.createMany({
-        data: window.pledges.map((p) => ({ ...p, windowId: copy.id })),
       });
       created++;
     }

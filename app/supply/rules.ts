@@ -29,6 +29,11 @@ export function addDays(date: IsoDate, days: number): IsoDate {
     .slice(0, 10) as IsoDate;
 }
 
+/** A calendar date as the DATE column takes it (UTC midnight). */
+export function dateColumn(date: IsoDate) {
+  return new Date(`${date}T00:00:00Z`);
+}
+
 /** The delivery date as stored (a DATE column, read back as UTC midnight). */
 export function dateOnly(date: Date): IsoDate {
   return date.toISOString().slice(0, 10) as IsoDate;
