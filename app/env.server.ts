@@ -31,6 +31,22 @@ export const EnvSchema = z.object({
   SECURE_COOKIES: optional(booleanFlag),
   /** True behind a reverse proxy (nginx, a load balancer): trust X-Forwarded-For for the client address. */
   TRUST_PROXY: optional(booleanFlag),
+  /** Hours a buyer has to pay an order that needs payment first (bank transfer, KHQR, card). */
+  ORDER_PAYMENT_HOURS: optional(
+    z.coerce
+      .number({ error: "ORDER_PAYMENT_HOURS must be a number of hours" })
+      .int("ORDER_PAYMENT_HOURS must be a whole number")
+      .min(1, "ORDER_PAYMENT_HOURS must be between 1 and 720")
+      .max(720, "ORDER_PAYMENT_HOURS must be between 1 and 720"),
+  ).default(24),
+  /** Days after the delivery date when a packed order the buyer has not confirmed counts as delivered. */
+  DELIVERY_AUTO_CONFIRM_DAYS: optional(
+    z.coerce
+      .number({ error: "DELIVERY_AUTO_CONFIRM_DAYS must be a number of days" })
+      .int("DELIVERY_AUTO_CONFIRM_DAYS must be a whole number")
+      .min(1, "DELIVERY_AUTO_CONFIRM_DAYS must be between 1 and 60")
+      .max(60, "DELIVERY_AUTO_CONFIRM_DAYS must be between 1 and 60"),
+  ).default(3),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

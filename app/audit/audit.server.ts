@@ -18,7 +18,8 @@ export type AuditAction =
   | "listing.created"
   | "listing.price_changed"
   | "listing.status_changed"
-  | "pledges.updated";
+  | "pledges.updated"
+  | "order.transition";
 
 export type AuditEntry = {
   action: AuditAction;

@@ -130,6 +130,7 @@ describe("placing an order", () => {
       buyerId,
       placedById,
       idempotencyKey: randomUUID(),
+      paymentMethod: "BANK_TRANSFER",
       lines: [
         { windowId: a.id, quantity: 4 },
         { windowId: other.id, quantity: other.listing.minOrderQuantity },
@@ -137,10 +138,16 @@ describe("placing an order", () => {
     });
     const order = await prisma.order.findUniqueOrThrow({
       where: { id: orderId },
-      select: { totalMinor: true, subOrders: { select: { totalMinor: true, status: true } } },
+      select: {
+        totalMinor: true,
+        paymentDueAt: true,
+        subOrders: { select: { totalMinor: true, status: true } },
+      },
     });
     expect(order.subOrders).toHaveLength(2);
+    // A bank transfer is awaited before the cooperatives decide, and has a deadline.
     expect(order.subOrders.every((s) => s.status === "PLACED")).toBe(true);
+    expect(order.paymentDueAt).not.toBeNull();
     expect(order.totalMinor).toBe(
       4 * a.listing.priceMinor + other.listing.minOrderQuantity * other.listing.priceMinor,
     );
@@ -223,6 +230,7 @@ describe("sub-order transitions", () => {
       buyerId,
       placedById,
       idempotencyKey: randomUUID(),
+      paymentMethod: "KHQR",
       lines: [{ windowId: window.id, quantity: 15 }],
     });
     const subOrder = await prisma.subOrder.findFirstOrThrow({
@@ -233,14 +241,19 @@ describe("sub-order transitions", () => {
       transitionSubOrder(subOrder.id, "DELIVERED", { userId: leadId }),
     ).rejects.toMatchObject({ key: "orders.illegalTransition" });
     await transitionSubOrder(subOrder.id, "CONFIRMED", { userId: null, reason: "payment secured" });
+    // Only the cooperative decides: the buyer cannot accept their own order.
+    await expect(
+      transitionSubOrder(subOrder.id, "ACCEPTED", { userId: placedById, party: "BUYER" }),
+    ).rejects.toMatchObject({ key: "orders.illegalTransition" });
     await transitionSubOrder(subOrder.id, "REJECTED", {
       userId: leadId,
+      party: "COOPERATIVE",
       reason: "hail damaged the crop",
     });
     expect((await reservedOf(window.id)).reserved).toBe(0);
-    await expect(transitionSubOrder(subOrder.id, "ACCEPTED", { userId: leadId })).rejects.toThrow(
-      OrderError,
-    );
+    await expect(
+      transitionSubOrder(subOrder.id, "ACCEPTED", { userId: leadId, party: "COOPERATIVE" }),
+    ).rejects.toThrow(OrderError);
     const steps = await prisma.subOrderTransition.findMany({
       where: { subOrderId: subOrder.id },
       orderBy: { id: "asc" },
@@ -270,6 +283,7 @@ describe("sub-order transitions", () => {
                 buyerId,
                 placedById,
                 idempotencyKey: randomUUID(),
+                paymentMethod: "BANK_TRANSFER",
                 lines: [{ windowId: window.id, quantity: step.place }],
               }).catch((error: unknown) => {
                 if (!(error instanceof OrderError)) throw error;
@@ -281,7 +295,11 @@ describe("sub-order transitions", () => {
                 orderBy: { id: "asc" },
               });
               const target = live[step.cancel % Math.max(1, live.length)];
-              if (target) await transitionSubOrder(target.id, "CANCELLED", { userId: placedById });
+              if (target)
+                await transitionSubOrder(target.id, "CANCELLED", {
+                  userId: placedById,
+                  party: "BUYER",
+                });
             }
           }
           const { reserved, capacity } = await reservedOf(window.id);

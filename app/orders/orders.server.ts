@@ -1,8 +1,23 @@
+import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
-import { type Currency, type SubOrderStatus } from "~/db/generated/enums";
-import { canTransition, releasesReservation } from "./state-machine";
+import {
+  type Currency,
+  type NotificationKind,
+  type PaymentMethod,
+  type SubOrderStatus,
+} from "~/db/generated/enums";
+import { env } from "~/env.server";
+import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/supply/rules";
+import {
+  amountForMilli,
+  checkDelivered,
+  checkPacked,
+  MILLI,
+  WEIGHT_TOLERANCES,
+} from "./quantities";
+import { mayMove, type Party, releasesReservation } from "./state-machine";
 
-/** A refusal the buyer can act on; `key` is a translation key, `windowId` the line it concerns. */
+/** A refusal the user can act on; `key` is a translation key, `windowId` the line it concerns. */
 export class OrderError extends Error {
   constructor(
     public readonly key: string,
@@ -13,19 +28,33 @@ export class OrderError extends Error {
   }
 }
 
-export type CartLine = { windowId: number; quantity: number };
+export type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
+
+/** A line as the buyer asks for it. `expectedUnitPriceMinor` is the price the buyer was shown. */
+export type CartLine = { windowId: number; quantity: number; expectedUnitPriceMinor?: number };
+
+export type PlaceOrderInput = {
+  buyerId: number;
+  placedById: number;
+  idempotencyKey: string;
+  lines: CartLine[];
+  paymentMethod?: PaymentMethod;
+  weightTolerancePct?: number;
+  standing?: { standingOrderId: number; week: number };
+  /** Runs inside the order's transaction (e.g. emptying the cart it came from). */
+  onPlaced?: (tx: Tx, orderId: number) => Promise<void>;
+};
+
+const MAX_INT = 2_147_483_647;
 
 /**
- * Places an order: prices are read from the listings now (nothing the browser sends about prices
- * is trusted), every line's quantity is reserved with one conditional UPDATE per window, and the
- * order, its sub-orders (one per cooperative) and lines are written in the same transaction. Any
- * refusal rolls everything back, so no reservation or order is left behind. A repeated
- * idempotency key returns the order it already made.
+ * Places an order: prices are read from the listings now (a price the browser sends is only
+ * compared, never used), every line's quantity is reserved with one conditional UPDATE per window,
+ * and the order, its sub-orders (one per cooperative and delivery date) and lines are written in the
+ * same transaction. Any refusal rolls everything back, so no reservation or order is left behind. A
+ * repeated idempotency key returns the order it already made.
  */
-export async function placeOrder(
-  input: { buyerId: number; placedById: number; idempotencyKey: string; lines: CartLine[] },
-  now = new Date(),
-) {
+export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
   const existing = await prisma.order.findUnique({
     where: { idempotencyKey: input.idempotencyKey },
     select: { id: true, buyerId: true },
@@ -37,6 +66,10 @@ export async function placeOrder(
   if (input.lines.length === 0) throw new OrderError("orders.emptyCart");
   const windowIds = input.lines.map((l) => l.windowId);
   if (new Set(windowIds).size !== windowIds.length) throw new OrderError("orders.duplicateLine");
+  const paymentMethod = input.paymentMethod ?? "CASH_ON_DELIVERY";
+  const weightTolerancePct = input.weightTolerancePct ?? 0;
+  if (!(WEIGHT_TOLERANCES as readonly number[]).includes(weightTolerancePct))
+    throw new OrderError("orders.tolerance");
 
   try {
     return await prisma.$transaction(
@@ -46,6 +79,7 @@ export async function placeOrder(
           select: {
             id: true,
             cutoffAt: true,
+            deliveryDate: true,
             listing: {
               select: {
                 id: true,
@@ -68,10 +102,15 @@ export async function placeOrder(
           if (window.listing.status !== "PUBLISHED")
             throw new OrderError("orders.notAvailable", line.windowId);
           if (window.cutoffAt <= now) throw new OrderError("orders.afterCutoff", line.windowId);
-          if (!Number.isInteger(line.quantity) || line.quantity <= 0)
+          if (!Number.isInteger(line.quantity) || line.quantity <= 0 || line.quantity > MAX_INT)
             throw new OrderError("orders.quantity", line.windowId);
           if (line.quantity < window.listing.minOrderQuantity)
             throw new OrderError("orders.belowMinimum", line.windowId);
+          if (
+            line.expectedUnitPriceMinor !== undefined &&
+            line.expectedUnitPriceMinor !== window.listing.priceMinor
+          )
+            throw new OrderError("orders.priceChanged", line.windowId);
           currency ??= window.listing.currency;
           if (window.listing.currency !== currency)
             throw new OrderError("orders.mixedCurrencies", line.windowId);
@@ -81,48 +120,88 @@ export async function placeOrder(
           if (reserved !== 1) throw new OrderError("orders.notEnoughRemaining", line.windowId);
         }
 
-        const byCooperative = new Map<
-          number,
-          {
-            windowId: number;
-            listingId: number;
-            quantity: number;
-            unitPriceMinor: number;
-            amountMinor: number;
-          }[]
+        type SubLine = {
+          windowId: number;
+          listingId: number;
+          quantity: number;
+          unitPriceMinor: number;
+          amountMinor: number;
+        };
+        const groups = new Map<
+          string,
+          { cooperativeId: number; deliveryDate: Date; lines: SubLine[] }
         >();
         for (const line of lines) {
           const window = byId.get(line.windowId)!;
-          const group = byCooperative.get(window.listing.cooperativeId) ?? [];
-          group.push({
+          const key = `${window.listing.cooperativeId}:${dateOnly(window.deliveryDate)}`;
+          const group = groups.get(key) ?? {
+            cooperativeId: window.listing.cooperativeId,
+            deliveryDate: window.deliveryDate,
+            lines: [],
+          };
+          group.lines.push({
             windowId: line.windowId,
             listingId: window.listing.id,
             quantity: line.quantity,
             unitPriceMinor: window.listing.priceMinor,
             amountMinor: window.listing.priceMinor * line.quantity,
           });
-          byCooperative.set(window.listing.cooperativeId, group);
+          groups.set(key, group);
         }
-        const total = [...byCooperative.values()].flat().reduce((sum, l) => sum + l.amountMinor, 0);
-        if (!Number.isSafeInteger(total) || total > 2_147_483_647)
+        const total = [...groups.values()]
+          .flatMap((g) => g.lines)
+          .reduce((sum, l) => sum + l.amountMinor, 0);
+        if (!Number.isSafeInteger(total) || total > MAX_INT)
           throw new OrderError("orders.tooLarge");
+
+        const earliestCutoff = Math.min(...windows.map((w) => w.cutoffAt.getTime()));
+        const paymentDueAt =
+          paymentMethod === "CASH_ON_DELIVERY"
+            ? null
+            : new Date(
+                Math.min(now.getTime() + env.ORDER_PAYMENT_HOURS * 3_600_000, earliestCutoff),
+              );
         const order = await tx.order.create({
           data: {
             buyerId: input.buyerId,
             placedById: input.placedById,
             currency: currency!,
             totalMinor: total,
+            paymentMethod,
+            paymentDueAt,
+            weightTolerancePct,
             idempotencyKey: input.idempotencyKey,
+            standingOrderId: input.standing?.standingOrderId,
+            standingWeek: input.standing?.week,
             subOrders: {
-              create: [...byCooperative].map(([cooperativeId, subLines]) => ({
-                cooperativeId,
-                totalMinor: subLines.reduce((sum, l) => sum + l.amountMinor, 0),
-                lines: { create: subLines },
+              create: [...groups.values()].map((group) => ({
+                cooperativeId: group.cooperativeId,
+                deliveryDate: group.deliveryDate,
+                totalMinor: group.lines.reduce((sum, l) => sum + l.amountMinor, 0),
+                lines: { create: group.lines },
               })),
             },
           },
-          select: { id: true },
+          select: { id: true, subOrders: { select: { id: true, cooperativeId: true } } },
         });
+        await tx.notification.createMany({
+          data: order.subOrders.map((s) => ({
+            organizationId: s.cooperativeId,
+            kind: "ORDER_PLACED" as const,
+            subOrderId: s.id,
+            orderId: order.id,
+          })),
+        });
+        // Cash on delivery needs nothing before the cooperative decides: payment counts as secured.
+        if (paymentMethod === "CASH_ON_DELIVERY") {
+          for (const subOrder of order.subOrders) {
+            await moveSubOrder(tx, subOrder.id, "CONFIRMED", "SYSTEM", {
+              userId: input.placedById,
+              reason: "orders.reason.cashOnDelivery",
+            });
+          }
+        }
+        await input.onPlaced?.(tx, order.id);
         return { orderId: order.id, created: true };
       },
       { maxWait: 20_000, timeout: 20_000 },
@@ -140,42 +219,345 @@ export async function placeOrder(
   }
 }
 
+export type Actor = { userId: number | null; reason?: string; ipAddress?: string };
+
+const notifyOnMove: Partial<
+  Record<SubOrderStatus, { kind: NotificationKind; to: "buyer" | "cooperative" }>
+> = {
+  ACCEPTED: { kind: "ORDER_ACCEPTED", to: "buyer" },
+  REJECTED: { kind: "ORDER_REJECTED", to: "buyer" },
+  PACKED: { kind: "ORDER_PACKED", to: "buyer" },
+  DELIVERED: { kind: "ORDER_DELIVERED", to: "cooperative" },
+};
+
 /**
- * Moves a sub-order from one state to the next, if the state machine allows it and nobody moved it
- * first (conditional update on the current state). Rejection and cancellation give the reserved
- * quantities back to their delivery windows in the same transaction.
+ * The one way a sub-order changes state: the state machine must allow `party` the move, the row must
+ * still be in the state we read (conditional update, so two people clicking at once move it once),
+ * reservations are released where the machine says so, and the step is recorded with who and why.
+ */
+async function moveSubOrder(
+  tx: Tx,
+  subOrderId: number,
+  to: SubOrderStatus,
+  party: Party,
+  actor: Actor,
+  now = new Date(),
+) {
+  const subOrder = await tx.subOrder.findUnique({
+    where: { id: subOrderId },
+    select: {
+      status: true,
+      cooperativeId: true,
+      orderId: true,
+      order: { select: { buyerId: true } },
+      lines: { select: { windowId: true, quantity: true, window: { select: { cutoffAt: true } } } },
+    },
+  });
+  if (!subOrder) throw new OrderError("orders.notFound");
+  const cutoff = Math.min(...subOrder.lines.map((l) => l.window.cutoffAt.getTime()));
+  if (!mayMove(party, subOrder.status, to, { beforeCutoff: now.getTime() < cutoff })) {
+    const onlyTooLate = mayMove(party, subOrder.status, to, { beforeCutoff: true });
+    throw new OrderError(onlyTooLate ? "orders.cancelAfterCutoff" : "orders.illegalTransition");
+  }
+  const moved = await tx.subOrder.updateMany({
+    where: { id: subOrderId, status: subOrder.status },
+    data: { status: to },
+  });
+  if (moved.count !== 1) throw new OrderError("orders.illegalTransition");
+  if (releasesReservation.has(to)) {
+    for (const line of [...subOrder.lines].sort((a, b) => a.windowId - b.windowId)) {
+      await tx.$executeRaw`UPDATE "DeliveryWindow" SET "reserved" = "reserved" - ${line.quantity} WHERE "id" = ${line.windowId}`;
+    }
+  }
+  await tx.subOrderTransition.create({
+    data: {
+      subOrderId,
+      from: subOrder.status,
+      to,
+      actorUserId: actor.userId,
+      reason: actor.reason,
+    },
+    select: { id: true },
+  });
+  const notify =
+    to === "CANCELLED"
+      ? { kind: "ORDER_CANCELLED" as const, to: party === "BUYER" ? "cooperative" : "buyer" }
+      : notifyOnMove[to];
+  if (notify) {
+    await tx.notification.create({
+      data: {
+        organizationId: notify.to === "buyer" ? subOrder.order.buyerId : subOrder.cooperativeId,
+        kind: notify.kind,
+        subOrderId,
+        orderId: subOrder.orderId,
+      },
+      select: { id: true },
+    });
+  }
+  await recordAudit(
+    {
+      action: "order.transition",
+      actorUserId: actor.userId,
+      organizationId: party === "BUYER" ? subOrder.order.buyerId : subOrder.cooperativeId,
+      targetType: "SubOrder",
+      targetId: subOrderId,
+      details: { from: subOrder.status, to, party, reason: actor.reason ?? null },
+      ipAddress: actor.ipAddress,
+    },
+    tx,
+  );
+}
+
+/**
+ * Moves a sub-order on behalf of `party` (default: Phsar itself, e.g. when a payment is secured),
+ * in its own transaction.
  */
 export async function transitionSubOrder(
   subOrderId: number,
   to: SubOrderStatus,
-  actor: { userId: number | null; reason?: string },
+  actor: Actor & { party?: Party },
+  now = new Date(),
 ) {
-  await prisma.$transaction(async (tx) => {
-    const subOrder = await tx.subOrder.findUnique({
-      where: { id: subOrderId },
-      select: { status: true, lines: { select: { windowId: true, quantity: true } } },
-    });
-    if (!subOrder) throw new OrderError("orders.notFound");
-    if (!canTransition(subOrder.status, to)) throw new OrderError("orders.illegalTransition");
-    const moved = await tx.subOrder.updateMany({
-      where: { id: subOrderId, status: subOrder.status },
-      data: { status: to },
-    });
-    if (moved.count !== 1) throw new OrderError("orders.illegalTransition");
-    if (releasesReservation.has(to)) {
-      for (const line of [...subOrder.lines].sort((a, b) => a.windowId - b.windowId)) {
-        await tx.$executeRaw`UPDATE "DeliveryWindow" SET "reserved" = "reserved" - ${line.quantity} WHERE "id" = ${line.windowId}`;
-      }
-    }
-    await tx.subOrderTransition.create({
-      data: {
-        subOrderId,
-        from: subOrder.status,
-        to,
-        actorUserId: actor.userId,
-        reason: actor.reason,
+  await prisma.$transaction((tx) =>
+    moveSubOrder(tx, subOrderId, to, actor.party ?? "SYSTEM", actor, now),
+  );
+}
+
+/** Ownership is part of the lookup: a cooperative reaches only its own sub-orders, a buyer its own. */
+async function requireSubOrder(
+  tx: Tx,
+  subOrderId: number,
+  owner: { cooperativeId: number } | { buyerId: number },
+) {
+  const subOrder = await tx.subOrder.findFirst({
+    where:
+      "cooperativeId" in owner
+        ? { id: subOrderId, cooperativeId: owner.cooperativeId }
+        : { id: subOrderId, order: { buyerId: owner.buyerId } },
+    select: {
+      id: true,
+      status: true,
+      order: { select: { weightTolerancePct: true } },
+      lines: {
+        select: {
+          id: true,
+          quantity: true,
+          unitPriceMinor: true,
+          packedQuantityMilli: true,
+          listing: { select: { product: { select: { unit: true } } } },
+        },
       },
+    },
+  });
+  if (!subOrder) throw new OrderError("orders.notFound");
+  return subOrder;
+}
+
+export function acceptSubOrder(subOrderId: number, cooperativeId: number, actor: Actor) {
+  return prisma.$transaction(async (tx) => {
+    await requireSubOrder(tx, subOrderId, { cooperativeId });
+    await moveSubOrder(tx, subOrderId, "ACCEPTED", "COOPERATIVE", actor);
+  });
+}
+
+export function rejectSubOrder(subOrderId: number, cooperativeId: number, actor: Actor) {
+  return prisma.$transaction(async (tx) => {
+    await requireSubOrder(tx, subOrderId, { cooperativeId });
+    await moveSubOrder(tx, subOrderId, "REJECTED", "COOPERATIVE", actor);
+  });
+}
+
+export function cancelSubOrder(
+  subOrderId: number,
+  buyerId: number,
+  actor: Actor,
+  now = new Date(),
+) {
+  return prisma.$transaction(async (tx) => {
+    await requireSubOrder(tx, subOrderId, { buyerId });
+    await moveSubOrder(tx, subOrderId, "CANCELLED", "BUYER", actor, now);
+  });
+}
+
+/** A quantity for one line, in thousandths of the unit. */
+export type LineQuantity = { lineId: number; milli: number };
+
+/** Problems keyed by order line id, so the form shows each beside its line. */
+export class LineQuantityError extends OrderError {
+  constructor(public readonly problems: Record<number, string>) {
+    super("orders.lineProblems");
+    this.name = "LineQuantityError";
+  }
+}
+
+function quantitiesByLine(lines: { id: number }[], given: LineQuantity[]): Map<number, number> {
+  const byLine = new Map(given.map((g) => [g.lineId, g.milli]));
+  const problems: Record<number, string> = {};
+  for (const line of lines) {
+    const milli = byLine.get(line.id);
+    if (milli === undefined || !Number.isInteger(milli) || milli < 0 || milli > MAX_INT)
+      problems[line.id] = "orders.quantity";
+  }
+  if (given.some((g) => !lines.some((l) => l.id === g.lineId)))
+    throw new OrderError("orders.notFound");
+  if (Object.keys(problems).length) throw new LineQuantityError(problems);
+  return byLine as Map<number, number>;
+}
+
+/**
+ * The cooperative records what it packed for each line. Goods sold by weight are re-priced for the
+ * weight packed, within the tolerance the buyer accepted; counted goods may be short, never over.
+ */
+export function packSubOrder(
+  subOrderId: number,
+  cooperativeId: number,
+  packed: LineQuantity[],
+  actor: Actor,
+) {
+  return prisma.$transaction(async (tx) => {
+    const subOrder = await requireSubOrder(tx, subOrderId, { cooperativeId });
+    const byLine = quantitiesByLine(subOrder.lines, packed);
+    const problems: Record<number, string> = {};
+    for (const line of subOrder.lines) {
+      const problem = checkPacked(
+        byLine.get(line.id)!,
+        { quantity: line.quantity, unit: line.listing.product.unit },
+        subOrder.order.weightTolerancePct,
+      );
+      if (problem) problems[line.id] = problem;
+    }
+    if (Object.keys(problems).length) throw new LineQuantityError(problems);
+    await moveSubOrder(tx, subOrderId, "PACKED", "COOPERATIVE", actor);
+    await writeFinalAmounts(tx, subOrderId, subOrder.lines, byLine, "packedQuantityMilli");
+  });
+}
+
+async function writeFinalAmounts(
+  tx: Tx,
+  subOrderId: number,
+  lines: { id: number; unitPriceMinor: number }[],
+  byLine: Map<number, number>,
+  column: "packedQuantityMilli" | "deliveredQuantityMilli",
+) {
+  let total = 0;
+  for (const line of lines) {
+    const milli = byLine.get(line.id)!;
+    const finalAmountMinor = amountForMilli(line.unitPriceMinor, milli);
+    total += finalAmountMinor;
+    await tx.orderLine.update({
+      where: { id: line.id },
+      data: { [column]: milli, finalAmountMinor },
       select: { id: true },
     });
+  }
+  if (total > MAX_INT) throw new OrderError("orders.tooLarge");
+  await tx.subOrder.update({
+    where: { id: subOrderId },
+    data: { finalTotalMinor: total },
+    select: { id: true },
   });
+}
+
+/**
+ * The buyer confirms delivery and records what arrived per line (at most what was packed); the
+ * amount owed follows what arrived.
+ */
+export function confirmDelivery(
+  subOrderId: number,
+  buyerId: number,
+  delivered: LineQuantity[],
+  actor: Actor,
+) {
+  return prisma.$transaction(async (tx) => {
+    const subOrder = await requireSubOrder(tx, subOrderId, { buyerId });
+    if (subOrder.status !== "PACKED") throw new OrderError("orders.illegalTransition");
+    const byLine = quantitiesByLine(subOrder.lines, delivered);
+    const problems: Record<number, string> = {};
+    for (const line of subOrder.lines) {
+      const problem = checkDelivered(byLine.get(line.id)!, {
+        packedMilli: line.packedQuantityMilli ?? line.quantity * MILLI,
+        unit: line.listing.product.unit,
+      });
+      if (problem) problems[line.id] = problem;
+    }
+    if (Object.keys(problems).length) throw new LineQuantityError(problems);
+    await moveSubOrder(tx, subOrderId, "DELIVERED", "BUYER", actor);
+    await writeFinalAmounts(tx, subOrderId, subOrder.lines, byLine, "deliveredQuantityMilli");
+  });
+}
+
+/** Payment is secured for an order: its waiting sub-orders go to their cooperatives to decide. */
+export function secureOrderPayment(orderId: number, actor: Actor) {
+  return moveWaitingSubOrders(orderId, "CONFIRMED", actor);
+}
+
+/** Payment failed: the waiting sub-orders are cancelled and their reservations released. */
+export function failOrderPayment(orderId: number, actor: Actor) {
+  return moveWaitingSubOrders(orderId, "CANCELLED", actor);
+}
+
+async function moveWaitingSubOrders(orderId: number, to: SubOrderStatus, actor: Actor) {
+  return prisma.$transaction(async (tx) => {
+    const waiting = await tx.subOrder.findMany({
+      where: { orderId, status: "PLACED" },
+      select: { id: true },
+      orderBy: { id: "asc" },
+    });
+    for (const subOrder of waiting) await moveSubOrder(tx, subOrder.id, to, "SYSTEM", actor);
+    return waiting.length;
+  });
+}
+
+/** Orders that needed payment first and are still unpaid after their due time are cancelled. */
+export async function expireUnpaidOrders(now = new Date()) {
+  const due = await prisma.order.findMany({
+    where: { paymentDueAt: { lte: now }, subOrders: { some: { status: "PLACED" } } },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
+  let cancelled = 0;
+  for (const order of due) {
+    cancelled += await failOrderPayment(order.id, {
+      userId: null,
+      reason: "orders.reason.unpaidExpired",
+    });
+  }
+  return cancelled;
+}
+
+/**
+ * A packed sub-order the buyer has not confirmed within `days` after its delivery date counts as
+ * delivered in full (what was packed).
+ */
+export async function autoConfirmDeliveries(
+  now = new Date(),
+  days = env.DELIVERY_AUTO_CONFIRM_DAYS,
+) {
+  const lastDate: IsoDate = addDays(cambodiaToday(now), -days);
+  const due = await prisma.subOrder.findMany({
+    where: { status: "PACKED", deliveryDate: { lt: dateColumn(lastDate) } },
+    select: {
+      id: true,
+      order: { select: { buyerId: true } },
+      lines: { select: { id: true, packedQuantityMilli: true, quantity: true } },
+    },
+    orderBy: { id: "asc" },
+  });
+  for (const subOrder of due) {
+    await prisma.$transaction(async (tx) => {
+      await moveSubOrder(tx, subOrder.id, "DELIVERED", "SYSTEM", {
+        userId: null,
+        reason: "orders.reason.autoConfirmed",
+      });
+      const lines = await tx.orderLine.findMany({
+        where: { subOrderId: subOrder.id },
+        select: { id: true, unitPriceMinor: true },
+      });
+      const byLine = new Map(
+        subOrder.lines.map((l) => [l.id, l.packedQuantityMilli ?? l.quantity * MILLI]),
+      );
+      await writeFinalAmounts(tx, subOrder.id, lines, byLine, "deliveredQuantityMilli");
+    });
+  }
+  return due.length;
 }

@@ -1,0 +1,176 @@
+import { prisma } from "~/db/db.server";
+import { type PaymentMethod } from "~/db/generated/enums";
+import { remainingOf } from "~/supply/rules";
+import { OrderError, placeOrder } from "./orders.server";
+import { createStandingOrder } from "./standing.server";
+
+/** Adds a delivery window to the person's cart, or sets its quantity if it is already there. */
+export async function putInCart(
+  userId: number,
+  windowId: number,
+  quantity: number,
+  now = new Date(),
+) {
+  if (!Number.isInteger(quantity) || quantity <= 0)
+    throw new OrderError("orders.quantity", windowId);
+  const window = await prisma.deliveryWindow.findFirst({
+    where: { id: windowId, cutoffAt: { gt: now }, listing: { status: "PUBLISHED" } },
+    select: {
+      id: true,
+      capacity: true,
+      reserved: true,
+      listing: { select: { minOrderQuantity: true } },
+    },
+  });
+  if (!window) throw new OrderError("orders.notAvailable", windowId);
+  if (quantity < window.listing.minOrderQuantity)
+    throw new OrderError("orders.belowMinimum", windowId);
+  if (quantity > remainingOf(window)) throw new OrderError("orders.notEnoughRemaining", windowId);
+  await prisma.cartItem.upsert({
+    where: { userId_windowId: { userId, windowId } },
+    create: { userId, windowId, quantity },
+    update: { quantity },
+    select: { id: true },
+  });
+}
+
+export async function removeFromCart(userId: number, windowId: number) {
+  await prisma.cartItem.deleteMany({ where: { userId, windowId } });
+}
+
+export async function cartCount(userId: number) {
+  return prisma.cartItem.count({ where: { userId } });
+}
+
+/**
+ * The cart with today's prices and what remains, grouped as the order will be: one group per
+ * cooperative and delivery date. Lines that can no longer be ordered say why.
+ */
+export async function getCart(userId: number, now = new Date()) {
+  const items = await prisma.cartItem.findMany({
+    where: { userId },
+    select: {
+      quantity: true,
+      window: {
+        select: {
+          id: true,
+          deliveryDate: true,
+          cutoffAt: true,
+          capacity: true,
+          reserved: true,
+          listing: {
+            select: {
+              id: true,
+              status: true,
+              priceMinor: true,
+              currency: true,
+              minOrderQuantity: true,
+              grade: true,
+              product: { select: { nameKm: true, nameEn: true, unit: true } },
+              cooperative: { select: { id: true, slug: true, nameKm: true, nameEn: true } },
+            },
+          },
+        },
+      },
+    },
+    orderBy: [{ window: { deliveryDate: "asc" } }, { addedAt: "asc" }],
+  });
+  const lines = items.map(({ quantity, window }) => {
+    const remaining = remainingOf(window);
+    const problem =
+      window.listing.status !== "PUBLISHED"
+        ? "orders.notAvailable"
+        : window.cutoffAt <= now
+          ? "orders.afterCutoff"
+          : quantity < window.listing.minOrderQuantity
+            ? "orders.belowMinimum"
+            : quantity > remaining
+              ? "orders.notEnoughRemaining"
+              : null;
+    return {
+      windowId: window.id,
+      quantity,
+      remaining,
+      deliveryDate: window.deliveryDate,
+      cutoffAt: window.cutoffAt,
+      listing: window.listing,
+      amountMinor: window.listing.priceMinor * quantity,
+      problem,
+    };
+  });
+  const currencies = new Set(lines.map((l) => l.listing.currency));
+  const totals = [...currencies].map((currency) => ({
+    currency,
+    totalMinor: lines
+      .filter((l) => l.listing.currency === currency)
+      .reduce((sum, l) => sum + l.amountMinor, 0),
+  }));
+  return {
+    lines,
+    totals,
+    mixedCurrencies: currencies.size > 1,
+    hasByWeight: lines.some((l) => l.listing.product.unit === "KG"),
+  };
+}
+
+export type CheckoutInput = {
+  userId: number;
+  buyerId: number;
+  idempotencyKey: string;
+  paymentMethod: PaymentMethod;
+  weightTolerancePct: number;
+  /** The prices the buyer saw, per window: a change since (or a tampered form) refuses the checkout. */
+  expectedPrices: Map<number, number>;
+  /** Repeat weekly for this many weeks (1 = just once). */
+  repeatWeeks: number;
+};
+
+/**
+ * Turns the cart into one order (and, when asked, a standing order repeating it weekly). The cart is
+ * emptied in the same transaction, so a failure leaves both the cart and the windows as they were.
+ */
+export async function checkout(input: CheckoutInput, now = new Date()) {
+  const items = await prisma.cartItem.findMany({
+    where: { userId: input.userId },
+    select: { windowId: true, quantity: true },
+  });
+  if (items.length === 0) {
+    // A double-submitted checkout: the first one emptied the cart and made the order.
+    const existing = await prisma.order.findUnique({
+      where: { idempotencyKey: input.idempotencyKey },
+      select: { id: true, buyerId: true },
+    });
+    if (existing && existing.buyerId === input.buyerId)
+      return { orderId: existing.id, created: false };
+    throw new OrderError("orders.emptyCart");
+  }
+  for (const item of items) {
+    if (!input.expectedPrices.has(item.windowId))
+      throw new OrderError("orders.priceChanged", item.windowId);
+  }
+  return placeOrder(
+    {
+      buyerId: input.buyerId,
+      placedById: input.userId,
+      idempotencyKey: input.idempotencyKey,
+      paymentMethod: input.paymentMethod,
+      weightTolerancePct: input.weightTolerancePct,
+      lines: items.map((item) => ({
+        ...item,
+        expectedUnitPriceMinor: input.expectedPrices.get(item.windowId),
+      })),
+      async onPlaced(tx, orderId) {
+        await tx.cartItem.deleteMany({ where: { userId: input.userId } });
+        if (input.repeatWeeks > 1) {
+          await createStandingOrder(tx, {
+            firstOrderId: orderId,
+            buyerId: input.buyerId,
+            createdById: input.userId,
+            weeks: input.repeatWeeks,
+          });
+        }
+      },
+    },
+    now,
+  );
+}

@@ -1,0 +1,78 @@
+// Data builders for tests: insert through Prisma exactly what a test needs, on top of the demo data.
+import { prisma } from "~/db/db.server";
+import { type Unit } from "~/db/generated/enums";
+import { addDays, cambodiaInstant, cambodiaToday, dateColumn, type IsoDate } from "~/supply/rules";
+
+export async function userByEmail(email: string) {
+  return prisma.user.findUniqueOrThrow({
+    where: { email },
+    select: { id: true, memberships: { select: { organizationId: true } } },
+  });
+}
+
+/**
+ * A published listing of the cooperative with one delivery window `days` from today (cutoff the day
+ * before at 17:00), pledged by the cooperative's first farmers as given.
+ */
+export async function buildWindow({
+  cooperativeId,
+  unit = "KG",
+  priceMinor = 2_000,
+  pledges = [50],
+  minOrderQuantity = 1,
+  days = 5,
+  deliveryDate,
+}: {
+  cooperativeId: number;
+  unit?: Unit;
+  priceMinor?: number;
+  pledges?: number[];
+  minOrderQuantity?: number;
+  days?: number;
+  deliveryDate?: IsoDate;
+}) {
+  const product = await prisma.product.findFirstOrThrow({
+    where: { unit },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
+  const farmers = await prisma.farmer.findMany({
+    where: { cooperativeId },
+    select: { id: true },
+    orderBy: { id: "asc" },
+    take: pledges.length,
+  });
+  const date = deliveryDate ?? addDays(cambodiaToday(new Date()), days);
+  const listing = await prisma.listing.create({
+    data: {
+      cooperativeId,
+      productId: product.id,
+      grade: "A",
+      priceMinor,
+      currency: "KHR",
+      minOrderQuantity,
+      status: "PUBLISHED",
+    },
+    select: { id: true },
+  });
+  const window = await prisma.deliveryWindow.create({
+    data: {
+      listingId: listing.id,
+      deliveryDate: dateColumn(date),
+      cutoffAt: cambodiaInstant(addDays(date, -1), "17:00"),
+      capacity: pledges.reduce((sum, q) => sum + q, 0),
+      pledges: { create: pledges.map((quantity, i) => ({ farmerId: farmers[i]!.id, quantity })) },
+    },
+    select: { id: true, cutoffAt: true, deliveryDate: true },
+  });
+  return { ...window, listingId: listing.id, farmerIds: farmers.map((f) => f.id) };
+}
+
+export async function cooperativeIds() {
+  const rows = await prisma.organization.findMany({
+    where: { kind: "COOPERATIVE" },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
+  return rows.map((r) => r.id);
+}
