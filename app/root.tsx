@@ -9,6 +9,9 @@ import { useChangeLanguage } from "remix-i18next/react";
 import { can } from "./auth/permissions";
 import { getUser, homePath } from "./auth/session.server";
 import { i18nServer } from "./i18n/i18next.server";
+import { buyerIdOf } from "./orders/access.server";
+import { cartCount } from "./orders/cart.server";
+import { unreadNotificationCount } from "./orders/queries.server";
 import tailwind from "./tailwind.css?url";
 import { AppShell } from "./ui/app-shell";
 import { GeneralErrorBoundary } from "./ui/error-boundary";
@@ -27,6 +30,13 @@ export const meta: MetaFunction = () => [{ title: "ផ្សារ Phsar" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [locale, user] = await Promise.all([i18nServer.getLocale(request), getUser(request)]);
+  const isBuyer = buyerIdOf(user) !== null;
+  const [cart, unread] = user
+    ? await Promise.all([
+        isBuyer ? cartCount(user.id) : 0,
+        unreadNotificationCount(user.memberships.map((m) => m.organizationId)),
+      ])
+    : [0, 0];
   return {
     locale,
     user: user
@@ -40,6 +50,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
           })),
           canViewDashboard: can(user, "view:dashboard:any"),
           canViewAuditLog: can(user, "view:audit-log:any"),
+          isBuyer,
+          cartCount: cart,
+          unreadNotifications: unread,
         }
       : null,
   };

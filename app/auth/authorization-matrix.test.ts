@@ -4,6 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/nod
 import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { demoAdmin, demoLogins, seedDemoData } from "../../prisma/seed";
+import { placeOrder } from "~/orders/orders.server";
 import { createSession } from "./session.server";
 
 type RouteModule = {
@@ -40,14 +41,29 @@ const emails: Record<Exclude<Persona, "anonymous">, string> = {
 const everyone = [...personas];
 const signedIn = personas.filter((p) => p !== "anonymous");
 type Allowed = readonly Persona[];
-type Case = { params?: () => Record<string, string>; GET?: Allowed; POST?: Allowed };
+/** `hidden`: personas who get a 404 (another tenant's record: its existence is not revealed). */
+type Case = {
+  params?: () => Record<string, string>;
+  GET?: Allowed;
+  POST?: Allowed;
+  hidden?: Allowed;
+};
 
 const slugs = {
   cooperativeA: "",
   buyerX: "",
   invitation: "not-a-real-invitation-token-000000",
   listingA: "",
+  orderX: "",
+  subOrderA: "",
 };
+const buyers: Allowed = ["buyer", "purchaser", "otherBuyer"];
+const cooperativeA =
+  (extra: Record<string, () => string> = {}) =>
+  () => ({
+    slug: slugs.cooperativeA,
+    ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, v()])),
+  });
 const organizationCases = (page: "_index" | "edit" | "members"): Case[] => {
   const readers: Allowed = page === "edit" ? ["lead", "admin"] : ["lead", "clerk", "admin"];
   const buyerReaders: Allowed =
@@ -81,7 +97,39 @@ const matrix: Record<string, Case[]> = {
   "organizations.$slug.edit.tsx": organizationCases("edit"),
   "organizations.$slug.members.tsx": organizationCases("members"),
   "reset-password.tsx": [{ GET: everyone, POST: everyone }],
-  "listings.$listingId.tsx": [{ params: () => ({ listingId: slugs.listingA }), GET: everyone }],
+  "listings.$listingId.tsx": [
+    { params: () => ({ listingId: slugs.listingA }), GET: everyone, POST: buyers },
+  ],
+  "cart.tsx": [{ GET: buyers, POST: buyers }],
+  "notifications.tsx": [{ GET: signedIn, POST: signedIn }],
+  "orders._index.tsx": [{ GET: buyers, POST: buyers }],
+  "orders.$orderId.tsx": [
+    {
+      params: () => ({ orderId: slugs.orderX }),
+      GET: ["buyer", "purchaser"],
+      POST: ["buyer", "purchaser"],
+      hidden: ["otherBuyer"],
+    },
+  ],
+  "organizations.$slug.orders._index.tsx": [
+    { params: cooperativeA(), GET: ["lead", "clerk", "admin"] },
+  ],
+  "organizations.$slug.orders.$subOrderId.tsx": [
+    {
+      params: cooperativeA({ subOrderId: () => slugs.subOrderA }),
+      GET: ["lead", "clerk", "admin"],
+      POST: ["lead", "clerk", "admin"],
+    },
+  ],
+  "organizations.$slug.orders.$subOrderId_.delivery-note.tsx": [
+    {
+      params: cooperativeA({ subOrderId: () => slugs.subOrderA }),
+      GET: ["lead", "clerk", "admin"],
+    },
+  ],
+  "organizations.$slug.pick-list.tsx": [
+    { params: cooperativeA(), GET: ["lead", "clerk", "admin"] },
+  ],
   "organizations.$slug.listings._index.tsx": [
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "clerk", "admin"] },
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
@@ -111,7 +159,7 @@ const matrix: Record<string, Case[]> = {
   "signup.tsx": [{ GET: everyone, POST: everyone }],
 };
 
-type Outcome = "allowed" | "sent to sign in" | "forbidden";
+type Outcome = "allowed" | "sent to sign in" | "forbidden" | "not found";
 
 async function outcomeOf(run: () => unknown): Promise<Outcome> {
   let result: unknown;
@@ -122,6 +170,7 @@ async function outcomeOf(run: () => unknown): Promise<Outcome> {
   }
   if (result instanceof Response) {
     if (result.status === 403) return "forbidden";
+    if (result.status === 404) return "not found";
     if (
       result.status >= 300 &&
       result.status < 400 &&
@@ -146,6 +195,24 @@ beforeAll(async () => {
     select: { id: true },
   });
   slugs.listingA = String(listing.id);
+  const window = await prisma.deliveryWindow.findFirstOrThrow({
+    where: { listingId: listing.id, cutoffAt: { gt: new Date() } },
+    select: { id: true },
+  });
+  const buyerUser = await prisma.user.findUniqueOrThrow({
+    where: { email: emails.buyer },
+    select: { id: true, memberships: { select: { organizationId: true } } },
+  });
+  const { orderId } = await placeOrder({
+    buyerId: buyerUser.memberships[0]!.organizationId,
+    placedById: buyerUser.id,
+    idempotencyKey: "authorization-matrix",
+    lines: [{ windowId: window.id, quantity: 10 }],
+  });
+  slugs.orderX = String(orderId);
+  slugs.subOrderA = String(
+    (await prisma.subOrder.findFirstOrThrow({ where: { orderId }, select: { id: true } })).id,
+  );
   for (const persona of signedIn) {
     const user = await prisma.user.findUniqueOrThrow({
       where: { email: emails[persona] },
@@ -194,18 +261,22 @@ describe("authorization matrix", () => {
           const seen: Record<string, Outcome> = {};
           const expected: Record<string, Outcome> = {};
           for (const persona of personas) {
-            seen[persona] = await outcomeOf(async () =>
+            const outcome = await outcomeOf(async () =>
               handler({
                 request: await request(persona, method, path),
                 params,
                 context: { clientIp: "192.0.2.1" },
               }),
             );
+            // A 404 is only told apart where the rule expects one (another tenant's record).
+            seen[persona] = outcome === "not found" && !rule.hidden ? "allowed" : outcome;
             expected[persona] = allowed.includes(persona)
               ? "allowed"
               : persona === "anonymous"
                 ? "sent to sign in"
-                : "forbidden";
+                : rule.hidden?.includes(persona)
+                  ? "not found"
+                  : "forbidden";
           }
           expect(seen).toEqual(expected);
         });

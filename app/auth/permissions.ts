@@ -17,6 +17,9 @@ export type Permission =
   | "view:members:own"
   | "manage:listings:own"
   | "record:pledges:own"
+  | "place:orders:own"
+  | "decide:orders:own"
+  | "fulfil:orders:own"
   | "view:dashboard:any"
   | "view:audit-log:any";
 
@@ -29,6 +32,10 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   },
   "manage:listings:own": { roles: ["LEAD"], scope: "own" },
   "record:pledges:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
+  // Buyers' people order; a cooperative's lead accepts or rejects, and its clerks help pack.
+  "place:orders:own": { roles: ["OWNER", "PURCHASER"], scope: "own" },
+  "decide:orders:own": { roles: ["LEAD"], scope: "own" },
+  "fulfil:orders:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
   "view:dashboard:any": { roles: ["MONITOR"], scope: "any" },
   "view:audit-log:any": { roles: [], scope: "any" }, // platform admins only
 };

@@ -69,7 +69,7 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
   const paymentMethod = input.paymentMethod ?? "CASH_ON_DELIVERY";
   const weightTolerancePct = input.weightTolerancePct ?? 0;
   if (!(WEIGHT_TOLERANCES as readonly number[]).includes(weightTolerancePct))
-    throw new OrderError("orders.tolerance");
+    throw new OrderError("orders.toleranceInvalid");
 
   try {
     return await prisma.$transaction(

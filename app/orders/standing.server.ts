@@ -13,7 +13,7 @@ export async function createStandingOrder(
   input: { firstOrderId: number; buyerId: number; createdById: number; weeks: number },
 ) {
   if (!Number.isInteger(input.weeks) || input.weeks < 2 || input.weeks > 52)
-    throw new OrderError("orders.repeatWeeks");
+    throw new OrderError("orders.repeatWeeksInvalid");
   const order = await tx.order.findUniqueOrThrow({
     where: { id: input.firstOrderId },
     select: {

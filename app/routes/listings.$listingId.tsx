@@ -1,8 +1,21 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { getUser } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
+import { buyerIdOf, requireBuyer } from "~/orders/access.server";
+import { putInCart } from "~/orders/cart.server";
+import { OrderError } from "~/orders/orders.server";
+import { ErrorList } from "~/ui/forms";
+import { StatusMessage } from "~/ui/messages";
 import { getPublishedListing } from "~/supply/queries.server";
 import { remainingOf } from "~/supply/rules";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
@@ -18,19 +31,103 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   },
 ];
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(params.listingId);
+const ListingId = z.coerce.number().int().positive().max(2_147_483_647);
+
+const AddToCartSchema = z.object({
+  windowId: z.coerce.number().int().positive().max(2_147_483_647),
+  quantity: z.coerce
+    .number({ error: "orders.quantity" })
+    .int("orders.quantity")
+    .positive("orders.quantity")
+    .max(1_000_000, "orders.notEnoughRemaining"),
+});
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = ListingId.safeParse(params.listingId);
   invariantResponse(id.success, "Not found", { status: 404 });
   // Drafts, paused and closed listings are not for buyers.
-  const listing = await getPublishedListing(id.data);
+  const [listing, user] = await Promise.all([getPublishedListing(id.data), getUser(request)]);
   invariantResponse(listing, "Not found", { status: 404 });
-  return { listing };
+  return { listing, canOrder: buyerIdOf(user) !== null, signedIn: user !== null };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const id = ListingId.safeParse(params.listingId);
+  invariantResponse(id.success, "Not found", { status: 404 });
+  const { user } = await requireBuyer(request);
+  const submission = parseWithZod(await request.formData(), { schema: AddToCartSchema });
+  if (submission.status !== "success")
+    return Response.json(
+      { windowId: Number(submission.payload.windowId), reply: submission.reply() },
+      { status: 400 },
+    );
+  try {
+    await putInCart(user.id, submission.value.windowId, submission.value.quantity);
+  } catch (error) {
+    if (!(error instanceof OrderError)) throw error;
+    return Response.json(
+      {
+        windowId: submission.value.windowId,
+        reply: submission.reply({ fieldErrors: { quantity: [error.key] } }),
+      },
+      { status: 400 },
+    );
+  }
+  return redirect(`/listings/${id.data}?added=${submission.value.windowId}`);
+}
+
+function AddToCart({
+  windowId,
+  minimum,
+  unit,
+}: {
+  windowId: number;
+  minimum: number;
+  unit: string;
+}) {
+  const { t } = useTranslation();
+  const answer = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: `add-${windowId}`,
+    lastResult: answer?.windowId === windowId ? answer.reply : undefined,
+    constraint: getZodConstraint(AddToCartSchema),
+    defaultValue: { windowId: String(windowId), quantity: String(minimum) },
+    shouldRevalidate: "onBlur",
+  });
+  const errorId = fields.quantity.errors?.length ? fields.quantity.errorId : undefined;
+  return (
+    <Form method="post" {...getFormProps(form)} className="flex w-full flex-wrap items-end gap-2">
+      <input type="hidden" name="windowId" value={windowId} />
+      <div>
+        <label htmlFor={fields.quantity.id} className="block text-sm font-semibold">
+          {t("orders.quantityIn", { unit })}
+        </label>
+        <input
+          {...getInputProps(fields.quantity, { type: "number", ariaAttributes: true })}
+          key={fields.quantity.key}
+          min={minimum}
+          aria-describedby={errorId}
+          className="mt-1 block w-28 rounded-md border border-stone-400 bg-white px-3 py-2 aria-[invalid=true]:border-red-700"
+        />
+      </div>
+      <button
+        type="submit"
+        className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white hover:bg-leaf-800"
+      >
+        {t("orders.addToCart")}
+      </button>
+      <div className="w-full">
+        <ErrorList id={errorId} errors={fields.quantity.errors} />
+      </div>
+    </Form>
+  );
 }
 
 export default function Listing() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { listing } = useLoaderData<typeof loader>();
+  const { listing, canOrder, signedIn } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
   const unit = t(`unit.${listing.product.unit}`);
   const description =
     lng === "km"
@@ -92,6 +189,28 @@ export default function Listing() {
         <h2 id="open-windows-title" className="text-xl font-semibold">
           {t("supply.openWindows")}
         </h2>
+        {searchParams.get("added") ? (
+          <StatusMessage>
+            {t("orders.added")}{" "}
+            <Link to="/cart" className="font-semibold text-leaf-800 underline">
+              {t("orders.cart")}
+            </Link>
+          </StatusMessage>
+        ) : null}
+        {!canOrder && listing.windows.length > 0 ? (
+          <p className="text-stone-700">
+            {signedIn ? (
+              t("orders.onlyBuyers")
+            ) : (
+              <Link
+                to={`/login?${new URLSearchParams({ redirectTo: `/listings/${listing.id}` })}`}
+                className="text-leaf-700 underline"
+              >
+                {t("orders.signInToOrder")}
+              </Link>
+            )}
+          </p>
+        ) : null}
         {listing.windows.length === 0 ? <p>{t("supply.noOpenWindows")}</p> : null}
         <ul className="mt-2 divide-y rounded-lg bg-white shadow-sm">
           {listing.windows.map((w) => (
@@ -111,6 +230,9 @@ export default function Listing() {
                   when: formatCambodiaDateTime(w.cutoffAt, lng),
                 })}
               </span>
+              {canOrder && remainingOf(w) >= listing.minOrderQuantity ? (
+                <AddToCart windowId={w.id} minimum={listing.minOrderQuantity} unit={unit} />
+              ) : null}
             </li>
           ))}
         </ul>

@@ -23,12 +23,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canEdit: can(user, "update:organization:own", organization.id),
     canManageMembers: can(user, "manage:members:own", organization.id),
     canRecordPledges: can(user, "record:pledges:own", organization.id),
+    canFulfilOrders: can(user, "fulfil:orders:own", organization.id),
   };
 }
 
 export default function OrganizationHome() {
   const { t } = useTranslation();
-  const { organization, canEdit, canManageMembers, canRecordPledges } =
+  const { organization, canEdit, canManageMembers, canRecordPledges, canFulfilOrders } =
     useLoaderData<typeof loader>();
   return (
     <article className="space-y-6" aria-labelledby="organization-title">
@@ -78,6 +79,19 @@ export default function OrganizationHome() {
           <Link to="listings" className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
             {t("supply.listings")}
           </Link>
+        ) : null}
+        {organization.kind === "COOPERATIVE" && canFulfilOrders ? (
+          <>
+            <Link to="orders" className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
+              {t("orders.inbox")}
+            </Link>
+            <Link
+              to="pick-list"
+              className="rounded-lg border border-leaf-700 px-4 py-2 font-semibold text-leaf-800"
+            >
+              {t("orders.pickList")}
+            </Link>
+          </>
         ) : null}
         {organization.kind === "COOPERATIVE" ? (
           <Link

@@ -9,7 +9,8 @@ import { invariantResponse } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { listDistricts, listProvinces } from "~/organizations/places.server";
-import { ListingForm, ListingFormSchema, replyWithRefusal } from "~/supply/listing-form";
+import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
+import { replyWithRefusal } from "~/ui/forms";
 import {
   addWindow,
   copyLastWeek,

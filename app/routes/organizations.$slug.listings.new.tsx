@@ -7,7 +7,8 @@ import { requestInfo } from "~/http/request-info";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { listDistricts, listProvinces } from "~/organizations/places.server";
 import { createListing, SupplyError } from "~/supply/listings.server";
-import { ListingForm, ListingFormSchema, replyWithRefusal } from "~/supply/listing-form";
+import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
+import { replyWithRefusal } from "~/ui/forms";
 import { listProductsForListing } from "~/supply/queries.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -66,26 +66,6 @@ export const ListingFormSchema = ListingFormFields.transform((value, ctx) => {
   }
 });
 
-/** Turns a domain refusal into the form's answer: beside its field, or above the form. */
-export function replyWithRefusal(
-  submission: {
-    reply(options: {
-      fieldErrors?: Record<string, string[]>;
-      formErrors?: string[];
-    }): SubmissionResult<string[]>;
-  },
-  refusal: { key: string; field?: string },
-) {
-  return Response.json(
-    submission.reply(
-      refusal.field
-        ? { fieldErrors: { [refusal.field]: [refusal.key] } }
-        : { formErrors: [refusal.key] },
-    ),
-    { status: 400 },
-  );
-}
-
 /** The form's fields as the browser sends them. */
 export type ListingFormValues = {
   productId: string;

@@ -35,6 +35,9 @@ type RootData = {
     organizations: { slug: string }[];
     canViewDashboard: boolean;
     canViewAuditLog: boolean;
+    isBuyer: boolean;
+    cartCount: number;
+    unreadNotifications: number;
   } | null;
 };
 
@@ -54,6 +57,16 @@ function AccountLinks({ user }: { user: RootData["user"] }) {
   }
   return (
     <>
+      {user.isBuyer ? (
+        <NavLink to="/cart" className={navLinkClass}>
+          {user.cartCount ? t("orders.cartCount", { count: user.cartCount }) : t("orders.cart")}
+        </NavLink>
+      ) : null}
+      <NavLink to="/notifications" className={navLinkClass}>
+        {user.unreadNotifications
+          ? t("orders.notificationsCount", { count: user.unreadNotifications })
+          : t("orders.notifications")}
+      </NavLink>
       <NavLink to="/account" className={navLinkClass}>
         {t("nav.account")}
       </NavLink>
@@ -81,7 +94,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       >
         {t("app.skipToContent")}
       </a>
-      <header className="bg-leaf-700">
+      <header className="bg-leaf-700 print:hidden">
         <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
           <NavLink to="/" className="text-xl font-bold text-white">
             ផ្សារ <span lang="en">Phsar</span>
@@ -105,6 +118,13 @@ export function AppShell({ children }: { children: ReactNode }) {
                     className={navLinkClass}
                   >
                     {t("nav.myOrganization")}
+                  </NavLink>
+                </li>
+              ) : null}
+              {user?.isBuyer ? (
+                <li>
+                  <NavLink to="/orders" className={navLinkClass}>
+                    {t("orders.history")}
                   </NavLink>
                 </li>
               ) : null}
@@ -133,7 +153,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main id="main" className="mx-auto max-w-5xl px-4 py-6">
         {children}
       </main>
-      <footer className="mx-auto max-w-5xl px-4 py-8 text-sm text-stone-600">
+      <footer className="mx-auto max-w-5xl px-4 py-8 text-sm text-stone-600 print:hidden">
         {t("app.footer")}
       </footer>
     </>

@@ -1,0 +1,213 @@
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { invariantResponse } from "~/http/responses";
+import { requestInfo } from "~/http/request-info";
+import { requireBuyer } from "~/orders/access.server";
+import { readLineQuantities } from "~/orders/line-form";
+import { LineQuantityInputs, LinesTable, StatusBadge, SubOrderTotal } from "~/orders/order-ui";
+import {
+  cancelSubOrder,
+  confirmDelivery,
+  LineQuantityError,
+  OrderError,
+} from "~/orders/orders.server";
+import { formatQuantityMilli } from "~/orders/quantities";
+import { cutoffOf, getBuyerOrder } from "~/orders/queries.server";
+import { movesFor } from "~/orders/state-machine";
+import { formatCambodiaDateTime, formatDate } from "~/ui/format";
+import { LocalName } from "~/ui/local-name";
+import { ErrorMessage, StatusMessage } from "~/ui/messages";
+import { useLanguage } from "~/ui/use-language";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `ការកុម្ម៉ង់ Order ${data.order.id} · ផ្សារ Phsar` : "ផ្សារ Phsar" },
+];
+
+const id = z.coerce.number().int().positive().max(2_147_483_647);
+const Intent = z.object({
+  intent: z.enum(["cancel", "confirm-delivery"]),
+  subOrderId: id,
+});
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { buyerId } = await requireBuyer(request);
+  const orderId = id.safeParse(params.orderId);
+  invariantResponse(orderId.success, "Not found", { status: 404 });
+  const order = await getBuyerOrder(orderId.data, buyerId);
+  invariantResponse(order, "Not found", { status: 404 });
+  const now = Date.now();
+  return {
+    order: {
+      ...order,
+      subOrders: order.subOrders.map((s) => ({
+        ...s,
+        moves: movesFor("BUYER", s.status, { beforeCutoff: now < cutoffOf(s.lines).getTime() }),
+      })),
+    },
+  };
+}
+
+type Answer = { subOrderId: number; error?: string; problems?: Record<string, string> };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, buyerId } = await requireBuyer(request);
+  const orderId = id.safeParse(params.orderId);
+  invariantResponse(orderId.success, "Not found", { status: 404 });
+  const order = await getBuyerOrder(orderId.data, buyerId);
+  invariantResponse(order, "Not found", { status: 404 });
+  const formData = await request.formData();
+  const parsed = Intent.safeParse({
+    intent: formData.get("intent"),
+    subOrderId: formData.get("subOrderId"),
+  });
+  invariantResponse(parsed.success, "Bad request", { status: 400 });
+  const { intent, subOrderId } = parsed.data;
+  const actor = { userId: user.id, ipAddress: requestInfo(request, context).ipAddress };
+  const subOrder = order.subOrders.find((s) => s.id === subOrderId);
+  invariantResponse(subOrder, "Not found", { status: 404 });
+  try {
+    if (intent === "cancel") {
+      await cancelSubOrder(subOrderId, buyerId, actor);
+      return redirect(`/orders/${orderId.data}?done=cancelled`);
+    }
+    const read = readLineQuantities(formData, subOrder.lines);
+    if (!read.ok)
+      return Response.json({ subOrderId, problems: read.problems } satisfies Answer, {
+        status: 400,
+      });
+    await confirmDelivery(subOrderId, buyerId, read.quantities, actor);
+    return redirect(`/orders/${orderId.data}?done=delivered`);
+  } catch (error) {
+    if (error instanceof LineQuantityError)
+      return Response.json({ subOrderId, problems: error.problems } satisfies Answer, {
+        status: 400,
+      });
+    if (error instanceof OrderError)
+      return Response.json({ subOrderId, error: error.key } satisfies Answer, { status: 400 });
+    throw error;
+  }
+}
+
+export default function OrderDetail() {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const { order } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const done = searchParams.get("done");
+  const waitingForPayment = order.subOrders.some((s) => s.status === "PLACED");
+  return (
+    <article aria-labelledby="order-title" className="space-y-6">
+      <header>
+        <h1 id="order-title" className="text-3xl font-bold text-leaf-800">
+          {t("orders.orderTitle", { id: order.id })}
+        </h1>
+        <p className="text-stone-700">
+          {t("orders.placedOn", {
+            when: formatCambodiaDateTime(order.createdAt, lng),
+            name: order.placedBy.name,
+          })}{" "}
+          · {t(`orders.paymentMethods.${order.paymentMethod}`)}
+        </p>
+        {order.weightTolerancePct > 0 ? (
+          <p className="text-sm text-stone-600">
+            {t("orders.tolerancePct", { pct: order.weightTolerancePct })}
+          </p>
+        ) : null}
+      </header>
+      {searchParams.get("placed") ? <StatusMessage>{t("orders.placed")}</StatusMessage> : null}
+      {done === "cancelled" ? <StatusMessage>{t("orders.cancelled")}</StatusMessage> : null}
+      {done === "delivered" ? <StatusMessage>{t("orders.deliveryConfirmed")}</StatusMessage> : null}
+      {waitingForPayment && order.paymentDueAt ? (
+        <ErrorMessage>
+          {t("orders.payBy", { when: formatCambodiaDateTime(order.paymentDueAt, lng) })}
+        </ErrorMessage>
+      ) : null}
+
+      {order.subOrders.map((s) => {
+        const mine = answer?.subOrderId === s.id ? answer : undefined;
+        return (
+          <section
+            key={s.id}
+            aria-labelledby={`sub-${s.id}`}
+            className="space-y-3 rounded-lg bg-white p-4 shadow-sm"
+          >
+            <div className="flex flex-wrap items-center justify-between gap-2">
+              <h2 id={`sub-${s.id}`} className="text-xl font-semibold">
+                <LocalName item={s.cooperative} /> ·{" "}
+                {formatDate(s.deliveryDate, lng, { weekday: true })}
+              </h2>
+              <StatusBadge status={s.status} />
+            </div>
+            {mine?.error ? <ErrorMessage>{t(mine.error)}</ErrorMessage> : null}
+            <LinesTable lines={s.lines} currency={order.currency} caption={t("orders.product")} />
+            <SubOrderTotal
+              totalMinor={s.totalMinor}
+              finalTotalMinor={s.finalTotalMinor}
+              currency={order.currency}
+            />
+            {s.status === "PACKED" ? (
+              <Form method="post" className="space-y-3 border-t pt-3">
+                <h3 className="font-semibold">{t("orders.confirmDelivery")}</h3>
+                <p className="text-sm text-stone-600">{t("orders.confirmDeliveryHint")}</p>
+                <input type="hidden" name="subOrderId" value={s.id} />
+                <LineQuantityInputs
+                  lines={s.lines}
+                  label={(unit) => t("orders.receivedQuantity", { unit })}
+                  defaults={(line) =>
+                    formatQuantityMilli(line.packedQuantityMilli ?? line.quantity * 1000)
+                  }
+                  problems={mine?.problems}
+                />
+                <button
+                  type="submit"
+                  name="intent"
+                  value="confirm-delivery"
+                  className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white"
+                >
+                  {t("orders.confirmDelivery")}
+                </button>
+              </Form>
+            ) : null}
+            {s.moves.includes("CANCELLED") ? (
+              <Form method="post">
+                <input type="hidden" name="subOrderId" value={s.id} />
+                <button
+                  type="submit"
+                  name="intent"
+                  value="cancel"
+                  className="rounded-md border border-red-800 px-3 py-2 font-semibold text-red-800"
+                >
+                  {t("orders.cancel")}
+                </button>
+              </Form>
+            ) : null}
+            <details>
+              <summary className="cursor-pointer text-sm text-stone-700">
+                {t("orders.history_transitions")}
+              </summary>
+              <ol className="mt-1 text-sm text-stone-700">
+                {s.transitions.map((step) => (
+                  <li key={`${step.to}-${String(step.at)}`}>
+                    {formatCambodiaDateTime(step.at, lng)}: {t(`orders.statuses.${step.to}`)}
+                    {step.actor ? ` · ${step.actor.name}` : ""}
+                    {step.reason
+                      ? ` · ${step.reason.startsWith("orders.") ? t(step.reason) : step.reason}`
+                      : ""}
+                  </li>
+                ))}
+              </ol>
+            </details>
+          </section>
+        );
+      })}
+    </article>
+  );
+}
