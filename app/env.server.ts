@@ -31,6 +31,19 @@ export const EnvSchema = z.object({
   SECURE_COOKIES: optional(booleanFlag),
   /** True behind a reverse proxy (nginx, a load balancer): trust X-Forwarded-For for the client address. */
   TRUST_PROXY: optional(booleanFlag),
+  /** Search with Meilisearch at this URL (e.g. http://127.0.0.1:7700); unset: search in PostgreSQL. */
+  MEILISEARCH_HOST: optional(
+    z.url({
+      protocol: /^https?$/,
+      error: "MEILISEARCH_HOST must be an http(s) URL like http://127.0.0.1:7700",
+    }),
+  ),
+  /** Meilisearch API key (its master key, or a key allowed to manage the index). */
+  MEILISEARCH_API_KEY: optional(z.string()),
+  /** Name of the Meilisearch index (settings changes build `<name>_new` and swap it in). */
+  MEILISEARCH_INDEX: optional(
+    z.string().regex(/^[a-zA-Z0-9_-]+$/, "MEILISEARCH_INDEX may hold letters, digits, - and _"),
+  ).default("listings"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

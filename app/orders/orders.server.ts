@@ -1,4 +1,5 @@
 import { prisma } from "~/db/db.server";
+import { recordWindowReservationChange } from "~/search/sync.server";
 import { type Currency, type SubOrderStatus } from "~/db/generated/enums";
 import { canTransition, releasesReservation } from "./state-machine";
 
@@ -80,6 +81,10 @@ export async function placeOrder(
              WHERE "id" = ${line.windowId} AND "reserved" + ${line.quantity} <= "capacity"`;
           if (reserved !== 1) throw new OrderError("orders.notEnoughRemaining", line.windowId);
         }
+        await recordWindowReservationChange(
+          tx,
+          lines.map((line) => line.windowId),
+        );
 
         const byCooperative = new Map<
           number,
@@ -166,6 +171,10 @@ export async function transitionSubOrder(
       for (const line of [...subOrder.lines].sort((a, b) => a.windowId - b.windowId)) {
         await tx.$executeRaw`UPDATE "DeliveryWindow" SET "reserved" = "reserved" - ${line.quantity} WHERE "id" = ${line.windowId}`;
       }
+      await recordWindowReservationChange(
+        tx,
+        subOrder.lines.map((line) => line.windowId),
+      );
     }
     await tx.subOrderTransition.create({
       data: {
