@@ -88,11 +88,41 @@ async function loadHits(ids: number[], params: SearchParams, now: Date) {
           id: w.id,
           deliveryDate: dateOnly(w.deliveryDate),
           cutoffAt: w.cutoffAt.toISOString(),
+          capacity: w.capacity,
+          reserved: w.reserved,
           remaining: remainingOf(w),
         })),
       },
     ];
   });
+}
+
+type Names = { nameKm: string; nameEn: string };
+
+/** Names for the facet values that are ids or codes (products, cooperatives, provinces). */
+export async function facetNames(facets: FacetCounts) {
+  const ids = (counts: Record<string, number>) => Object.keys(counts).map(Number);
+  const [products, cooperatives, provinces] = await Promise.all([
+    prisma.product.findMany({
+      where: { id: { in: ids(facets.product) } },
+      select: { id: true, nameKm: true, nameEn: true },
+    }),
+    prisma.organization.findMany({
+      where: { id: { in: ids(facets.cooperative) } },
+      select: { id: true, nameKm: true, nameEn: true },
+    }),
+    prisma.province.findMany({
+      where: { code: { in: Object.keys(facets.province) } },
+      select: { code: true, nameKm: true, nameEn: true },
+    }),
+  ]);
+  const named = <T extends Names>(rows: T[], key: (row: T) => string) =>
+    Object.fromEntries(rows.map((row) => [key(row), { nameKm: row.nameKm, nameEn: row.nameEn }]));
+  return {
+    product: named(products, (p) => String(p.id)),
+    cooperative: named(cooperatives, (c) => String(c.id)),
+    province: named(provinces, (p) => p.code),
+  } satisfies Record<string, Record<string, Names>>;
 }
 
 export async function searchListings(
