@@ -12,6 +12,8 @@ export type SearchResult = {
   listingIds: number[];
   /** For each facet, how many of the matching listings have each value. */
   facets: FacetCounts;
+  /** The engine's own processing time, when it reports one (Meilisearch's processingTimeMs). */
+  processingTimeMs?: number;
 };
 
 export interface SearchEngine {

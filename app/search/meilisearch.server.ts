@@ -340,6 +340,7 @@ export function meilisearchEngine(
         total: response.totalHits ?? 0,
         listingIds: response.hits.map((hit) => hit.listingId),
         facets,
+        processingTimeMs: response.processingTimeMs,
       };
     },
 

@@ -21,26 +21,30 @@ const TYPO_CANDIDATE_SIMILARITY = 0.3;
 const REINDEX_BATCH = 500;
 
 async function writeRows(db: Db, sources: SearchSource[]) {
-  for (const source of sources) {
-    const text = searchTextOf(source);
-    const words = [...new Set(text.split(" ").filter(Boolean))];
-    await db.$executeRaw`
-      INSERT INTO "SearchListing" ("listingId", "searchText", "document", "category", "productId",
-        "provinceCode", "cooperativeId", "certification", "grade", "priceMinor", "currency", "priceKhr", "updatedAt")
-      VALUES (${source.id}, ${text}, array_to_tsvector(${words}::text[]),
-        ${source.product.category}::"ProductCategory", ${source.product.id},
-        ${source.cooperative.provinceCode}, ${source.cooperative.id},
-        ${source.certification}::"Certification", ${source.grade}::"Grade",
-        ${source.priceMinor}, ${source.currency}::"Currency",
-        ${priceInRiel(source.priceMinor, source.currency)}, now())
-      ON CONFLICT ("listingId") DO UPDATE SET
-        "searchText" = EXCLUDED."searchText", "document" = EXCLUDED."document",
-        "category" = EXCLUDED."category", "productId" = EXCLUDED."productId",
-        "provinceCode" = EXCLUDED."provinceCode", "cooperativeId" = EXCLUDED."cooperativeId",
-        "certification" = EXCLUDED."certification", "grade" = EXCLUDED."grade",
-        "priceMinor" = EXCLUDED."priceMinor", "currency" = EXCLUDED."currency",
-        "priceKhr" = EXCLUDED."priceKhr", "updatedAt" = now()`;
-  }
+  if (sources.length === 0) return;
+  const column = <T>(pick: (source: SearchSource) => T) => sources.map(pick);
+  // One statement per batch; the tsvector's lexemes are exactly our normalised words.
+  await db.$executeRaw`
+    INSERT INTO "SearchListing" ("listingId", "searchText", "document", "category", "productId",
+      "provinceCode", "cooperativeId", "certification", "grade", "priceMinor", "currency", "priceKhr", "updatedAt")
+    SELECT r.id, r.text, array_to_tsvector(string_to_array(r.text, ' ')),
+           r.category::"ProductCategory", r.product, r.province, r.cooperative,
+           r.certification::"Certification", r.grade::"Grade", r.price, r.currency::"Currency",
+           r.riel, now()
+      FROM unnest(${column((s) => s.id)}::int[], ${column(searchTextOf)}::text[],
+                  ${column((s) => s.product.category)}::text[], ${column((s) => s.product.id)}::int[],
+                  ${column((s) => s.cooperative.provinceCode)}::text[], ${column((s) => s.cooperative.id)}::int[],
+                  ${column((s) => s.certification)}::text[], ${column((s) => s.grade)}::text[],
+                  ${column((s) => s.priceMinor)}::int[], ${column((s) => s.currency)}::text[],
+                  ${column((s) => priceInRiel(s.priceMinor, s.currency))}::int[])
+        AS r(id, text, category, product, province, cooperative, certification, grade, price, currency, riel)
+    ON CONFLICT ("listingId") DO UPDATE SET
+      "searchText" = EXCLUDED."searchText", "document" = EXCLUDED."document",
+      "category" = EXCLUDED."category", "productId" = EXCLUDED."productId",
+      "provinceCode" = EXCLUDED."provinceCode", "cooperativeId" = EXCLUDED."cooperativeId",
+      "certification" = EXCLUDED."certification", "grade" = EXCLUDED."grade",
+      "priceMinor" = EXCLUDED."priceMinor", "currency" = EXCLUDED."currency",
+      "priceKhr" = EXCLUDED."priceKhr", "updatedAt" = now()`;
 }
 
 /**
