@@ -1,7 +1,7 @@
 // The PostgreSQL search driver (the default): a SearchListing row per published listing, written in
 // the same transaction as the listing's changes; words matched through a tsvector of normalised,
-// segmented words (app/search/normalize.ts), typos through pg_trgm (candidates, GIN index) and
-// levenshtein_less_equal (the bound, like Meilisearch's). Delivery windows and remaining quantities
+// segmented words (app/search/normalize.ts); typos by expanding each query word to the indexed words
+// (SearchWord) within Meilisearch's bounds: pg_trgm finds candidates, levenshtein_less_equal decides. Delivery windows and remaining quantities
 // are read from DeliveryWindow at query time, so orders never leave the index stale.
 import { Prisma, type PrismaClient } from "~/db/generated/client";
 import { emptyFacets, type FacetCounts, type SearchEngine, type SearchResult } from "./engine";
@@ -16,8 +16,8 @@ import {
   searchTextOf,
 } from "./sources.server";
 
-/** word_similarity below which a word is not even considered as a typo candidate (pg_trgm index). */
-const TYPO_CANDIDATE_SIMILARITY = 0.3;
+/** Trigram similarity below which an indexed word is not even considered as a typo candidate. */
+const TYPO_CANDIDATE_SIMILARITY = 0.2;
 const REINDEX_BATCH = 500;
 
 async function writeRows(db: Db, sources: SearchSource[]) {
@@ -45,6 +45,12 @@ async function writeRows(db: Db, sources: SearchSource[]) {
       "certification" = EXCLUDED."certification", "grade" = EXCLUDED."grade",
       "priceMinor" = EXCLUDED."priceMinor", "currency" = EXCLUDED."currency",
       "priceKhr" = EXCLUDED."priceKhr", "updatedAt" = now()`;
+  await db.$executeRaw`
+    INSERT INTO "SearchWord" ("word")
+    SELECT DISTINCT w FROM unnest(${column(searchTextOf)}::text[]) AS t(text),
+                           unnest(string_to_array(t.text, ' ')) AS w
+     WHERE w <> '' ORDER BY 1
+    ON CONFLICT ("word") DO NOTHING`;
 }
 
 /**
@@ -65,6 +71,7 @@ export async function indexListingsInPostgres(db: Db, listingIds: number[]) {
 /** Rewrites the whole search table from the listings; returns how many listings it holds. */
 export async function rebuildPostgresIndex(db: Db) {
   await db.searchListing.deleteMany({ where: { listingId: { gt: 0 } } });
+  await db.searchWord.deleteMany({ where: { word: { not: "" } } });
   let afterId = 0;
   let count = 0;
   for (;;) {
@@ -87,23 +94,46 @@ export async function postgresIndexIsComplete(db: Db) {
   return indexed === published;
 }
 
-function textCondition(words: string[]) {
+/** A tsquery lexeme, quoted (our words hold only letters, marks and digits, but quote anyway). */
+const lexeme = (word: string) => `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+
+/**
+ * For each query word that may carry typos, the indexed words within its bound: candidates from the
+ * trigram index on SearchWord, kept only if levenshtein_less_equal agrees.
+ */
+async function typoExpansions(prisma: PrismaClient, words: string[]) {
+  const fuzzy = words.filter((word) => allowedTypos(word) > 0);
+  if (fuzzy.length === 0) return new Map<string, string[]>();
+  const [, rows] = await prisma.$transaction([
+    prisma.$executeRaw`SELECT set_config('pg_trgm.similarity_threshold', ${String(TYPO_CANDIDATE_SIMILARITY)}, true)`,
+    prisma.$queryRaw<{ query: string; words: string[] }[]>`
+      SELECT q.word AS query, array_agg(w."word") AS words
+        FROM unnest(${fuzzy}::text[], ${fuzzy.map(allowedTypos)}::int[]) AS q(word, typos)
+        JOIN "SearchWord" w ON w."word" % q.word
+                           AND levenshtein_less_equal(w."word", q.word, q.typos) <= q.typos
+       GROUP BY q.word`,
+  ]);
+  return new Map(rows.map((row) => [row.query, row.words]));
+}
+
+/**
+ * Every query word must match (like Meilisearch's matchingStrategy "all"): as a prefix of an indexed
+ * word, or as a word within its typo bound. One tsquery, answered by the tsvector's GIN index.
+ */
+function textCondition(words: string[], expansions: Map<string, string[]>) {
   if (words.length === 0) return { where: Prisma.sql`TRUE`, relevance: Prisma.sql`0` };
-  const conditions = words.map((word) => {
-    const prefix = Prisma.sql`(quote_literal(${word}) || ':*')::tsquery`;
-    const typos = allowedTypos(word);
-    if (typos === 0) return Prisma.sql`s."document" @@ ${prefix}`;
-    return Prisma.sql`(s."document" @@ ${prefix} OR (
-      ${word} <% s."searchText" AND EXISTS (
-        SELECT 1 FROM unnest(tsvector_to_array(s."document")) AS w(word)
-         WHERE levenshtein_less_equal(w.word, ${word}, ${typos}) <= ${typos})))`;
-  });
-  // Exact and prefix matches rank above typo matches; then how well the words fit overall.
+  const query = words
+    .map((word) => {
+      const alternatives = [`${lexeme(word)}:*`, ...(expansions.get(word) ?? []).map(lexeme)];
+      return `(${alternatives.join(" | ")})`;
+    })
+    .join(" & ");
+  // Exact and prefix matches rank above typo matches.
   const exact = words.map(
-    (word) => Prisma.sql`(s."document" @@ (quote_literal(${word}) || ':*')::tsquery)::int`,
+    (word) => Prisma.sql`(s."document" @@ ${`${lexeme(word)}:*`}::tsquery)::int`,
   );
   return {
-    where: Prisma.join(conditions, " AND "),
+    where: Prisma.sql`s."document" @@ ${query}::tsquery`,
     relevance: Prisma.sql`(${Prisma.join(exact, " + ")})`,
   };
 }
@@ -139,7 +169,7 @@ export async function searchPostgres(
   now = new Date(),
 ): Promise<SearchResult> {
   const words = [...new Set(tokenize(params.q))];
-  const text = textCondition(words);
+  const text = textCondition(words, await typoExpansions(prisma, words));
   const filters: Prisma.Sql[] = [text.where];
   if (params.category.length)
     filters.push(Prisma.sql`s."category"::text = ANY(${params.category})`);
@@ -187,11 +217,7 @@ export async function searchPostgres(
            ${Prisma.join(facetSelects, ", ")}`;
 
   type Row = { total: number; ids: number[] } & FacetCounts;
-  const [, rows] = await prisma.$transaction([
-    prisma.$executeRaw`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_CANDIDATE_SIMILARITY)}, true)`,
-    prisma.$queryRaw<Row[]>(query),
-  ]);
-  const row = rows[0]!;
+  const row = (await prisma.$queryRaw<Row[]>(query))[0]!;
   const facets = emptyFacets();
   for (const facet of FACETS) facets[facet] = row[facet] ?? {};
   return { total: row.total, listingIds: row.ids, facets };

@@ -21,6 +21,13 @@ CREATE TABLE "SearchListing" (
 );
 
 -- CreateTable
+CREATE TABLE "SearchWord" (
+    "word" TEXT NOT NULL,
+
+    CONSTRAINT "SearchWord_pkey" PRIMARY KEY ("word")
+);
+
+-- CreateTable
 CREATE TABLE "SearchOutbox" (
     "id" BIGSERIAL NOT NULL,
     "listingId" INTEGER NOT NULL,
@@ -37,6 +44,9 @@ CREATE INDEX "SearchListing_document_idx" ON "SearchListing" USING GIN ("documen
 
 -- CreateIndex
 CREATE INDEX "SearchListing_priceKhr_idx" ON "SearchListing"("priceKhr");
+
+-- CreateIndex
+CREATE INDEX "SearchWord_word_idx" ON "SearchWord" USING GIN ("word" gin_trgm_ops);
 
 -- CreateIndex
 CREATE INDEX "SearchOutbox_createdAt_idx" ON "SearchOutbox"("createdAt");
