@@ -139,6 +139,18 @@ beforeAll(async () => {
   await Promise.all(Object.values(drivers).map((driver) => driver.setup()));
 });
 
+test("while Meilisearch is unreachable, search answers from the PostgreSQL table", async () => {
+  const unreachable = meilisearchEngine(prisma, { host: "http://127.0.0.1:9", apiKey: "x" });
+  await expect(
+    searchListings(params({ q: "hillcrest" }), { engine: unreachable }),
+  ).rejects.toThrow();
+  const result = await searchListings(params({ q: "hillcrest" }), {
+    engine: unreachable,
+    fallback: drivers.postgres.engine,
+  });
+  expect(result.hits.map((hit) => hit.id)).toEqual([ids.cucumber]);
+});
+
 afterAll(async () => {
   await meili.client.deleteIndex(meili.uid).waitTask();
 });

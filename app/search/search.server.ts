@@ -127,11 +127,25 @@ export async function facetNames(facets: FacetCounts) {
 
 export async function searchListings(
   params: SearchParams,
-  options: { engine?: SearchEngine; now?: Date } = {},
+  options: { engine?: SearchEngine; fallback?: SearchEngine; now?: Date } = {},
 ): Promise<SearchResponse> {
   const now = options.now ?? new Date();
   const used = options.engine ?? (await getSearchEngine());
-  const result = await used.search(params, now);
+  const fallback =
+    options.fallback ??
+    (options.engine || used.name === "postgres" ? undefined : postgresEngine(prisma));
+  let result;
+  try {
+    result = await used.search(params, now);
+  } catch (error) {
+    // The PostgreSQL search table is kept in every listing's transaction, so it can always answer
+    // while Meilisearch is unreachable; buyers get results instead of an error page.
+    if (!fallback) throw error;
+    console.warn(
+      `[search] ${used.name} failed, answering from ${fallback.name}: ${(error as Error).message}`,
+    );
+    result = await fallback.search(params, now);
+  }
   return {
     total: result.total,
     page: params.page,
