@@ -47,6 +47,19 @@ export const EnvSchema = z.object({
       .min(1, "DELIVERY_AUTO_CONFIRM_DAYS must be between 1 and 60")
       .max(60, "DELIVERY_AUTO_CONFIRM_DAYS must be between 1 and 60"),
   ).default(3),
+  /** Search with Meilisearch at this URL (e.g. http://127.0.0.1:7700); unset: search in PostgreSQL. */
+  MEILISEARCH_HOST: optional(
+    z.url({
+      protocol: /^https?$/,
+      error: "MEILISEARCH_HOST must be an http(s) URL like http://127.0.0.1:7700",
+    }),
+  ),
+  /** Meilisearch API key (its master key, or a key allowed to manage the index). */
+  MEILISEARCH_API_KEY: optional(z.string()),
+  /** Name of the Meilisearch index (settings changes build `<name>_new` and swap it in). */
+  MEILISEARCH_INDEX: optional(
+    z.string().regex(/^[a-zA-Z0-9_-]+$/, "MEILISEARCH_INDEX may hold letters, digits, - and _"),
+  ).default("listings"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

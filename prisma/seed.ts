@@ -3,6 +3,7 @@ import { hash } from "@node-rs/argon2";
 import { type MembershipRole } from "~/db/generated/enums";
 import { type PrismaClient } from "~/db/generated/client";
 import { createPrismaClient } from "~/db/client";
+import { rebuildPostgresIndex } from "~/search/postgres.server";
 import { addDays, cambodiaInstant, cambodiaToday, capacityOf, dateColumn } from "~/supply/rules";
 import {
   demoBuyers,
@@ -227,6 +228,8 @@ export async function seedDemoData(prisma: PrismaClient, { year = new Date().get
         data: { ...demoAdmin, isAdmin: true, password: { create: { hash: passwordHash } } },
         select: { id: true },
       });
+      // The demo listings are written directly, so build their search rows in the same transaction.
+      await rebuildPostgresIndex(tx);
       return { created: true };
     },
     { timeout: 60_000, maxWait: 60_000 },

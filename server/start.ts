@@ -26,6 +26,7 @@ async function main() {
   let embedded: EmbeddedDatabase | undefined;
   let server: Server | undefined;
   let closeApp = async () => {};
+  let stopSearch = async () => {};
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -33,6 +34,7 @@ async function main() {
     say(`${signal}: stopping…`);
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await closeApp();
+    await stopSearch();
     if (embedded) {
       await embedded.stop();
       say("PostgreSQL stopped.");
@@ -65,6 +67,9 @@ async function main() {
       );
     }
 
+    const { startSearch } = await import("~/search/boot.server");
+    stopSearch = (await startSearch(databaseUrl, env, say)).stop;
+
     if (!dev) {
       const { buildIsStale, runBuild } = await import("./build");
       if (buildIsStale()) {
@@ -93,6 +98,7 @@ async function main() {
       `Phsar is ready at http://${shownHost}:${env.PORT}${dev ? " (development, hot reload)" : ""}`,
     );
   } catch (error) {
+    await stopSearch();
     await embedded?.stop();
     throw error;
   }

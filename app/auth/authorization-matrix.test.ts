@@ -12,7 +12,8 @@ type RouteModule = {
   action?: (args: ActionFunctionArgs) => unknown;
 };
 
-const routeFiles = import.meta.glob<RouteModule>("../routes/*.tsx");
+// Resource routes (JSON) are .ts files; tests beside routes are not routes.
+const routeFiles = import.meta.glob<RouteModule>(["../routes/*.{ts,tsx}", "!../routes/*.test.ts"]);
 
 const personas = [
   "anonymous",
@@ -80,6 +81,8 @@ const organizationCases = (page: "_index" | "edit" | "members"): Case[] => {
 const matrix: Record<string, Case[]> = {
   "$.tsx": [{ GET: everyone }],
   "_index.tsx": [{ GET: everyone }],
+  "search.tsx": [{ GET: everyone }],
+  "api.v1.listings.ts": [{ GET: everyone }],
   "account.tsx": [{ GET: signedIn, POST: signedIn }],
   "admin.audit.tsx": [{ GET: ["admin"] }],
   "cooperatives._index.tsx": [{ GET: everyone }],
@@ -257,7 +260,7 @@ describe("authorization matrix", () => {
           const module = await routeFiles[`../routes/${file}`]!();
           const handler = method === "GET" ? module.loader! : module.action!;
           const params = rule.params?.() ?? {};
-          const path = `/${file.replace(/\.tsx$/, "").replace(/\$(\w+)/g, (_, name: string) => params[name] ?? name)}`;
+          const path = `/${file.replace(/\.tsx?$/, "").replace(/\$(\w+)/g, (_, name: string) => params[name] ?? name)}`;
           const seen: Record<string, Outcome> = {};
           const expected: Record<string, Outcome> = {};
           for (const persona of personas) {

@@ -7,6 +7,7 @@ import {
   type SubOrderStatus,
 } from "~/db/generated/enums";
 import { env } from "~/env.server";
+import { recordWindowReservationChange } from "~/search/sync.server";
 import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/supply/rules";
 import {
   amountForMilli,
@@ -119,6 +120,10 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
              WHERE "id" = ${line.windowId} AND "reserved" + ${line.quantity} <= "capacity"`;
           if (reserved !== 1) throw new OrderError("orders.notEnoughRemaining", line.windowId);
         }
+        await recordWindowReservationChange(
+          tx,
+          lines.map((line) => line.windowId),
+        );
 
         type SubLine = {
           windowId: number;
@@ -268,6 +273,10 @@ async function moveSubOrder(
     for (const line of [...subOrder.lines].sort((a, b) => a.windowId - b.windowId)) {
       await tx.$executeRaw`UPDATE "DeliveryWindow" SET "reserved" = "reserved" - ${line.quantity} WHERE "id" = ${line.windowId}`;
     }
+    await recordWindowReservationChange(
+      tx,
+      subOrder.lines.map((line) => line.windowId),
+    );
   }
   await tx.subOrderTransition.create({
     data: {

@@ -1,5 +1,6 @@
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
+import { recordListingChange } from "~/search/sync.server";
 import {
   type Certification,
   type Currency,
@@ -93,6 +94,7 @@ export async function createListing(cooperativeId: number, input: ListingInput, 
       },
       tx,
     );
+    await recordListingChange(tx, [listing.id]);
     return listing.id;
   });
 }
@@ -149,6 +151,7 @@ export async function updateListing(
         tx,
       );
     }
+    await recordListingChange(tx, [listingId]);
   });
 }
 
@@ -175,6 +178,7 @@ export async function setListingStatus(
       },
       tx,
     );
+    await recordListingChange(tx, [listingId]);
   });
 }
 
@@ -210,6 +214,7 @@ export async function addWindow(
       },
       select: { id: true },
     });
+    await recordListingChange(tx, [listingId]);
     return created.id;
   });
 }
@@ -226,8 +231,8 @@ export async function setPledges(
   actor: Actor,
 ) {
   await prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: number; reserved: number }[]>`
-      SELECT w."id", w."reserved" FROM "DeliveryWindow" w
+    const locked = await tx.$queryRaw<{ id: number; listingId: number; reserved: number }[]>`
+      SELECT w."id", w."listingId", w."reserved" FROM "DeliveryWindow" w
         JOIN "Listing" l ON l."id" = w."listingId"
        WHERE w."id" = ${windowId} AND l."cooperativeId" = ${cooperativeId}
        FOR UPDATE OF w`;
@@ -270,6 +275,7 @@ export async function setPledges(
       },
       tx,
     );
+    await recordListingChange(tx, [window.listingId]);
   });
 }
 
@@ -318,6 +324,7 @@ export async function copyLastWeek(listingId: number, cooperativeId: number, now
       });
       created++;
     }
+    if (created) await recordListingChange(tx, [listingId]);
     return created;
   });
 }

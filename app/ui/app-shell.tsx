@@ -111,6 +111,11 @@ export function AppShell({ children }: { children: ReactNode }) {
                   {t("nav.cooperatives")}
                 </NavLink>
               </li>
+              <li>
+                <NavLink to="/search" className={navLinkClass}>
+                  {t("search.nav")}
+                </NavLink>
+              </li>
               {user?.organizations[0] ? (
                 <li>
                   <NavLink
