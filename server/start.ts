@@ -13,7 +13,7 @@ function say(message: string) {
 }
 
 async function main() {
-  const { parseEnv, shouldSeedDemoData } = await import("~/env.server");
+  const { parseEnv, shouldSeedDemoData, useEmbeddedDatabaseUrl } = await import("~/env.server");
   const env = parseEnv(process.env);
 
   // Fail fast, before starting PostgreSQL, if the web port is taken.
@@ -27,6 +27,7 @@ async function main() {
   let server: Server | undefined;
   let closeApp = async () => {};
   let stopSearch = async () => {};
+  let stopJobs = async () => {};
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -35,6 +36,7 @@ async function main() {
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await closeApp();
     await stopSearch();
+    await stopJobs();
     if (embedded) {
       await embedded.stop();
       say("PostgreSQL stopped.");
@@ -49,7 +51,7 @@ async function main() {
       const dataDir = path.join(env.PHSAR_DATA_DIR, "postgres");
       say(`Starting the embedded PostgreSQL (data in ${dataDir}, port ${env.EMBEDDED_PG_PORT})…`);
       embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT });
-      process.env.DATABASE_URL = embedded.url;
+      useEmbeddedDatabaseUrl(embedded.url);
     }
     const databaseUrl = process.env.DATABASE_URL!;
 
@@ -69,6 +71,13 @@ async function main() {
 
     const { startSearch } = await import("~/search/boot.server");
     stopSearch = (await startSearch(databaseUrl, env, say)).stop;
+
+    // Timers of the order flow (unpaid expiry, auto-confirmation, standing orders) on the job queue.
+    const { registerScheduledJobs, startQueue } = await import("~/jobs/queue.server");
+    const { orderJobs } = await import("~/orders/jobs.server");
+    const boss = await startQueue(databaseUrl, say);
+    stopJobs = () => boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    await registerScheduledJobs(boss, orderJobs, say);
 
     if (!dev) {
       const { buildIsStale, runBuild } = await import("./build");
@@ -99,6 +108,7 @@ async function main() {
     );
   } catch (error) {
     await stopSearch();
+    await stopJobs();
     await embedded?.stop();
     throw error;
   }

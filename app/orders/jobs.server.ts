@@ -1,0 +1,11 @@
+// Timers of the order flow, run by the job queue (app/jobs/queue.server.ts). Each is safe to run
+// again at any time: it acts only on what is due and not yet done.
+import { type ScheduledJob } from "~/jobs/queue.server";
+import { autoConfirmDeliveries, expireUnpaidOrders } from "./orders.server";
+import { runStandingOrders } from "./standing.server";
+
+export const orderJobs: ScheduledJob[] = [
+  { name: "orders-expire-unpaid", cron: "* * * * *", run: () => expireUnpaidOrders() },
+  { name: "orders-auto-confirm", cron: "7 * * * *", run: () => autoConfirmDeliveries() },
+  { name: "orders-standing", cron: "*/15 * * * *", run: () => runStandingOrders() },
+];
