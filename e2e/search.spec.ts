@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 
 test.describe("search without JavaScript", () => {
@@ -25,4 +26,14 @@ test("with JavaScript, results follow the typing and the URL keeps up", async ({
   await expect(page.getByRole("main").getByRole("link", { name: /ត្រកួន/ }).first()).toBeVisible();
   await page.getByRole("checkbox", { name: /ថ្នាក់ A/ }).check();
   await expect(page).toHaveURL(/grade=A/);
+});
+
+test("the search page has no serious accessibility violations", async ({ page }) => {
+  await page.goto("/search?q=%E1%9E%8F%E1%9F%92%E1%9E%9A%E1%9E%80%E1%9E%BD%E1%9E%93");
+  await page.waitForLoadState("load");
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious).toEqual([]);
 });

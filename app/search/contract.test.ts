@@ -13,7 +13,7 @@ import {
 import { addDays, cambodiaInstant, cambodiaToday } from "~/supply/rules";
 import { seedDemoData } from "../../prisma/seed";
 import { type SearchEngine } from "./engine";
-import { meilisearchEngine } from "./meilisearch.server";
+import { meilisearchEngine, SearchTaskError, succeeded } from "./meilisearch.server";
 import { deliverOutbox } from "./outbox.server";
 import { postgresEngine } from "./postgres.server";
 import { type SearchParams, SearchParamsSchema } from "./query";
@@ -289,5 +289,27 @@ describe.each(Object.entries(drivers))("search contract: %s", (_name, driver) =>
     await setListingStatus(ids.cucumber, cooperativeId, "PUBLISHED", actor);
     await driver.sync();
     expect(await hitIds({ q: word })).toEqual([ids.cucumber]);
+  });
+});
+
+describe("Meilisearch index settings", () => {
+  test("are applied once: unchanged at the next boot, rebuilt and swapped in when they differ", async () => {
+    expect(await meili.ensureIndex()).toBe("unchanged");
+    // Someone (or an older release) left different settings on the live index.
+    await succeeded(meili.client.index(meili.uid).updateSynonyms({ foo: ["bar"] }));
+    expect(await meili.ensureIndex()).toBe("swapped");
+    expect(await meili.ensureIndex()).toBe("unchanged");
+    const synonyms = await meili.client.index(meili.uid).getSynonyms();
+    expect(synonyms.foo).toBeUndefined();
+    expect(Object.keys(synonyms)).toContain("ត្រកួន");
+    // The swapped-in index is complete, and the temporary one is gone.
+    const result = await searchListings(params({ q: "hillcrest" }), { engine: meili });
+    expect(result.hits.map((hit) => hit.id)).toEqual([ids.cucumber]);
+    await expect(meili.client.getRawIndex(`${meili.uid}_next`)).rejects.toThrow();
+  });
+
+  test("a failed task is an error, not a silent success", async () => {
+    const task = meili.client.index(meili.uid).deleteDocuments({ filter: "notAnAttribute = 1" });
+    await expect(succeeded(task)).rejects.toThrow(SearchTaskError);
   });
 });
