@@ -88,7 +88,7 @@ export const env = parseEnv(process.env);
  * The embedded PostgreSQL's address is known only once it has started (server/start.ts): from then
  * on it is part of the environment, for this process and the modules it loads.
  */
-export function useEmbeddedDatabaseUrl(url: string) {
+export function adoptEmbeddedDatabaseUrl(url: string) {
   process.env.DATABASE_URL = url;
   env.DATABASE_URL = parseEnv(process.env).DATABASE_URL;
 }

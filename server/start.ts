@@ -13,7 +13,7 @@ function say(message: string) {
 }
 
 async function main() {
-  const { parseEnv, shouldSeedDemoData, useEmbeddedDatabaseUrl } = await import("~/env.server");
+  const { parseEnv, shouldSeedDemoData, adoptEmbeddedDatabaseUrl } = await import("~/env.server");
   const env = parseEnv(process.env);
 
   // Fail fast, before starting PostgreSQL, if the web port is taken.
@@ -51,7 +51,7 @@ async function main() {
       const dataDir = path.join(env.PHSAR_DATA_DIR, "postgres");
       say(`Starting the embedded PostgreSQL (data in ${dataDir}, port ${env.EMBEDDED_PG_PORT})…`);
       embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT });
-      useEmbeddedDatabaseUrl(embedded.url);
+      adoptEmbeddedDatabaseUrl(embedded.url);
     }
     const databaseUrl = process.env.DATABASE_URL!;
 
@@ -69,15 +69,16 @@ async function main() {
       );
     }
 
-    const { startSearch } = await import("~/search/boot.server");
-    stopSearch = (await startSearch(databaseUrl, env, say)).stop;
-
-    // Timers of the order flow (unpaid expiry, auto-confirmation, standing orders) on the job queue.
+    // One job queue: the order timers (unpaid expiry, auto-confirmation, standing orders) and the
+    // search sync worker.
     const { registerScheduledJobs, startQueue } = await import("~/jobs/queue.server");
     const { orderJobs } = await import("~/orders/jobs.server");
     const boss = await startQueue(databaseUrl, say);
     stopJobs = () => boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     await registerScheduledJobs(boss, orderJobs, say);
+
+    const { startSearch } = await import("~/search/boot.server");
+    stopSearch = (await startSearch(databaseUrl, env, say, boss)).stop;
 
     if (!dev) {
       const { buildIsStale, runBuild } = await import("./build");

@@ -1,4 +1,5 @@
 // Search at start-up (server/start.ts) and for `npm run search:reindex`.
+import type PgBoss from "pg-boss";
 import { createPrismaClient } from "~/db/client";
 import { type Env } from "~/env.server";
 import { meilisearchEngine } from "./meilisearch.server";
@@ -19,7 +20,7 @@ const meilisearchOptions = (env: Env) => ({
  * (a new index is built and swapped in when they changed) and the sync worker starts; if Meilisearch
  * is unreachable, the app starts anyway and keeps trying.
  */
-export async function startSearch(databaseUrl: string, env: Env, say: Say) {
+export async function startSearch(databaseUrl: string, env: Env, say: Say, boss: PgBoss) {
   const prisma = createPrismaClient(databaseUrl);
   if (!(await postgresIndexIsComplete(prisma))) {
     const count = await prisma.$transaction((tx) => rebuildPostgresIndex(tx), {
@@ -43,7 +44,7 @@ export async function startSearch(databaseUrl: string, env: Env, say: Say) {
       if (outcome !== "unchanged")
         say(`Meilisearch index "${engine.uid}" ${outcome} with current settings.`);
       if (stopped) return;
-      worker = await startSearchWorker({ databaseUrl, prisma, engine });
+      worker = await startSearchWorker({ boss, prisma, engine });
       say(`Search: Meilisearch at ${env.MEILISEARCH_HOST}, synced by the pg-boss worker.`);
     } catch (error) {
       say(`Meilisearch is not ready (${(error as Error).message}); trying again in 10 s.`);

@@ -3,7 +3,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { startQueue } from "~/jobs/queue.server";
 import { prisma } from "~/db/db.server";
 import { updateListing } from "~/supply/listings.server";
 import { seedDemoData } from "../../prisma/seed";
@@ -18,6 +20,7 @@ const masterKey = "worker-test-master-key-0123456789";
 let port: number;
 let server: LocalMeilisearch | undefined;
 let worker: SearchWorker;
+let boss: PgBoss;
 let engine: ReturnType<typeof meilisearchEngine>;
 const logged: string[] = [];
 
@@ -67,8 +70,9 @@ beforeAll(async () => {
   server = await startLocalMeilisearch({ port, dataDir, masterKey });
   engine = meilisearchEngine(prisma, { host: server.url, apiKey: masterKey, index: "worker" });
   await engine.ensureIndex();
+  boss = await startQueue(process.env.DATABASE_URL!, (message) => logged.push(message));
   worker = await startSearchWorker({
-    databaseUrl: process.env.DATABASE_URL!,
+    boss,
     prisma,
     engine,
     pollMilliseconds: 200,
@@ -79,6 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
+  await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
   await server?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

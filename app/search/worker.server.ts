@@ -3,17 +3,18 @@
 // the "stately" queue keeps at most one waiting and one running, so a burst of changes costs one
 // job, and a failing delivery (Meilisearch down) is retried every `retryDelaySeconds` until it
 // succeeds. The outbox rows stay until delivered, so nothing is lost even if a job is.
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import { type PrismaClient } from "~/db/generated/client";
 import { type SearchEngine } from "./engine";
 import { deliverOutbox } from "./outbox.server";
 
 export const SEARCH_SYNC_QUEUE = "search-sync";
 
-export type SearchWorker = { stop(): Promise<void>; boss: PgBoss };
+export type SearchWorker = { stop(): Promise<void> };
 
+/** Works the search queue on the app's job queue (`boss`, app/jobs/queue.server.ts). */
 export async function startSearchWorker(options: {
-  databaseUrl: string;
+  boss: PgBoss;
   prisma: PrismaClient;
   engine: SearchEngine;
   pollMilliseconds?: number;
@@ -21,9 +22,7 @@ export async function startSearchWorker(options: {
   log?: (message: string) => void;
 }): Promise<SearchWorker> {
   const log = options.log ?? ((message) => console.warn(`[search] ${message}`));
-  const boss = new PgBoss({ connectionString: options.databaseUrl, schema: "pgboss", max: 3 });
-  boss.on("error", (error) => log(`queue error: ${error.message}`));
-  await boss.start();
+  const { boss } = options;
   const queue: PgBoss.Queue = {
     name: SEARCH_SYNC_QUEUE,
     policy: "stately",
@@ -61,10 +60,9 @@ export async function startSearchWorker(options: {
   void poll();
 
   return {
-    boss,
     async stop() {
       clearInterval(timer);
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await boss.offWork(SEARCH_SYNC_QUEUE);
     },
   };
 }
