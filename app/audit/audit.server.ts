@@ -18,7 +18,13 @@ export type AuditAction =
   | "listing.created"
   | "listing.price_changed"
   | "listing.status_changed"
-  | "pledges.updated";
+  | "pledges.updated"
+  | "payment.received"
+  | "payment.paid_out"
+  | "payment.refunded"
+  | "payment.fee_remitted"
+  | "payment.dispute_opened"
+  | "payment.payout_failed";
 
 export type AuditEntry = {
   action: AuditAction;

@@ -18,7 +18,9 @@ export type Permission =
   | "manage:listings:own"
   | "record:pledges:own"
   | "view:dashboard:any"
-  | "view:audit-log:any";
+  | "view:audit-log:any"
+  | "manage:payments:own"
+  | "pay:orders:own";
 
 const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" }> = {
   "update:organization:own": { roles: managerRoles, scope: "own" },
@@ -31,6 +33,9 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   "record:pledges:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
   "view:dashboard:any": { roles: ["MONITOR"], scope: "any" },
   "view:audit-log:any": { roles: [], scope: "any" }, // platform admins only
+  // A cooperative's lead marks money received and paid out, and onboards its Stripe account.
+  "manage:payments:own": { roles: ["LEAD"], scope: "own" },
+  "pay:orders:own": { roles: ["OWNER", "PURCHASER"], scope: "own" },
 };
 
 export type Actor = {
