@@ -281,6 +281,49 @@ const en = {
       "This is our fault, not yours. Nothing you entered was lost. Please try again in a moment.",
     backHome: "Back to the market",
   },
+  payments: {
+    alreadyPaid: "This order is already paid.",
+    amountMismatch: "The amount does not match what the order costs.",
+    cooperativeNotReady:
+      "This cooperative has not finished setting up its Stripe account, so it cannot receive transfers yet.",
+    duplicatePart: "The same cooperative or member appears twice.",
+    forbidden: "You are not allowed to do this for this organization.",
+    idempotencyConflict: "This payment step was already recorded differently.",
+    invalidAmount: "Enter an amount greater than zero, in whole riel or cents.",
+    invalidDelivered: "Delivered quantities must be whole numbers, zero or more.",
+    invalidFeeRate: "A fee rate must be between 0% and 100%.",
+    khqrExpired: "This KHQR code has expired. Ask for a new one.",
+    khqrRefused: "The KHQR code could not be made. Check the cooperative's Bakong account.",
+    ledgerBadAmount: "Every ledger entry needs a whole, non-zero amount.",
+    ledgerTooFewEntries: "A money movement needs at least two entries.",
+    ledgerUnbalanced: "The money movement does not balance.",
+    methodNotAvailable: "This way of paying is not available here.",
+    noBakongAccount:
+      "This cooperative has no Bakong account for KHQR yet. Choose another way to pay.",
+    notACooperative: "Only cooperatives receive payouts.",
+    notDelivered: "The money is paid out after the delivery is confirmed.",
+    notPaid: "No payment has been received for this yet.",
+    notPayable: "This part of the order can no longer be paid.",
+    nothingDelivered: "No member delivered anything, so there is nothing to share.",
+    nothingToRelease: "Nothing is left to pay out for this delivery.",
+    nothingToSplit: "There is nothing to split.",
+    orderNotFound: "This order does not exist.",
+    paymentNotFound: "This payment does not exist.",
+    referenceRequired: "Enter the bank or receipt reference.",
+    refundAfterPayout:
+      "The cooperative has already been paid for this delivery. Refund the buyer from the cooperative's own money.",
+    refundPending: "The refund did not go through yet. Try again in a moment.",
+    refundRefused: "The card company refused the refund.",
+    refundTooLarge: "The refund is larger than what is left of the payment.",
+    reversalPending:
+      "Taking the money back from the cooperative did not finish. Try again in a moment.",
+    stripeUsdOnly: "Card payments are for orders in US dollars.",
+    subOrderNotFound: "This part of the order does not exist.",
+    transferFailed:
+      "The transfer did not go through yet. Try again in a moment; it will not pay twice.",
+    transferRefused: "Stripe refused the transfer.",
+    tryAgain: "Someone changed this at the same moment. Please try again.",
+  },
 };
 
 export default en;

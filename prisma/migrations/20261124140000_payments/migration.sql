@@ -36,6 +36,7 @@ CREATE TABLE "ConnectedAccount" (
     "stripeAccountId" TEXT NOT NULL,
     "transfersActive" BOOLEAN NOT NULL DEFAULT false,
     "payoutsEnabled" BOOLEAN NOT NULL DEFAULT false,
+    "stripeEventAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -74,6 +75,9 @@ CREATE TABLE "Refund" (
     "status" "RefundStatus" NOT NULL DEFAULT 'PENDING',
     "reason" TEXT,
     "stripeRefundId" TEXT,
+    "reversedMinor" INTEGER NOT NULL DEFAULT 0,
+    "debtMinor" INTEGER NOT NULL DEFAULT 0,
+    "reversalSettledAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Refund_pkey" PRIMARY KEY ("id")
