@@ -329,6 +329,35 @@ describe("Stripe provider", () => {
     await expectBalanced();
   });
 
+  test("a transfer Stripe refuses (balance_insufficient) is tried again under a new key, and pays once", async () => {
+    const { order } = await paidOrder();
+    const a = order.subOrders[0]!;
+    await deliver(a.id);
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    fake.failNext("POST", /^\/v1\/transfers$/, { kind: "balance_insufficient" });
+    await expect(provider.releaseSubOrder(a.id, null)).rejects.toThrow("payments.transferRefused");
+    // Stripe saved the refusal under the first key: repeating it would only replay the refusal.
+    const key = `order:${order.id}:coop:${a.cooperativeId}:release`;
+    const first = fake.requests.filter((r) => r.idempotencyKey === key);
+    expect(first).toHaveLength(1);
+    const release = await provider.releaseSubOrder(a.id, null);
+    expect(release.status).toBe("PAID");
+    const attempts = await prisma.transfer.findMany({
+      where: { subOrderId: a.id },
+      orderBy: { id: "asc" },
+      select: { status: true, idempotencyKey: true, amountMinor: true },
+    });
+    expect(attempts.map((t) => [t.status, t.idempotencyKey])).toEqual([
+      ["FAILED", key],
+      ["PAID", `${key}:attempt-2`],
+    ]);
+    expect(attempts[1]!.amountMinor).toBe(attempts[0]!.amountMinor);
+    expect(
+      await prisma.ledgerTransaction.count({ where: { subOrderId: a.id, kind: "TRANSFER" } }),
+    ).toBe(1);
+    await expectBalanced();
+  });
+
   test("refunds: before release the cooperative is paid less; after release its part is reversed, or becomes debt taken from its next transfer", async () => {
     const { order } = await paidOrder();
     const [a, b] = order.subOrders as [

@@ -250,11 +250,32 @@ export function createStripeProvider(stripe: Stripe) {
     const key = releaseKey(subOrder.orderId, subOrder.cooperativeId);
 
     const pending = await prisma.$transaction(async (tx) => {
-      const existing = await tx.transfer.findUnique({
-        where: { idempotencyKey: key },
-        select: { id: true, amountMinor: true, status: true },
+      const attempts = await tx.transfer.findMany({
+        where: { subOrderId },
+        orderBy: { id: "asc" },
+        select: { id: true, amountMinor: true, status: true, idempotencyKey: true },
       });
-      if (existing) return { ...existing, recoveredMinor: 0 };
+      const live = attempts.find((t) => t.status !== "FAILED");
+      if (live) return { ...live, recoveredMinor: 0 };
+      const create = (amountMinor: number, idempotencyKey: string) =>
+        tx.transfer.create({
+          data: {
+            subOrderId,
+            cooperativeId: subOrder.cooperativeId,
+            currency: subOrder.order.currency,
+            amountMinor,
+            idempotencyKey,
+          },
+          select: { id: true, amountMinor: true, status: true, idempotencyKey: true },
+        });
+      // Stripe keeps a refused answer under its key: a new attempt needs a new key, and keeps the
+      // amount the first attempt worked out (its debt recovery is already recorded).
+      const refused = attempts.at(-1);
+      if (refused)
+        return {
+          ...(await create(refused.amountMinor, `${key}:attempt-${attempts.length + 1}`)),
+          recoveredMinor: 0,
+        };
       const share = await recordedShare(tx, subOrder);
       if (!share) throw new PaymentError("payments.notPaid");
       const { amountMinor, recoveredMinor } = await releasableAmount(tx, {
@@ -265,17 +286,7 @@ export function createStripeProvider(stripe: Stripe) {
         netMinor: share.netMinor,
       });
       if (amountMinor <= 0) throw new PaymentError("payments.nothingToRelease");
-      const transfer = await tx.transfer.create({
-        data: {
-          subOrderId,
-          cooperativeId: subOrder.cooperativeId,
-          currency: subOrder.order.currency,
-          amountMinor,
-          idempotencyKey: key,
-        },
-        select: { id: true, amountMinor: true, status: true },
-      });
-      return { ...transfer, recoveredMinor };
+      return { ...(await create(amountMinor, key)), recoveredMinor };
     });
     const result = (status: Release["status"]) => ({
       transferId: pending.id,
@@ -299,14 +310,23 @@ export function createStripeProvider(stripe: Stripe) {
           source_transaction: payment.stripeChargeId,
           metadata: { orderId: String(subOrder.orderId), subOrderId: String(subOrderId) },
         },
-        { idempotencyKey: key },
+        { idempotencyKey: pending.idempotencyKey },
       );
     } catch (error) {
-      // The transfer stays PENDING with its amount: trying again sends the same key and amount.
-      console.warn(`Stripe transfer ${key} failed`, error instanceof Error ? error.message : error);
-      throw new PaymentError(
-        refusedBy(error) ? "payments.transferRefused" : "payments.transferFailed",
+      console.warn(
+        `Stripe transfer ${pending.idempotencyKey} failed`,
+        error instanceof Error ? error.message : error,
       );
+      if (refusedBy(error)) {
+        // Refused (e.g. balance_insufficient): this attempt is over; the next one gets a new key.
+        await prisma.transfer.updateMany({
+          where: { id: pending.id, status: "PENDING" },
+          data: { status: "FAILED" },
+        });
+        throw new PaymentError("payments.transferRefused");
+      }
+      // Unknown outcome (timeout, 500): stays PENDING, so a retry sends the same key and amount.
+      throw new PaymentError("payments.transferFailed");
     }
     await prisma.$transaction(async (tx) => {
       const moved = await tx.transfer.updateMany({
@@ -316,7 +336,7 @@ export function createStripeProvider(stripe: Stripe) {
       if (moved.count !== 1) return;
       await postTransaction(tx, {
         kind: "TRANSFER",
-        idempotencyKey: key,
+        idempotencyKey: pending.idempotencyKey,
         currency: subOrder.order.currency,
         orderId: subOrder.orderId,
         subOrderId,
