@@ -6,6 +6,7 @@ import { prisma } from "~/db/db.server";
 import { type PaymentMethod } from "~/db/generated/enums";
 import { env } from "~/env.server";
 import { generateKhqr } from "./khqr.server";
+import { allocateAfterPayout } from "./members.server";
 import {
   feeRemittanceEntries,
   paymentEntries,
@@ -303,6 +304,7 @@ async function releaseSubOrder(
     };
   });
   await settleSubOrder(subOrderId, actor?.id ?? null);
+  await allocateAfterPayout(subOrderId);
   return release;
 }
 

@@ -14,6 +14,7 @@ import {
   transferEntries,
   type Tx,
 } from "./ledger.server";
+import { allocateAfterPayout } from "./members.server";
 import {
   type PaymentProvider,
   type PaymentStart,
@@ -355,6 +356,7 @@ export function createStripeProvider(stripe: Stripe) {
       );
     });
     await settleSubOrder(subOrderId, actor?.id ?? null);
+    await allocateAfterPayout(subOrderId);
     return result("PAID");
   }
 

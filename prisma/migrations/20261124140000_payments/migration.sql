@@ -146,6 +146,34 @@ CREATE TABLE "LedgerEntry" (
     CONSTRAINT "LedgerEntry_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "FarmerCredit" (
+    "id" SERIAL NOT NULL,
+    "cooperativeId" INTEGER NOT NULL,
+    "farmerId" INTEGER NOT NULL,
+    "currency" "Currency" NOT NULL,
+    "amountMinor" INTEGER NOT NULL,
+    "repaidMinor" INTEGER NOT NULL DEFAULT 0,
+    "note" TEXT NOT NULL DEFAULT '',
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "FarmerCredit_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "MemberAllocation" (
+    "id" SERIAL NOT NULL,
+    "subOrderId" INTEGER NOT NULL,
+    "farmerId" INTEGER NOT NULL,
+    "currency" "Currency" NOT NULL,
+    "shareMinor" INTEGER NOT NULL,
+    "repaymentMinor" INTEGER NOT NULL,
+    "payableMinor" INTEGER NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "MemberAllocation_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "PaymentProfile_unionId_idx" ON "PaymentProfile"("unionId");
 
@@ -206,6 +234,18 @@ CREATE INDEX "LedgerEntry_transactionId_idx" ON "LedgerEntry"("transactionId");
 -- CreateIndex
 CREATE INDEX "LedgerEntry_accountId_idx" ON "LedgerEntry"("accountId");
 
+-- CreateIndex
+CREATE INDEX "FarmerCredit_cooperativeId_idx" ON "FarmerCredit"("cooperativeId");
+
+-- CreateIndex
+CREATE INDEX "FarmerCredit_farmerId_idx" ON "FarmerCredit"("farmerId");
+
+-- CreateIndex
+CREATE INDEX "MemberAllocation_farmerId_idx" ON "MemberAllocation"("farmerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MemberAllocation_subOrderId_farmerId_key" ON "MemberAllocation"("subOrderId", "farmerId");
+
 -- AddForeignKey
 ALTER TABLE "PaymentProfile" ADD CONSTRAINT "PaymentProfile_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "Organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -251,6 +291,18 @@ ALTER TABLE "LedgerEntry" ADD CONSTRAINT "LedgerEntry_transactionId_fkey" FOREIG
 -- AddForeignKey
 ALTER TABLE "LedgerEntry" ADD CONSTRAINT "LedgerEntry_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "LedgerAccount"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
+-- AddForeignKey
+ALTER TABLE "FarmerCredit" ADD CONSTRAINT "FarmerCredit_cooperativeId_fkey" FOREIGN KEY ("cooperativeId") REFERENCES "Organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "FarmerCredit" ADD CONSTRAINT "FarmerCredit_farmerId_fkey" FOREIGN KEY ("farmerId") REFERENCES "Farmer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "MemberAllocation" ADD CONSTRAINT "MemberAllocation_subOrderId_fkey" FOREIGN KEY ("subOrderId") REFERENCES "SubOrder"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "MemberAllocation" ADD CONSTRAINT "MemberAllocation_farmerId_fkey" FOREIGN KEY ("farmerId") REFERENCES "Farmer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
 
 -- Money rules the database enforces too (the Wasm schema engine cannot read CHECK constraints, see 002).
 ALTER TABLE "Payment" ADD CONSTRAINT "Payment_amount_positive" CHECK ("amountMinor" > 0);
@@ -260,3 +312,5 @@ ALTER TABLE "Transfer" ADD CONSTRAINT "Transfer_amount_positive" CHECK ("amountM
 ALTER TABLE "Transfer" ADD CONSTRAINT "Transfer_reversed_within_amount" CHECK ("reversedMinor" >= 0 AND "reversedMinor" <= "amountMinor");
 ALTER TABLE "LedgerEntry" ADD CONSTRAINT "LedgerEntry_amount_not_zero" CHECK ("amountMinor" <> 0);
 ALTER TABLE "PaymentProfile" ADD CONSTRAINT "PaymentProfile_fee_rate_in_range" CHECK ("serviceFeeBps" IS NULL OR ("serviceFeeBps" >= 0 AND "serviceFeeBps" <= 10000));
+ALTER TABLE "FarmerCredit" ADD CONSTRAINT "FarmerCredit_repaid_within_amount" CHECK ("amountMinor" > 0 AND "repaidMinor" >= 0 AND "repaidMinor" <= "amountMinor");
+ALTER TABLE "MemberAllocation" ADD CONSTRAINT "MemberAllocation_parts_add_up" CHECK ("repaymentMinor" >= 0 AND "payableMinor" >= 0 AND "repaymentMinor" + "payableMinor" = "shareMinor");
