@@ -114,6 +114,10 @@ const matrix: Record<string, Case[]> = {
     },
   ],
   "signup.tsx": [{ GET: everyone, POST: everyone }],
+  "organizations.$slug.member-statement[.csv].ts": [
+    { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "admin"] },
+    { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
+  ],
   // Stripe calls these, signed with the endpoint's secret instead of a session (400 without it).
   "webhooks.stripe.ts": [{ POST: everyone }],
   "webhooks.stripe-connect.ts": [{ POST: everyone }],
