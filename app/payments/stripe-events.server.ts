@@ -18,12 +18,19 @@ const idOf = (value: string | { id: string } | null | undefined) =>
 
 type Effect = { afterCommit?: () => Promise<void> };
 
+/** The event cannot be applied yet: nothing is stored, and Stripe retries it later. */
+class RetryLater extends Error {
+  override name = "RetryLater";
+}
+
 async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {
   const payment = await tx.payment.findUnique({
     where: { stripePaymentIntentId: intent.id },
     select: { id: true, orderId: true, status: true, amountMinor: true, currency: true },
   });
   if (!payment) {
+    // Ours (it names an order) but not recorded yet: have Stripe send it again later.
+    if (intent.metadata?.orderId) throw new RetryLater(`payment ${intent.id} not recorded yet`);
     console.warn(`payment_intent.succeeded for ${intent.id}: not one of our payments, ignored`);
     return {};
   }
@@ -237,6 +244,12 @@ export async function receiveStripeWebhook(
     console.warn(`Stripe webhook (${endpoint}) with a bad signature refused`);
     return { status: 400, body: "Bad signature" };
   }
-  const applied = await processStripeEvent(event);
-  return { status: 200, body: applied ? "ok" : "already handled" };
+  try {
+    const applied = await processStripeEvent(event);
+    return { status: 200, body: applied ? "ok" : "already handled" };
+  } catch (error) {
+    if (!(error instanceof RetryLater)) throw error;
+    console.warn(`Stripe event ${event.id} deferred: ${error.message}`);
+    return { status: 503, body: "Try again later" };
+  }
 }

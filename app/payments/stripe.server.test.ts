@@ -419,6 +419,21 @@ describe("Stripe provider", () => {
     await expectBalanced();
   });
 
+  test("a success for one of our orders that we have not recorded yet is deferred, not lost", async () => {
+    const order = await orderFromTwoCooperatives("USD");
+    const intent = await fake
+      .client()
+      .paymentIntents.create(
+        { amount: order.totalMinor, currency: "usd", metadata: { orderId: String(order.id) } },
+        { idempotencyKey: `early:${order.id}` },
+      );
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const event = fake.succeedPayment(intent.id);
+    expect(await post(event)).toEqual({ status: 503, body: "Try again later" });
+    expect(await prisma.stripeEvent.count({ where: { id: event.id } })).toBe(0);
+    expect(warn).toHaveBeenCalled();
+  });
+
   test("disputes, failed payouts and unknown events", async () => {
     const { order } = await paidOrder();
     const charge = [...fake.charges.values()].find(
