@@ -20,6 +20,7 @@ export type AuditAction =
   | "listing.status_changed"
   | "pledges.updated"
   | "payment.received"
+  | "payment.pay_later"
   | "payment.paid_out"
   | "payment.refunded"
   | "payment.fee_remitted"

@@ -292,6 +292,11 @@ const en = {
     invalidAmount: "Enter an amount greater than zero, in whole riel or cents.",
     invalidDelivered: "Delivered quantities must be whole numbers, zero or more.",
     invalidFeeRate: "A fee rate must be between 0% and 100%.",
+    invalidTerm: "Payment terms must be between 1 and 365 days.",
+    notABuyer: "Pay-later terms are for buyers.",
+    noCreditTerms: "This buyer has no pay-later terms in this currency.",
+    overCreditLimit:
+      "This order would take the buyer over its credit limit. Pay now, or pay what is owed first.",
     khqrExpired: "This KHQR code has expired. Ask for a new one.",
     khqrRefused: "The KHQR code could not be made. Check the cooperative's Bakong account.",
     ledgerBadAmount: "Every ledger entry needs a whole, non-zero amount.",

@@ -55,6 +55,7 @@ CREATE TABLE "Payment" (
     "amountMinor" INTEGER NOT NULL,
     "refundedMinor" INTEGER NOT NULL DEFAULT 0,
     "reference" TEXT,
+    "dueAt" TIMESTAMP(3),
     "stripePaymentIntentId" TEXT,
     "stripeChargeId" TEXT,
     "recordedById" INTEGER,
@@ -172,6 +173,17 @@ CREATE TABLE "MemberAllocation" (
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "MemberAllocation_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CreditTerms" (
+    "buyerId" INTEGER NOT NULL,
+    "currency" "Currency" NOT NULL,
+    "creditLimitMinor" INTEGER NOT NULL,
+    "termDays" INTEGER NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CreditTerms_pkey" PRIMARY KEY ("buyerId")
 );
 
 -- CreateIndex
@@ -303,6 +315,9 @@ ALTER TABLE "MemberAllocation" ADD CONSTRAINT "MemberAllocation_subOrderId_fkey"
 -- AddForeignKey
 ALTER TABLE "MemberAllocation" ADD CONSTRAINT "MemberAllocation_farmerId_fkey" FOREIGN KEY ("farmerId") REFERENCES "Farmer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+-- AddForeignKey
+ALTER TABLE "CreditTerms" ADD CONSTRAINT "CreditTerms_buyerId_fkey" FOREIGN KEY ("buyerId") REFERENCES "Organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
 
 -- Money rules the database enforces too (the Wasm schema engine cannot read CHECK constraints, see 002).
 ALTER TABLE "Payment" ADD CONSTRAINT "Payment_amount_positive" CHECK ("amountMinor" > 0);
@@ -314,3 +329,4 @@ ALTER TABLE "LedgerEntry" ADD CONSTRAINT "LedgerEntry_amount_not_zero" CHECK ("a
 ALTER TABLE "PaymentProfile" ADD CONSTRAINT "PaymentProfile_fee_rate_in_range" CHECK ("serviceFeeBps" IS NULL OR ("serviceFeeBps" >= 0 AND "serviceFeeBps" <= 10000));
 ALTER TABLE "FarmerCredit" ADD CONSTRAINT "FarmerCredit_repaid_within_amount" CHECK ("amountMinor" > 0 AND "repaidMinor" >= 0 AND "repaidMinor" <= "amountMinor");
 ALTER TABLE "MemberAllocation" ADD CONSTRAINT "MemberAllocation_parts_add_up" CHECK ("repaymentMinor" >= 0 AND "payableMinor" >= 0 AND "repaymentMinor" + "payableMinor" = "shareMinor");
+ALTER TABLE "CreditTerms" ADD CONSTRAINT "CreditTerms_positive" CHECK ("creditLimitMinor" > 0 AND "termDays" > 0 AND "termDays" <= 365);
