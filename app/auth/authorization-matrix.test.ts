@@ -114,6 +114,14 @@ const matrix: Record<string, Case[]> = {
     },
   ],
   "signup.tsx": [{ GET: everyone, POST: everyone }],
+  "organizations.$slug.payments.tsx": [
+    {
+      params: () => ({ slug: slugs.cooperativeA }),
+      GET: ["lead", "admin"],
+      POST: ["lead", "admin"],
+    },
+    { params: () => ({ slug: slugs.buyerX }), GET: ["admin"], POST: ["admin"] },
+  ],
   "organizations.$slug.member-statement[.csv].ts": [
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "admin"] },
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
