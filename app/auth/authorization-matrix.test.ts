@@ -122,6 +122,10 @@ const matrix: Record<string, Case[]> = {
     },
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"], POST: ["admin"] },
   ],
+  "organizations.$slug.statement.tsx": [
+    { params: () => ({ slug: slugs.buyerX }), GET: ["buyer", "purchaser", "admin"] },
+    { params: () => ({ slug: slugs.cooperativeA }), GET: ["admin"] },
+  ],
   "organizations.$slug.member-statement[.csv].ts": [
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "admin"] },
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },

@@ -9,6 +9,7 @@ test("every payments key used in the code has a Khmer and an English message", (
   const files = [
     ...fs.readdirSync("app/payments").map((file) => path.join("app/payments", file)),
     "app/routes/organizations.$slug.payments.tsx",
+    "app/routes/organizations.$slug.statement.tsx",
   ];
   for (const file of files) {
     if (!/\.tsx?$/.test(file) || file.endsWith(".test.ts")) continue;

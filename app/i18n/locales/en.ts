@@ -282,6 +282,12 @@ const en = {
     backHome: "Back to the market",
   },
   payments: {
+    statementTitle: "Account statement",
+    owes: "Owed to the cooperatives",
+    creditTerms: "Pay later: up to {{limit}} ({{available}} available), within {{days}} days.",
+    dueOn: "due {{date}}",
+    overdueSince: "overdue since {{date}}",
+    nothingOwed: "Nothing is owed.",
     title: "Payments",
     orderNumber: "Order {{id}}",
     waiting: "Payments to record",

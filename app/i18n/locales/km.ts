@@ -276,6 +276,12 @@ const km: Translations = {
     backHome: "ត្រឡប់ទៅផ្សារ",
   },
   payments: {
+    statementTitle: "របាយការណ៍គណនី",
+    owes: "ប្រាក់ជំពាក់សហគមន៍",
+    creditTerms: "បង់ពេលក្រោយ៖ រហូតដល់ {{limit}} (នៅសល់ {{available}}) ក្នុងរយៈពេល {{days}} ថ្ងៃ។",
+    dueOn: "ត្រូវបង់ {{date}}",
+    overdueSince: "ហួសកំណត់តាំងពី {{date}}",
+    nothingOwed: "គ្មានប្រាក់ជំពាក់ទេ។",
     title: "ការទូទាត់",
     orderNumber: "ការបញ្ជាទិញ {{id}}",
     waiting: "ការបង់ប្រាក់ដែលត្រូវកត់ត្រា",
