@@ -23,12 +23,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canEdit: can(user, "update:organization:own", organization.id),
     canManageMembers: can(user, "manage:members:own", organization.id),
     canRecordPledges: can(user, "record:pledges:own", organization.id),
+    canManagePayments: can(user, "manage:payments:own", organization.id),
+    canPay: can(user, "pay:orders:own", organization.id),
   };
 }
 
 export default function OrganizationHome() {
   const { t } = useTranslation();
-  const { organization, canEdit, canManageMembers, canRecordPledges } =
+  const { organization, canEdit, canManageMembers, canRecordPledges, canManagePayments, canPay } =
     useLoaderData<typeof loader>();
   return (
     <article className="space-y-6" aria-labelledby="organization-title">
@@ -77,6 +79,22 @@ export default function OrganizationHome() {
         {organization.kind === "COOPERATIVE" && canRecordPledges ? (
           <Link to="listings" className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
             {t("supply.listings")}
+          </Link>
+        ) : null}
+        {organization.kind === "COOPERATIVE" && canManagePayments ? (
+          <Link
+            to="payments"
+            className="rounded-lg border border-leaf-700 px-4 py-2 font-semibold text-leaf-800"
+          >
+            {t("payments.title")}
+          </Link>
+        ) : null}
+        {organization.kind === "BUYER" && canPay ? (
+          <Link
+            to="statement"
+            className="rounded-lg border border-leaf-700 px-4 py-2 font-semibold text-leaf-800"
+          >
+            {t("payments.statementTitle")}
           </Link>
         ) : null}
         {organization.kind === "COOPERATIVE" ? (
