@@ -87,4 +87,28 @@ describe("the lead's payments page", () => {
       ).status,
     ).toBe("CONFIRMED");
   });
+
+  test("shows how far the cooperative's Stripe account is; onboarding needs Stripe configured", async () => {
+    const page = async () =>
+      (
+        (await loader({
+          request: new Request(url(), { headers: { Cookie: cookie } }),
+          params: { slug },
+          context: { clientIp: "192.0.2.60" },
+        })) as Awaited<ReturnType<typeof loader>>
+      ).stripe;
+    expect(await page()).toEqual({ enabled: false, state: "not-connected", payoutsEnabled: false });
+    const onboard = await post({ intent: "onboard" });
+    expect(onboard.status).toBe(400);
+    expect((await onboard.json()).result.error[""]).toEqual(["payments.stripeNotConfigured"]);
+    await prisma.connectedAccount.create({
+      data: { cooperativeId, stripeAccountId: "acct_test_page" },
+    });
+    expect((await page()).state).toBe("incomplete");
+    await prisma.connectedAccount.update({
+      where: { cooperativeId },
+      data: { transfersActive: true },
+    });
+    expect((await page()).state).toBe("ready");
+  });
 });

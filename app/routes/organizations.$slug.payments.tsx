@@ -9,6 +9,7 @@ import { z } from "zod";
 import { requirePermission } from "~/auth/session.server";
 import { manualProvider, markReceived } from "~/payments/manual.server";
 import { cooperativePayments } from "~/payments/overview.server";
+import { stripeProvider } from "~/payments/providers.server";
 import { PaymentError } from "~/payments/settlement.server";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { parsePriceToMinor } from "~/supply/rules";
@@ -30,7 +31,8 @@ const payoutSchema = z.object({
   subOrderId: z.coerce.number().int().positive(),
   reference,
 });
-const schema = z.discriminatedUnion("intent", [receivedSchema, payoutSchema]);
+const onboardSchema = z.object({ intent: z.literal("onboard") });
+const schema = z.discriminatedUnion("intent", [receivedSchema, payoutSchema, onboardSchema]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
@@ -61,8 +63,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
           { status: 400 },
         );
       await markReceived(value.paymentId, { amountMinor, reference: value.reference }, user);
-    } else {
+    } else if (value.intent === "payout") {
       await manualProvider.releaseSubOrder(value.subOrderId, user, value.reference);
+    } else {
+      const provider = stripeProvider();
+      if (!provider) throw new PaymentError("payments.stripeNotConfigured");
+      // Back to this page either way; readiness comes from Stripe's account.updated event.
+      const back = new URL(`/organizations/${organization.slug}/payments`, request.url).toString();
+      const { url } = await provider.onboardCooperative(
+        organization.id,
+        { returnUrl: back, refreshUrl: back },
+        user,
+      );
+      return redirect(url);
     }
   } catch (error) {
     if (!(error instanceof PaymentError)) throw error;
@@ -150,12 +163,34 @@ function PayoutForm({
 export default function CooperativePayments() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { organization, waiting, toPayOut, members } = useLoaderData<typeof loader>();
+  const { organization, waiting, toPayOut, members, stripe } = useLoaderData<typeof loader>();
   return (
     <section className="space-y-8" aria-labelledby="payments-title">
       <h1 id="payments-title" className="text-3xl font-bold text-leaf-800">
         {t("payments.title")}
       </h1>
+      {stripe.enabled || stripe.state !== "not-connected" ? (
+        <section aria-labelledby="stripe-title">
+          <h2 id="stripe-title" className="mb-2 text-xl font-bold">
+            {t("payments.stripeTitle")}
+          </h2>
+          <p role="status" className={stripe.state === "ready" ? undefined : "font-semibold"}>
+            {t(`payments.stripeState.${stripe.state}`)}
+          </p>
+          {stripe.enabled && stripe.state !== "ready" ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="onboard" />
+              <SubmitButton>
+                {t(
+                  stripe.state === "not-connected"
+                    ? "payments.stripeConnect"
+                    : "payments.stripeContinue",
+                )}
+              </SubmitButton>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
       <section aria-labelledby="waiting-title">
         <h2 id="waiting-title" className="mb-2 text-xl font-bold">
           {t("payments.waiting")}

@@ -282,6 +282,17 @@ const en = {
     backHome: "Back to the market",
   },
   payments: {
+    stripeTitle: "Card payments (Stripe)",
+    stripeState: {
+      "not-connected": "Not set up: this cooperative cannot receive card payments yet.",
+      incomplete:
+        "Stripe has not activated transfers for this cooperative yet. Finish the form, or wait for Stripe's review.",
+      ready:
+        "Ready: card payments for delivered orders are transferred to this cooperative's Stripe account.",
+    },
+    stripeConnect: "Set up Stripe",
+    stripeContinue: "Continue the Stripe form",
+    stripeNotConfigured: "Card payments are not set up on this Phsar.",
     statementTitle: "Account statement",
     owes: "Owed to the cooperatives",
     creditTerms: "Pay later: up to {{limit}} ({{available}} available), within {{days}} days.",
