@@ -118,14 +118,17 @@ describe("manual settlement", () => {
     ).rejects.toThrow("payments.forbidden");
     expect(await ledgerCount()).toBe(0);
 
-    // The lead records A's money: A's sub-order is confirmed, B's still waits.
-    expect(
-      await markReceived(
-        pa.paymentId,
-        { amountMinor: pa.amountMinor, reference: "receipt 17" },
-        leadOf(pa.cooperativeId),
+    // The lead records A's money, twice at the same moment: once only. A is confirmed, B waits.
+    const twice = await Promise.all(
+      [1, 2].map(() =>
+        markReceived(
+          pa.paymentId,
+          { amountMinor: pa.amountMinor, reference: "receipt 17" },
+          leadOf(pa.cooperativeId),
+        ),
       ),
-    ).toEqual({ recorded: true });
+    );
+    expect(twice.map((r) => r.recorded).sort()).toEqual([false, true]);
     expect(
       await markReceived(pa.paymentId, { amountMinor: pa.amountMinor }, leadOf(pa.cooperativeId)),
     ).toEqual({ recorded: false });
@@ -161,11 +164,12 @@ describe("manual settlement", () => {
     await expectBalanced();
 
     const owedA = (await cooperativeBalance(pa.cooperativeId, "KHR")).owedMinor;
-    const release = await manualProvider.releaseSubOrder(
-      pa.subOrderId,
-      leadOf(pa.cooperativeId),
-      "kept",
-    );
+    // Recorded twice at the same moment: one payout.
+    const [release, concurrent] = await Promise.all([
+      manualProvider.releaseSubOrder(pa.subOrderId, leadOf(pa.cooperativeId), "kept"),
+      manualProvider.releaseSubOrder(pa.subOrderId, admin, "kept"),
+    ]);
+    expect(concurrent.transferId).toBe(release.transferId);
     expect(release.amountMinor).toBe(owedA);
     const fee = Math.round(pa.amountMinor * 0.03);
     expect(release.amountMinor).toBe(pa.amountMinor - fee - refund.netMinor);

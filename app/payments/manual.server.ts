@@ -243,66 +243,76 @@ async function releaseSubOrder(
   if (subOrder.status !== "DELIVERED" && subOrder.status !== "SETTLED")
     throw new PaymentError("payments.notDelivered");
   const key = releaseKey(subOrder.orderId, subOrder.cooperativeId);
-  const release = await prisma.$transaction(async (tx) => {
-    const existing = await tx.transfer.findUnique({
-      where: { idempotencyKey: key },
-      select: { id: true, amountMinor: true, status: true },
-    });
-    if (existing)
-      return {
-        transferId: existing.id,
-        amountMinor: existing.amountMinor,
-        recoveredDebtMinor: 0,
-        status: existing.status,
-      };
-    const share = await recordedShare(tx, subOrder);
-    if (!share) throw new PaymentError("payments.notPaid");
-    const { amountMinor, recoveredMinor } = await releasableAmount(tx, {
-      orderId: subOrder.orderId,
-      subOrderId,
-      cooperativeId: subOrder.cooperativeId,
-      currency: subOrder.order.currency,
-      netMinor: share.netMinor,
-    });
-    if (amountMinor <= 0) throw new PaymentError("payments.nothingToRelease");
-    const transfer = await tx.transfer.create({
-      data: {
+  const recordOnce = () =>
+    prisma.$transaction(async (tx) => {
+      const existing = await tx.transfer.findUnique({
+        where: { idempotencyKey: key },
+        select: { id: true, amountMinor: true, status: true },
+      });
+      if (existing)
+        return {
+          transferId: existing.id,
+          amountMinor: existing.amountMinor,
+          recoveredDebtMinor: 0,
+          status: existing.status,
+        };
+      const share = await recordedShare(tx, subOrder);
+      if (!share) throw new PaymentError("payments.notPaid");
+      const { amountMinor, recoveredMinor } = await releasableAmount(tx, {
+        orderId: subOrder.orderId,
         subOrderId,
         cooperativeId: subOrder.cooperativeId,
         currency: subOrder.order.currency,
-        amountMinor,
-        status: "PAID",
-        reference: reference?.trim() || null,
+        netMinor: share.netMinor,
+      });
+      if (amountMinor <= 0) throw new PaymentError("payments.nothingToRelease");
+      const transfer = await tx.transfer.create({
+        data: {
+          subOrderId,
+          cooperativeId: subOrder.cooperativeId,
+          currency: subOrder.order.currency,
+          amountMinor,
+          status: "PAID",
+          reference: reference?.trim() || null,
+          idempotencyKey: key,
+        },
+        select: { id: true },
+      });
+      await postTransaction(tx, {
+        kind: "PAYOUT",
         idempotencyKey: key,
-      },
-      select: { id: true },
+        currency: subOrder.order.currency,
+        orderId: subOrder.orderId,
+        subOrderId,
+        entries: transferEntries(subOrder.cooperativeId, subOrder.cooperativeId, amountMinor),
+      });
+      await recordAudit(
+        {
+          action: "payment.paid_out",
+          actorUserId: actor?.id ?? null,
+          organizationId: subOrder.cooperativeId,
+          targetType: "Transfer",
+          targetId: transfer.id,
+          details: { amountMinor, recoveredMinor },
+        },
+        tx,
+      );
+      return {
+        transferId: transfer.id,
+        amountMinor,
+        recoveredDebtMinor: recoveredMinor,
+        status: "PAID" as const,
+      };
     });
-    await postTransaction(tx, {
-      kind: "PAYOUT",
-      idempotencyKey: key,
-      currency: subOrder.order.currency,
-      orderId: subOrder.orderId,
-      subOrderId,
-      entries: transferEntries(subOrder.cooperativeId, subOrder.cooperativeId, amountMinor),
-    });
-    await recordAudit(
-      {
-        action: "payment.paid_out",
-        actorUserId: actor?.id ?? null,
-        organizationId: subOrder.cooperativeId,
-        targetType: "Transfer",
-        targetId: transfer.id,
-        details: { amountMinor, recoveredMinor },
-      },
-      tx,
-    );
-    return {
-      transferId: transfer.id,
-      amountMinor,
-      recoveredDebtMinor: recoveredMinor,
-      status: "PAID" as const,
-    };
-  });
+  let release: Release;
+  try {
+    release = await recordOnce();
+  } catch (error) {
+    // Two payouts recorded at the same moment: the unique key let one through, which the
+    // second now finds.
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    release = await recordOnce();
+  }
   await settleSubOrder(subOrderId, actor?.id ?? null);
   await allocateAfterPayout(subOrderId);
   return release;

@@ -250,45 +250,52 @@ export function createStripeProvider(stripe: Stripe) {
     if (!account?.transfersActive) throw new PaymentError("payments.cooperativeNotReady");
     const key = releaseKey(subOrder.orderId, subOrder.cooperativeId);
 
-    const pending = await prisma.$transaction(async (tx) => {
-      const attempts = await tx.transfer.findMany({
-        where: { subOrderId },
-        orderBy: { id: "asc" },
-        select: { id: true, amountMinor: true, status: true, idempotencyKey: true },
-      });
-      const live = attempts.find((t) => t.status !== "FAILED");
-      if (live) return { ...live, recoveredMinor: 0 };
-      const create = (amountMinor: number, idempotencyKey: string) =>
-        tx.transfer.create({
-          data: {
-            subOrderId,
-            cooperativeId: subOrder.cooperativeId,
-            currency: subOrder.order.currency,
-            amountMinor,
-            idempotencyKey,
-          },
+    const pending = await prisma
+      .$transaction(async (tx) => {
+        const attempts = await tx.transfer.findMany({
+          where: { subOrderId },
+          orderBy: { id: "asc" },
           select: { id: true, amountMinor: true, status: true, idempotencyKey: true },
         });
-      // Stripe keeps a refused answer under its key: a new attempt needs a new key, and keeps the
-      // amount the first attempt worked out (its debt recovery is already recorded).
-      const refused = attempts.at(-1);
-      if (refused)
-        return {
-          ...(await create(refused.amountMinor, `${key}:attempt-${attempts.length + 1}`)),
-          recoveredMinor: 0,
-        };
-      const share = await recordedShare(tx, subOrder);
-      if (!share) throw new PaymentError("payments.notPaid");
-      const { amountMinor, recoveredMinor } = await releasableAmount(tx, {
-        orderId: subOrder.orderId,
-        subOrderId,
-        cooperativeId: subOrder.cooperativeId,
-        currency: subOrder.order.currency,
-        netMinor: share.netMinor,
+        const live = attempts.find((t) => t.status !== "FAILED");
+        if (live) return { ...live, recoveredMinor: 0 };
+        const create = (amountMinor: number, idempotencyKey: string) =>
+          tx.transfer.create({
+            data: {
+              subOrderId,
+              cooperativeId: subOrder.cooperativeId,
+              currency: subOrder.order.currency,
+              amountMinor,
+              idempotencyKey,
+            },
+            select: { id: true, amountMinor: true, status: true, idempotencyKey: true },
+          });
+        // Stripe keeps a refused answer under its key: a new attempt needs a new key, and keeps the
+        // amount the first attempt worked out (its debt recovery is already recorded).
+        const refused = attempts.at(-1);
+        if (refused)
+          return {
+            ...(await create(refused.amountMinor, `${key}:attempt-${attempts.length + 1}`)),
+            recoveredMinor: 0,
+          };
+        const share = await recordedShare(tx, subOrder);
+        if (!share) throw new PaymentError("payments.notPaid");
+        const { amountMinor, recoveredMinor } = await releasableAmount(tx, {
+          orderId: subOrder.orderId,
+          subOrderId,
+          cooperativeId: subOrder.cooperativeId,
+          currency: subOrder.order.currency,
+          netMinor: share.netMinor,
+        });
+        if (amountMinor <= 0) throw new PaymentError("payments.nothingToRelease");
+        return { ...(await create(amountMinor, key)), recoveredMinor };
+      })
+      .catch((error: unknown) => {
+        // Another release of this sub-order started at the same moment: let that one finish.
+        if ((error as { code?: string }).code === "P2002")
+          throw new PaymentError("payments.tryAgain");
+        throw error;
       });
-      if (amountMinor <= 0) throw new PaymentError("payments.nothingToRelease");
-      return { ...(await create(amountMinor, key)), recoveredMinor };
-    });
     const result = (status: Release["status"]) => ({
       transferId: pending.id,
       amountMinor: pending.amountMinor,
