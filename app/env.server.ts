@@ -13,64 +13,65 @@ const port = (name: string) =>
     .min(1, `${name} must be between 1 and 65535`)
     .max(65535, `${name} must be between 1 and 65535`);
 
-export const EnvSchema = z
-  .object({
-    NODE_ENV: z.enum(["production", "development", "test"]).default("production"),
-    PORT: optional(port("PORT")).default(3000),
-    HOST: optional(z.string()).default("0.0.0.0"),
-    DATABASE_URL: optional(
-      z.url({
-        protocol: /^postgres(ql)?$/,
-        error:
-          "DATABASE_URL must be a PostgreSQL URL like postgresql://user:password@host:5432/phsar",
-      }),
-    ),
-    PHSAR_DATA_DIR: optional(z.string()).default(".data"),
-    EMBEDDED_PG_PORT: optional(port("EMBEDDED_PG_PORT")).default(54329),
-    SEED_DEMO_DATA: optional(booleanFlag),
-    /** Cookies carry the Secure flag unless this is false (only for plain-HTTP access from other machines). */
-    SECURE_COOKIES: optional(booleanFlag),
-    /** True behind a reverse proxy (nginx, a load balancer): trust X-Forwarded-For for the client address. */
-    TRUST_PROXY: optional(booleanFlag),
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(["production", "development", "test"]).default("production"),
+  PORT: optional(port("PORT")).default(3000),
+  HOST: optional(z.string()).default("0.0.0.0"),
+  DATABASE_URL: optional(
+    z.url({
+      protocol: /^postgres(ql)?$/,
+      error:
+        "DATABASE_URL must be a PostgreSQL URL like postgresql://user:password@host:5432/phsar",
+    }),
+  ),
+  PHSAR_DATA_DIR: optional(z.string()).default(".data"),
+  EMBEDDED_PG_PORT: optional(port("EMBEDDED_PG_PORT")).default(54329),
+  SEED_DEMO_DATA: optional(booleanFlag),
+  /** Cookies carry the Secure flag unless this is false (only for plain-HTTP access from other machines). */
+  SECURE_COOKIES: optional(booleanFlag),
+  /** True behind a reverse proxy (nginx, a load balancer): trust X-Forwarded-For for the client address. */
+  TRUST_PROXY: optional(booleanFlag),
 
-    // Payments (docs/decisions/008-payments.md). Without STRIPE_SECRET_KEY the manual provider is used.
-    STRIPE_SECRET_KEY: optional(
-      z
-        .string()
-        .regex(
-          /^(sk|rk)_(test|live)_\w+$/,
-          "STRIPE_SECRET_KEY must look like sk_test_… or sk_live_…",
-        ),
-    ),
-    /** Signing secret of the platform webhook endpoint (/webhooks/stripe). */
-    STRIPE_WEBHOOK_SECRET: optional(
-      z.string().startsWith("whsec_", "STRIPE_WEBHOOK_SECRET must start with whsec_"),
-    ),
-    /** Signing secret of the Connect webhook endpoint (/webhooks/stripe-connect). */
-    STRIPE_CONNECT_WEBHOOK_SECRET: optional(
-      z.string().startsWith("whsec_", "STRIPE_CONNECT_WEBHOOK_SECRET must start with whsec_"),
-    ),
-    /** The service fee, in basis points (250 = 2.5%), for cooperatives whose union has not set its own. */
-    PLATFORM_FEE_BPS: optional(
-      z.coerce
-        .number({ error: "PLATFORM_FEE_BPS must be a number of basis points" })
-        .int("PLATFORM_FEE_BPS must be a whole number of basis points")
-        .min(0, "PLATFORM_FEE_BPS must be between 0 and 10000")
-        .max(10_000, "PLATFORM_FEE_BPS must be between 0 and 10000"),
-    ).default(0),
-    /** How long a dynamic KHQR code stays payable, in minutes. */
-    KHQR_EXPIRY_MINUTES: optional(
-      z.coerce.number().int("KHQR_EXPIRY_MINUTES must be a whole number").min(1).max(10_080),
-    ).default(60),
-  })
-  .superRefine((value, ctx) => {
-    if (value.STRIPE_SECRET_KEY && !value.STRIPE_WEBHOOK_SECRET)
-      ctx.addIssue({
-        code: "custom",
-        path: ["STRIPE_WEBHOOK_SECRET"],
-        message: "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set",
-      });
-  });
+  // Payments (docs/decisions/008-payments.md). Without STRIPE_SECRET_KEY the manual provider is used.
+  STRIPE_SECRET_KEY: optional(
+    z
+      .string()
+      .regex(
+        /^(sk|rk)_(test|live)_\w+$/,
+        "STRIPE_SECRET_KEY must look like sk_test_… or sk_live_…",
+      ),
+  ),
+  /** Signing secret of the platform webhook endpoint (/webhooks/stripe). */
+  STRIPE_WEBHOOK_SECRET: optional(
+    z.string().startsWith("whsec_", "STRIPE_WEBHOOK_SECRET must start with whsec_"),
+  ),
+  /** Signing secret of the Connect webhook endpoint (/webhooks/stripe-connect). */
+  STRIPE_CONNECT_WEBHOOK_SECRET: optional(
+    z.string().startsWith("whsec_", "STRIPE_CONNECT_WEBHOOK_SECRET must start with whsec_"),
+  ),
+  /** The service fee, in basis points (250 = 2.5%), for cooperatives whose union has not set its own. */
+  PLATFORM_FEE_BPS: optional(
+    z.coerce
+      .number({ error: "PLATFORM_FEE_BPS must be a number of basis points" })
+      .int("PLATFORM_FEE_BPS must be a whole number of basis points")
+      .min(0, "PLATFORM_FEE_BPS must be between 0 and 10000")
+      .max(10_000, "PLATFORM_FEE_BPS must be between 0 and 10000"),
+  ).default(0),
+  /** How long a dynamic KHQR code stays payable, in minutes. */
+  KHQR_EXPIRY_MINUTES: optional(
+    z.coerce.number().int("KHQR_EXPIRY_MINUTES must be a whole number").min(1).max(10_080),
+  ).default(60),
+});
+
+/** Rules across variables. */
+const CheckedEnvSchema = EnvSchema.superRefine((value, ctx) => {
+  if (value.STRIPE_SECRET_KEY && !value.STRIPE_WEBHOOK_SECRET)
+    ctx.addIssue({
+      code: "custom",
+      path: ["STRIPE_WEBHOOK_SECRET"],
+      message: "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set",
+    });
+});
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -80,7 +81,7 @@ export class EnvError extends Error {
 
 /** Parses environment variables, or throws an EnvError naming each bad variable and what it expects. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = EnvSchema.safeParse(source);
+  const result = CheckedEnvSchema.safeParse(source);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join(".");
