@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { EnvError, parseEnv, shouldSeedDemoData } from "./env.server";
+import { EnvError, parseEnv, paymentProviderName, shouldSeedDemoData } from "./env.server";
 
 describe("parseEnv", () => {
   test("needs nothing to run the embedded demo", () => {
@@ -44,5 +44,27 @@ describe("parseEnv", () => {
 
   test("refuses ports out of range", () => {
     expect(() => parseEnv({ PORT: "70000" })).toThrow(/PORT must be between 1 and 65535/);
+  });
+
+  test("payments: manual by default, Stripe when its key is set, and its webhook secret is then required", () => {
+    const manual = parseEnv({});
+    expect(paymentProviderName(manual)).toBe("manual");
+    expect(manual.PLATFORM_FEE_BPS).toBe(0);
+    const stripe = parseEnv({
+      STRIPE_SECRET_KEY: "sk_test_abc123",
+      STRIPE_WEBHOOK_SECRET: "whsec_abc",
+      PLATFORM_FEE_BPS: "250",
+    });
+    expect(paymentProviderName(stripe)).toBe("stripe");
+    expect(stripe.PLATFORM_FEE_BPS).toBe(250);
+    expect(() => parseEnv({ STRIPE_SECRET_KEY: "sk_test_abc123" })).toThrow(
+      "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set",
+    );
+    expect(() => parseEnv({ STRIPE_SECRET_KEY: "pk_test_abc" })).toThrow(
+      "STRIPE_SECRET_KEY must look like",
+    );
+    expect(() => parseEnv({ PLATFORM_FEE_BPS: "10001" })).toThrow(
+      "PLATFORM_FEE_BPS must be between 0 and 10000",
+    );
   });
 });

@@ -60,6 +60,46 @@ export const EnvSchema = z.object({
   MEILISEARCH_INDEX: optional(
     z.string().regex(/^[a-zA-Z0-9_-]+$/, "MEILISEARCH_INDEX may hold letters, digits, - and _"),
   ).default("listings"),
+
+  // Payments (docs/decisions/008-payments.md). Without STRIPE_SECRET_KEY the manual provider is used.
+  STRIPE_SECRET_KEY: optional(
+    z
+      .string()
+      .regex(
+        /^(sk|rk)_(test|live)_\w+$/,
+        "STRIPE_SECRET_KEY must look like sk_test_… or sk_live_…",
+      ),
+  ),
+  /** Signing secret of the platform webhook endpoint (/webhooks/stripe). */
+  STRIPE_WEBHOOK_SECRET: optional(
+    z.string().startsWith("whsec_", "STRIPE_WEBHOOK_SECRET must start with whsec_"),
+  ),
+  /** Signing secret of the Connect webhook endpoint (/webhooks/stripe-connect). */
+  STRIPE_CONNECT_WEBHOOK_SECRET: optional(
+    z.string().startsWith("whsec_", "STRIPE_CONNECT_WEBHOOK_SECRET must start with whsec_"),
+  ),
+  /** The service fee, in basis points (250 = 2.5%), for cooperatives whose union has not set its own. */
+  PLATFORM_FEE_BPS: optional(
+    z.coerce
+      .number({ error: "PLATFORM_FEE_BPS must be a number of basis points" })
+      .int("PLATFORM_FEE_BPS must be a whole number of basis points")
+      .min(0, "PLATFORM_FEE_BPS must be between 0 and 10000")
+      .max(10_000, "PLATFORM_FEE_BPS must be between 0 and 10000"),
+  ).default(0),
+  /** How long a dynamic KHQR code stays payable, in minutes. */
+  KHQR_EXPIRY_MINUTES: optional(
+    z.coerce.number().int("KHQR_EXPIRY_MINUTES must be a whole number").min(1).max(10_080),
+  ).default(60),
+});
+
+/** Rules across variables. */
+const CheckedEnvSchema = EnvSchema.superRefine((value, ctx) => {
+  if (value.STRIPE_SECRET_KEY && !value.STRIPE_WEBHOOK_SECRET)
+    ctx.addIssue({
+      code: "custom",
+      path: ["STRIPE_WEBHOOK_SECRET"],
+      message: "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set",
+    });
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -70,7 +110,7 @@ export class EnvError extends Error {
 
 /** Parses environment variables, or throws an EnvError naming each bad variable and what it expects. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = EnvSchema.safeParse(source);
+  const result = CheckedEnvSchema.safeParse(source);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join(".");
@@ -95,6 +135,11 @@ export function adoptEmbeddedDatabaseUrl(url: string) {
 
 export function cookiesAreSecure(e: Env) {
   return e.SECURE_COOKIES ?? e.NODE_ENV === "production";
+}
+
+/** Stripe when its secret key is configured, otherwise manual settlement (nothing needs secrets). */
+export function paymentProviderName(e: Env): "stripe" | "manual" {
+  return e.STRIPE_SECRET_KEY ? "stripe" : "manual";
 }
 
 /** Demo data is seeded by default only into the embedded database, never into one you configured. */

@@ -19,7 +19,14 @@ export type AuditAction =
   | "listing.price_changed"
   | "listing.status_changed"
   | "pledges.updated"
-  | "order.transition";
+  | "order.transition"
+  | "payment.received"
+  | "payment.pay_later"
+  | "payment.paid_out"
+  | "payment.refunded"
+  | "payment.fee_remitted"
+  | "payment.dispute_opened"
+  | "payment.payout_failed";
 
 export type AuditEntry = {
   action: AuditAction;

@@ -160,6 +160,25 @@ const matrix: Record<string, Case[]> = {
     },
   ],
   "signup.tsx": [{ GET: everyone, POST: everyone }],
+  "organizations.$slug.payments.tsx": [
+    {
+      params: () => ({ slug: slugs.cooperativeA }),
+      GET: ["lead", "admin"],
+      POST: ["lead", "admin"],
+    },
+    { params: () => ({ slug: slugs.buyerX }), GET: ["admin"], POST: ["admin"] },
+  ],
+  "organizations.$slug.statement.tsx": [
+    { params: () => ({ slug: slugs.buyerX }), GET: ["buyer", "purchaser", "admin"] },
+    { params: () => ({ slug: slugs.cooperativeA }), GET: ["admin"] },
+  ],
+  "organizations.$slug.member-statement[.csv].ts": [
+    { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "admin"] },
+    { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
+  ],
+  // Stripe calls these, signed with the endpoint's secret instead of a session (400 without it).
+  "webhooks.stripe.ts": [{ POST: everyone }],
+  "webhooks.stripe-connect.ts": [{ POST: everyone }],
 };
 
 type Outcome = "allowed" | "sent to sign in" | "forbidden" | "not found";

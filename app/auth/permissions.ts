@@ -21,7 +21,9 @@ export type Permission =
   | "decide:orders:own"
   | "fulfil:orders:own"
   | "view:dashboard:any"
-  | "view:audit-log:any";
+  | "view:audit-log:any"
+  | "manage:payments:own"
+  | "pay:orders:own";
 
 const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" }> = {
   "update:organization:own": { roles: managerRoles, scope: "own" },
@@ -38,6 +40,9 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   "fulfil:orders:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
   "view:dashboard:any": { roles: ["MONITOR"], scope: "any" },
   "view:audit-log:any": { roles: [], scope: "any" }, // platform admins only
+  // A cooperative's lead marks money received and paid out, and onboards its Stripe account.
+  "manage:payments:own": { roles: ["LEAD"], scope: "own" },
+  "pay:orders:own": { roles: ["OWNER", "PURCHASER"], scope: "own" },
 };
 
 export type Actor = {

@@ -24,13 +24,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canManageMembers: can(user, "manage:members:own", organization.id),
     canRecordPledges: can(user, "record:pledges:own", organization.id),
     canFulfilOrders: can(user, "fulfil:orders:own", organization.id),
+    canManagePayments: can(user, "manage:payments:own", organization.id),
+    canPay: can(user, "pay:orders:own", organization.id),
   };
 }
 
 export default function OrganizationHome() {
   const { t } = useTranslation();
-  const { organization, canEdit, canManageMembers, canRecordPledges, canFulfilOrders } =
-    useLoaderData<typeof loader>();
+  const {
+    organization,
+    canEdit,
+    canManageMembers,
+    canRecordPledges,
+    canFulfilOrders,
+    canManagePayments,
+    canPay,
+  } = useLoaderData<typeof loader>();
   return (
     <article className="space-y-6" aria-labelledby="organization-title">
       <header>
@@ -92,6 +101,22 @@ export default function OrganizationHome() {
               {t("orders.pickList")}
             </Link>
           </>
+        ) : null}
+        {organization.kind === "COOPERATIVE" && canManagePayments ? (
+          <Link
+            to="payments"
+            className="rounded-lg border border-leaf-700 px-4 py-2 font-semibold text-leaf-800"
+          >
+            {t("payments.title")}
+          </Link>
+        ) : null}
+        {organization.kind === "BUYER" && canPay ? (
+          <Link
+            to="statement"
+            className="rounded-lg border border-leaf-700 px-4 py-2 font-semibold text-leaf-800"
+          >
+            {t("payments.statementTitle")}
+          </Link>
         ) : null}
         {organization.kind === "COOPERATIVE" ? (
           <Link

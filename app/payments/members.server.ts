@@ -1,0 +1,195 @@
+// What each member farmer is owed for a settled sub-order, and the cooperative's statement of it.
+import { prisma } from "~/db/db.server";
+import { type Currency } from "~/db/generated/enums";
+import { allocateToMembers } from "./allocation";
+import { SplitError } from "./split";
+import { recordedShare, refundedSoFar, PaymentError } from "./settlement.server";
+
+/**
+ * Allocates a settled (or delivered) sub-order's net amount to the members who pledged its
+ * delivery windows, once. The cooperative keeps its own fee (`PaymentProfile.serviceFeeBps` of the
+ * cooperative); the rest goes to each line in proportion to its amount, then to the line's window's
+ * pledgers in proportion to their pledges; each member's outstanding input credit is repaid from
+ * their share, oldest credit first. The parts add up exactly to the net amount.
+ */
+export async function allocateSubOrder(subOrderId: number) {
+  return prisma.$transaction(async (tx) => {
+    // One allocation per sub-order, even when two settlements race.
+    await tx.$executeRaw`SELECT 1 FROM "SubOrder" WHERE "id" = ${subOrderId} FOR UPDATE`;
+    const existing = await tx.memberAllocation.count({ where: { subOrderId } });
+    if (existing > 0) return { created: false };
+    const subOrder = await tx.subOrder.findUnique({
+      where: { id: subOrderId },
+      select: {
+        id: true,
+        orderId: true,
+        cooperativeId: true,
+        status: true,
+        order: { select: { currency: true } },
+        cooperative: { select: { paymentProfile: { select: { serviceFeeBps: true } } } },
+        lines: {
+          orderBy: { id: "asc" },
+          select: {
+            id: true,
+            amountMinor: true,
+            window: {
+              select: {
+                pledges: {
+                  orderBy: { farmerId: "asc" },
+                  select: { farmerId: true, quantity: true },
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+    if (!subOrder) throw new PaymentError("payments.subOrderNotFound");
+    if (subOrder.status !== "DELIVERED" && subOrder.status !== "SETTLED")
+      throw new PaymentError("payments.notDelivered");
+    const share = await recordedShare(tx, subOrder);
+    if (!share) throw new PaymentError("payments.notPaid");
+    const refunded = await refundedSoFar(tx, subOrderId);
+    const netMinor = share.netMinor - refunded.netMinor;
+    const { currency } = subOrder.order;
+
+    const byLine = allocateToMembers(
+      netMinor,
+      subOrder.cooperative.paymentProfile?.serviceFeeBps ?? 0,
+      subOrder.lines.map((l) => ({ key: l.id, delivered: l.amountMinor, repaymentDueMinor: 0 })),
+    );
+    const shares = new Map<number, number>();
+    subOrder.lines.forEach((line, i) => {
+      const perMember = allocateToMembers(
+        byLine.members[i]!.shareMinor,
+        0,
+        line.window.pledges.map((p) => ({
+          key: p.farmerId,
+          delivered: p.quantity,
+          repaymentDueMinor: 0,
+        })),
+      );
+      for (const m of perMember.members) shares.set(m.key, (shares.get(m.key) ?? 0) + m.shareMinor);
+    });
+
+    const farmerIds = [...shares.keys()].sort((a, b) => a - b);
+    const credits = await tx.farmerCredit.findMany({
+      where: { cooperativeId: subOrder.cooperativeId, currency, farmerId: { in: farmerIds } },
+      orderBy: { id: "asc" },
+      select: { id: true, farmerId: true, amountMinor: true, repaidMinor: true },
+    });
+    // Each member's input credit is repaid from their own share, never taking them below zero.
+    const final = farmerIds.map((id) => {
+      const shareMinor = shares.get(id)!;
+      const due = credits
+        .filter((c) => c.farmerId === id)
+        .reduce((sum, c) => sum + c.amountMinor - c.repaidMinor, 0);
+      const repaymentMinor = Math.min(shareMinor, due);
+      return { key: id, shareMinor, repaymentMinor, payableMinor: shareMinor - repaymentMinor };
+    });
+    for (const m of final) {
+      let toRepay = m.repaymentMinor;
+      for (const credit of credits.filter((c) => c.farmerId === m.key)) {
+        if (toRepay === 0) break;
+        const part = Math.min(toRepay, credit.amountMinor - credit.repaidMinor);
+        if (part === 0) continue;
+        await tx.farmerCredit.update({
+          where: { id: credit.id },
+          data: { repaidMinor: { increment: part } },
+          select: { id: true },
+        });
+        toRepay -= part;
+      }
+    }
+    await tx.memberAllocation.createMany({
+      data: final
+        .filter((m) => m.shareMinor > 0)
+        .map((m) => ({
+          subOrderId,
+          farmerId: m.key,
+          currency,
+          shareMinor: m.shareMinor,
+          repaymentMinor: m.repaymentMinor,
+          payableMinor: m.payableMinor,
+        })),
+    });
+    return {
+      created: true,
+      netMinor,
+      cooperativeFeeMinor: byLine.cooperativeFeeMinor,
+      members: final,
+    };
+  });
+}
+
+/**
+ * Called after a payout: the payout stands even when the allocation cannot be made (a window
+ * without pledges), and the lead's statement then lacks that sub-order until it is fixed.
+ */
+export async function allocateAfterPayout(subOrderId: number) {
+  try {
+    await allocateSubOrder(subOrderId);
+  } catch (error) {
+    if (!(error instanceof SplitError || error instanceof PaymentError)) throw error;
+    console.warn(`Sub-order ${subOrderId} paid out but not allocated to members: ${error.key}`);
+  }
+}
+
+export type MemberStatementRow = {
+  farmerId: number;
+  name: string;
+  village: string;
+  shareMinor: number;
+  repaymentMinor: number;
+  payableMinor: number;
+};
+
+/** What the cooperative owes each member, summed over its allocated sub-orders in one currency. */
+export async function memberStatement(cooperativeId: number, currency: Currency) {
+  const rows = await prisma.memberAllocation.groupBy({
+    by: ["farmerId"],
+    where: { currency, subOrder: { cooperativeId } },
+    _sum: { shareMinor: true, repaymentMinor: true, payableMinor: true },
+  });
+  const farmers = await prisma.farmer.findMany({
+    where: { id: { in: rows.map((r) => r.farmerId) }, cooperativeId },
+    select: { id: true, name: true, village: true },
+  });
+  const byId = new Map(farmers.map((f) => [f.id, f]));
+  return rows
+    .map((r) => ({
+      farmerId: r.farmerId,
+      name: byId.get(r.farmerId)?.name ?? "",
+      village: byId.get(r.farmerId)?.village ?? "",
+      shareMinor: r._sum.shareMinor ?? 0,
+      repaymentMinor: r._sum.repaymentMinor ?? 0,
+      payableMinor: r._sum.payableMinor ?? 0,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name, "km") || a.farmerId - b.farmerId);
+}
+
+const csvCell = (value: string | number) => {
+  const text = String(value);
+  // Quote what CSV needs quoted, and defuse cells a spreadsheet would run as a formula.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+};
+
+/** The statement as CSV (UTF-8 with a byte-order mark, so spreadsheets show Khmer names). */
+export function statementCsv(rows: MemberStatementRow[], currency: Currency) {
+  const header = [
+    "farmer_id",
+    "name",
+    "village",
+    "currency",
+    "share_minor",
+    "repayment_minor",
+    "payable_minor",
+  ];
+  const lines = rows.map((r) =>
+    [r.farmerId, r.name, r.village, currency, r.shareMinor, r.repaymentMinor, r.payableMinor]
+      .map(csvCell)
+      .join(","),
+  );
+  return `\uFEFF${[header.join(","), ...lines].join("\r\n")}\r\n`;
+}

@@ -1,0 +1,68 @@
+// What a cooperative's lead sees about money: payments to record, deliveries to pay out, members.
+import { prisma } from "~/db/db.server";
+import { env, paymentProviderName } from "~/env.server";
+import { cooperativeBalance } from "./ledger.server";
+import { memberStatement } from "./members.server";
+
+export async function cooperativePayments(cooperativeId: number) {
+  const [waiting, toPayOut, balanceKhr, balanceUsd, membersKhr, membersUsd, connected] =
+    await Promise.all([
+      prisma.payment.findMany({
+        where: { provider: "MANUAL", status: "PENDING", subOrder: { cooperativeId } },
+        orderBy: { id: "asc" },
+        select: {
+          id: true,
+          orderId: true,
+          method: true,
+          currency: true,
+          amountMinor: true,
+          reference: true,
+          dueAt: true,
+        },
+      }),
+      prisma.subOrder.findMany({
+        where: {
+          cooperativeId,
+          status: "DELIVERED",
+          transfers: { none: {} },
+          payments: { some: { provider: "MANUAL", status: "SUCCEEDED" } },
+        },
+        orderBy: { id: "asc" },
+        select: {
+          id: true,
+          orderId: true,
+          totalMinor: true,
+          order: { select: { currency: true } },
+        },
+      }),
+      cooperativeBalance(cooperativeId, "KHR"),
+      cooperativeBalance(cooperativeId, "USD"),
+      memberStatement(cooperativeId, "KHR"),
+      memberStatement(cooperativeId, "USD"),
+      prisma.connectedAccount.findUnique({
+        where: { cooperativeId },
+        select: { transfersActive: true, payoutsEnabled: true },
+      }),
+    ]);
+  return {
+    waiting,
+    toPayOut: toPayOut.map((s) => ({
+      subOrderId: s.id,
+      orderId: s.orderId,
+      currency: s.order.currency,
+      totalMinor: s.totalMinor,
+    })),
+    balances: { KHR: balanceKhr, USD: balanceUsd },
+    members: { KHR: membersKhr, USD: membersUsd },
+    /** Card payments: whether Stripe is configured, and how far the cooperative's account is. */
+    stripe: {
+      enabled: paymentProviderName(env) === "stripe",
+      state: !connected
+        ? ("not-connected" as const)
+        : connected.transfersActive
+          ? ("ready" as const)
+          : ("incomplete" as const),
+      payoutsEnabled: connected?.payoutsEnabled ?? false,
+    },
+  };
+}

@@ -1,0 +1,262 @@
+// What both providers share: who may act, how an order's money is split (from the database), the
+// sale recorded per sub-order, what is left to release, and moving paid sub-orders on.
+import { can, type Actor, type Permission } from "~/auth/permissions";
+import { prisma } from "~/db/db.server";
+import { type Currency } from "~/db/generated/enums";
+import { env } from "~/env.server";
+import { OrderError, transitionSubOrder } from "~/orders/orders.server";
+import {
+  debtRecoveryEntries,
+  postTransaction,
+  saleEntries,
+  type SplitShareRef,
+  type Tx,
+} from "./ledger.server";
+import { splitPayment, type Share } from "./split";
+
+/** A refusal the person can act on; `key` is a translation key. */
+export class PaymentError extends Error {
+  constructor(public readonly key: string) {
+    super(key);
+    this.name = "PaymentError";
+  }
+}
+
+/** The signed-in user, as `requireUser` returns it. */
+export type PaymentActor = Actor & { id: number };
+
+export function assertCan(actor: PaymentActor, permission: Permission, organizationId: number) {
+  if (!can(actor, permission, organizationId)) throw new PaymentError("payments.forbidden");
+}
+
+/** The union fee rate for a cooperative: its union's own rate, else the platform default. */
+async function feeRates(db: Tx, cooperativeIds: number[]) {
+  const profiles = await db.paymentProfile.findMany({
+    where: { organizationId: { in: cooperativeIds } },
+    select: {
+      organizationId: true,
+      unionId: true,
+      union: { select: { paymentProfile: { select: { serviceFeeBps: true } } } },
+    },
+  });
+  const byId = new Map(profiles.map((p) => [p.organizationId, p]));
+  return (cooperativeId: number) => {
+    const profile = byId.get(cooperativeId);
+    return {
+      unionId: profile?.unionId ?? null,
+      feeRateBps: profile?.union?.paymentProfile?.serviceFeeBps ?? env.PLATFORM_FEE_BPS,
+    };
+  };
+}
+
+/**
+ * The order's split, computed from the amounts the sub-orders had when the order was placed
+ * (largest-remainder rounding across the whole order). Deterministic, so it can be recomputed.
+ */
+export async function orderSplit(db: Tx, orderId: number) {
+  const order = await db.order.findUnique({
+    where: { id: orderId },
+    select: {
+      id: true,
+      buyerId: true,
+      currency: true,
+      totalMinor: true,
+      subOrders: {
+        orderBy: { id: "asc" },
+        select: { id: true, cooperativeId: true, totalMinor: true, status: true },
+      },
+    },
+  });
+  if (!order) throw new PaymentError("payments.orderNotFound");
+  const rateOf = await feeRates(
+    db,
+    order.subOrders.map((s) => s.cooperativeId),
+  );
+  const split = splitPayment<SplitShareRef>(
+    order.totalMinor,
+    order.subOrders.map((s) => {
+      const { unionId, feeRateBps } = rateOf(s.cooperativeId);
+      return {
+        key: { subOrderId: s.id, cooperativeId: s.cooperativeId, unionId },
+        amountMinor: s.totalMinor,
+        feeRateBps,
+      };
+    }),
+  );
+  return { order, split };
+}
+
+export function shareOf(split: { shares: Share<SplitShareRef>[] }, subOrderId: number) {
+  const share = split.shares.find((s) => s.key.subOrderId === subOrderId);
+  if (!share) throw new PaymentError("payments.subOrderNotFound");
+  return share;
+}
+
+export const saleKey = (orderId: number, cooperativeId: number) =>
+  `order:${orderId}:coop:${cooperativeId}:sale`;
+export const releaseKey = (orderId: number, cooperativeId: number) =>
+  `order:${orderId}:coop:${cooperativeId}:release`;
+
+/** Records one sub-order's sale (once): the buyer owes its amount, the cooperative its net, the union its fee. */
+export async function recordSubOrderSale(
+  tx: Tx,
+  orderId: number,
+  buyerId: number,
+  currency: Currency,
+  share: Share<SplitShareRef>,
+) {
+  return postTransaction(tx, {
+    kind: "SALE",
+    idempotencyKey: saleKey(orderId, share.key.cooperativeId),
+    currency,
+    orderId,
+    subOrderId: share.key.subOrderId,
+    entries: saleEntries(buyerId, {
+      totalMinor: share.grossMinor,
+      feeMinor: share.feeMinor,
+      shares: [share],
+    }),
+  });
+}
+
+/**
+ * A sub-order's share as its sale recorded it in the ledger (amounts may change after delivery;
+ * what was sold, and its fee, stay as recorded). Null when the sub-order has not been paid.
+ */
+export async function recordedShare(
+  tx: Tx,
+  subOrder: { id: number; orderId: number; cooperativeId: number },
+): Promise<Share<SplitShareRef> | null> {
+  const sale = await tx.ledgerTransaction.findUnique({
+    where: { idempotencyKey: saleKey(subOrder.orderId, subOrder.cooperativeId) },
+    select: {
+      entries: {
+        select: {
+          amountMinor: true,
+          account: { select: { kind: true, organizationId: true } },
+        },
+      },
+    },
+  });
+  if (!sale) return null;
+  let grossMinor = 0;
+  let netMinor = 0;
+  let feeMinor = 0;
+  let unionId: number | null = null;
+  for (const entry of sale.entries) {
+    if (entry.account.kind === "BUYER_RECEIVABLE") grossMinor += entry.amountMinor;
+    if (entry.account.kind === "COOPERATIVE_PAYABLE") netMinor -= entry.amountMinor;
+    if (entry.account.kind === "FEE_REVENUE") {
+      feeMinor -= entry.amountMinor;
+      unionId = entry.account.organizationId;
+    }
+  }
+  return {
+    key: { subOrderId: subOrder.id, cooperativeId: subOrder.cooperativeId, unionId },
+    grossMinor,
+    netMinor,
+    feeMinor,
+  };
+}
+
+/**
+ * How a refund of `amountMinor` on a sub-order divides between the cooperative and the union.
+ * Cumulative rounding: refunding the whole sub-order in any number of steps gives back exactly
+ * its net share and its fee.
+ */
+export function refundPortion(
+  share: Share<SplitShareRef>,
+  refundedBeforeMinor: number,
+  amountMinor: number,
+) {
+  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0)
+    throw new PaymentError("payments.invalidAmount");
+  if (refundedBeforeMinor + amountMinor > share.grossMinor)
+    throw new PaymentError("payments.refundTooLarge");
+  const netAt = (refunded: number) =>
+    share.grossMinor === 0 ? 0 : Math.round((refunded * share.netMinor) / share.grossMinor);
+  const netMinor = netAt(refundedBeforeMinor + amountMinor) - netAt(refundedBeforeMinor);
+  return { netMinor, feeMinor: amountMinor - netMinor };
+}
+
+/** What of a sub-order has been refunded so far (gross, and the cooperative's part). */
+export async function refundedSoFar(db: Tx, subOrderId: number) {
+  const sums = await db.refund.aggregate({
+    where: { subOrderId, status: { not: "FAILED" } },
+    _sum: { amountMinor: true, netMinor: true },
+  });
+  return { grossMinor: sums._sum.amountMinor ?? 0, netMinor: sums._sum.netMinor ?? 0 };
+}
+
+/**
+ * What to pay a delivered sub-order's cooperative: its net share, less its part of refunds, less
+ * the cooperative's debt (recorded as recovered here, in the caller's transaction).
+ */
+export async function releasableAmount(
+  tx: Tx,
+  input: {
+    orderId: number;
+    subOrderId: number;
+    cooperativeId: number;
+    currency: Currency;
+    netMinor: number;
+  },
+) {
+  const refunded = await refundedSoFar(tx, input.subOrderId);
+  const due = input.netMinor - refunded.netMinor;
+  const debt = await tx.ledgerEntry.aggregate({
+    where: { account: { key: `COOPERATIVE_DEBT:${input.cooperativeId}:${input.currency}` } },
+    _sum: { amountMinor: true },
+  });
+  const recovered = Math.min(Math.max(due, 0), debt._sum.amountMinor ?? 0);
+  if (recovered > 0) {
+    await postTransaction(tx, {
+      kind: "DEBT_RECOVERY",
+      idempotencyKey: `${releaseKey(input.orderId, input.cooperativeId)}:debt`,
+      currency: input.currency,
+      orderId: input.orderId,
+      subOrderId: input.subOrderId,
+      entries: debtRecoveryEntries(input.cooperativeId, recovered),
+    });
+  }
+  return { amountMinor: due - recovered, recoveredMinor: recovered };
+}
+
+/**
+ * Payment secured: moves the order's paid sub-orders from PLACED to CONFIRMED. Safe to run again
+ * (a replayed event, or after a crash between the payment and this step): only PLACED sub-orders
+ * with a succeeded payment move.
+ */
+export async function confirmPaidSubOrders(orderId: number, actorUserId: number | null) {
+  const subOrders = await prisma.subOrder.findMany({
+    where: {
+      orderId,
+      status: "PLACED",
+      OR: [
+        { payments: { some: { status: "SUCCEEDED" } } },
+        { order: { payments: { some: { status: "SUCCEEDED", subOrderId: null } } } },
+      ],
+    },
+    select: { id: true },
+  });
+  for (const subOrder of subOrders) {
+    try {
+      await transitionSubOrder(subOrder.id, "CONFIRMED", {
+        userId: actorUserId,
+        reason: "payment secured",
+      });
+    } catch (error) {
+      // Someone moved it first (cancelled, or confirmed by a concurrent call): nothing to do.
+      if (!(error instanceof OrderError)) throw error;
+    }
+  }
+}
+
+/** Marks a released sub-order settled, unless it is already. */
+export async function settleSubOrder(subOrderId: number, actorUserId: number | null) {
+  try {
+    await transitionSubOrder(subOrderId, "SETTLED", { userId: actorUserId, reason: "paid out" });
+  } catch (error) {
+    if (!(error instanceof OrderError)) throw error;
+  }
+}

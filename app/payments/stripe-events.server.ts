@@ -1,0 +1,255 @@
+// Stripe webhooks: the signature is checked on the raw body, each event id is stored under a unique
+// constraint in the same transaction as its effect, and every handler checks the state it would
+// change first, so events that arrive late, out of order or more than once change nothing twice.
+import Stripe from "stripe";
+import { recordAudit } from "~/audit/audit.server";
+import { prisma } from "~/db/db.server";
+import { env } from "~/env.server";
+import { disputeEntries, paymentEntries, postTransaction, type Tx } from "./ledger.server";
+import { confirmPaidSubOrders, orderSplit, recordSubOrderSale } from "./settlement.server";
+import { recordReversedTotal } from "./stripe.server";
+
+export type WebhookEndpoint = "platform" | "connect";
+
+export type WebhookOutcome = { status: number; body: string };
+
+const idOf = (value: string | { id: string } | null | undefined) =>
+  typeof value === "string" ? value : (value?.id ?? null);
+
+type Effect = { afterCommit?: () => Promise<void> };
+
+/** The event cannot be applied yet: nothing is stored, and Stripe retries it later. */
+class RetryLater extends Error {
+  override name = "RetryLater";
+}
+
+async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {
+  const payment = await tx.payment.findUnique({
+    where: { stripePaymentIntentId: intent.id },
+    select: { id: true, orderId: true, status: true, amountMinor: true, currency: true },
+  });
+  if (!payment) {
+    // Ours (it names an order) but not recorded yet: have Stripe send it again later.
+    if (intent.metadata?.orderId) throw new RetryLater(`payment ${intent.id} not recorded yet`);
+    console.warn(`payment_intent.succeeded for ${intent.id}: not one of our payments, ignored`);
+    return {};
+  }
+  if (payment.status === "SUCCEEDED" || payment.status === "REFUNDED")
+    return { afterCommit: () => confirmPaidSubOrders(payment.orderId, null) };
+  if (
+    intent.amount_received !== payment.amountMinor ||
+    intent.currency !== payment.currency.toLowerCase()
+  ) {
+    console.warn(
+      `payment_intent.succeeded for ${intent.id}: received ${intent.amount_received} ${intent.currency}, ` +
+        `expected ${payment.amountMinor} ${payment.currency}; not recorded`,
+    );
+    return {};
+  }
+  // A payment that failed once can still succeed on a later attempt with another card.
+  const moved = await tx.payment.updateMany({
+    where: { id: payment.id, status: { in: ["PENDING", "FAILED"] } },
+    data: { status: "SUCCEEDED", stripeChargeId: idOf(intent.latest_charge) },
+  });
+  if (moved.count !== 1) return {};
+  const { order, split } = await orderSplit(tx, payment.orderId);
+  for (const share of split.shares)
+    await recordSubOrderSale(tx, order.id, order.buyerId, order.currency, share);
+  await postTransaction(tx, {
+    kind: "PAYMENT",
+    idempotencyKey: `payment:${payment.id}:received`,
+    currency: order.currency,
+    orderId: order.id,
+    entries: paymentEntries(order.buyerId, null, payment.amountMinor),
+  });
+  return { afterCommit: () => confirmPaidSubOrders(payment.orderId, null) };
+}
+
+async function paymentIntentFailed(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {
+  // Only a pending payment fails: a late failure of an earlier attempt leaves a success alone.
+  const moved = await tx.payment.updateMany({
+    where: { stripePaymentIntentId: intent.id, status: "PENDING" },
+    data: { status: "FAILED" },
+  });
+  if (moved.count === 0)
+    console.info(
+      `payment_intent.payment_failed for ${intent.id}: no pending payment, nothing to do`,
+    );
+  return {};
+}
+
+async function chargeRefunded(tx: Tx, charge: Stripe.Charge): Promise<Effect> {
+  const payment = await tx.payment.findFirst({
+    where: { stripeChargeId: charge.id },
+    select: { id: true, refundedMinor: true },
+  });
+  if (!payment) {
+    console.warn(`charge.refunded for ${charge.id}: not one of our payments, ignored`);
+    return {};
+  }
+  // Our own refunds are recorded when we make them. A refund made elsewhere (the Stripe
+  // Dashboard) is not split between cooperatives: flag it for a person to allocate.
+  if (charge.amount_refunded > payment.refundedMinor)
+    console.warn(
+      `charge.refunded for ${charge.id}: ${charge.amount_refunded} refunded at Stripe, ` +
+        `${payment.refundedMinor} through Phsar; allocate the difference by hand`,
+    );
+  return {};
+}
+
+async function disputeCreated(tx: Tx, dispute: Stripe.Dispute): Promise<Effect> {
+  const payment = await tx.payment.findFirst({
+    where: { stripeChargeId: idOf(dispute.charge) ?? "" },
+    select: { id: true, orderId: true, currency: true, order: { select: { buyerId: true } } },
+  });
+  if (!payment) {
+    console.warn(`charge.dispute.created ${dispute.id}: not one of our charges, ignored`);
+    return {};
+  }
+  const { created } = await postTransaction(tx, {
+    kind: "DISPUTE",
+    idempotencyKey: `dispute:${dispute.id}`,
+    currency: payment.currency,
+    orderId: payment.orderId,
+    entries: disputeEntries(dispute.amount),
+  });
+  if (created)
+    await recordAudit(
+      {
+        action: "payment.dispute_opened",
+        organizationId: payment.order.buyerId,
+        targetType: "Payment",
+        targetId: payment.id,
+        details: { disputeId: dispute.id, amountMinor: dispute.amount, reason: dispute.reason },
+      },
+      tx,
+    );
+  return {};
+}
+
+async function accountUpdated(tx: Tx, account: Stripe.Account, createdAt: Date): Promise<Effect> {
+  // Full state in each event; an older event arriving after a newer one changes nothing.
+  const updated = await tx.connectedAccount.updateMany({
+    where: {
+      stripeAccountId: account.id,
+      OR: [{ stripeEventAt: null }, { stripeEventAt: { lte: createdAt } }],
+    },
+    data: {
+      transfersActive: account.capabilities?.transfers === "active",
+      payoutsEnabled: account.payouts_enabled ?? false,
+      stripeEventAt: createdAt,
+    },
+  });
+  if (updated.count === 0)
+    console.info(`account.updated for ${account.id}: unknown account or an older event, ignored`);
+  return {};
+}
+
+async function transferReversed(tx: Tx, transfer: Stripe.Transfer): Promise<Effect> {
+  const { known } = await recordReversedTotal(tx, transfer.id, transfer.amount_reversed);
+  if (!known)
+    console.warn(`transfer.reversed for ${transfer.id}: not one of our transfers, ignored`);
+  return {};
+}
+
+async function payoutFailed(
+  tx: Tx,
+  payout: Stripe.Payout,
+  account: string | null,
+): Promise<Effect> {
+  const connected = account
+    ? await tx.connectedAccount.findUnique({
+        where: { stripeAccountId: account },
+        select: { cooperativeId: true },
+      })
+    : null;
+  if (!connected) {
+    console.warn(`payout.failed ${payout.id}: not a cooperative's account, ignored`);
+    return {};
+  }
+  // The money stays in the cooperative's Stripe balance; its lead must fix the bank details.
+  await recordAudit(
+    {
+      action: "payment.payout_failed",
+      organizationId: connected.cooperativeId,
+      targetType: "StripePayout",
+      targetId: payout.id,
+      details: { amountMinor: payout.amount, failureCode: payout.failure_code ?? null },
+    },
+    tx,
+  );
+  console.warn(`payout.failed ${payout.id} for cooperative ${connected.cooperativeId}`);
+  return {};
+}
+
+async function apply(tx: Tx, event: Stripe.Event): Promise<Effect> {
+  const createdAt = new Date(event.created * 1000);
+  switch (event.type) {
+    case "payment_intent.succeeded":
+      return paymentIntentSucceeded(tx, event.data.object);
+    case "payment_intent.payment_failed":
+      return paymentIntentFailed(tx, event.data.object);
+    case "charge.refunded":
+      return chargeRefunded(tx, event.data.object);
+    case "charge.dispute.created":
+      return disputeCreated(tx, event.data.object);
+    case "account.updated":
+      return accountUpdated(tx, event.data.object, createdAt);
+    case "transfer.reversed":
+      return transferReversed(tx, event.data.object);
+    case "payout.failed":
+      return payoutFailed(tx, event.data.object, event.account ?? null);
+    default:
+      console.info(`Stripe event ${event.id} of type ${event.type} ignored`);
+      return {};
+  }
+}
+
+/** Applies one verified event once. Returns false when this event id was already handled. */
+export async function processStripeEvent(event: Stripe.Event) {
+  const outcome = await prisma.$transaction(
+    async (tx) => {
+      const inserted = await tx.$executeRaw`
+        INSERT INTO "StripeEvent" ("id", "type", "account") VALUES (${event.id}, ${event.type}, ${event.account ?? null})
+        ON CONFLICT ("id") DO NOTHING`;
+      if (inserted === 0) return null;
+      return apply(tx, event);
+    },
+    { maxWait: 10_000, timeout: 20_000 },
+  );
+  if (!outcome) {
+    console.info(`Stripe event ${event.id} already handled`);
+    return false;
+  }
+  await outcome.afterCommit?.();
+  return true;
+}
+
+function secretFor(endpoint: WebhookEndpoint) {
+  return endpoint === "connect" ? env.STRIPE_CONNECT_WEBHOOK_SECRET : env.STRIPE_WEBHOOK_SECRET;
+}
+
+/** The webhook routes' whole job: verify the raw body's signature, then apply the event once. */
+export async function receiveStripeWebhook(
+  rawBody: string,
+  signature: string | null,
+  endpoint: WebhookEndpoint,
+): Promise<WebhookOutcome> {
+  const secret = secretFor(endpoint);
+  if (!secret) return { status: 404, body: "Stripe webhooks are not configured" };
+  let event: Stripe.Event;
+  try {
+    event = Stripe.webhooks.constructEvent(rawBody, signature ?? "", secret);
+  } catch {
+    console.warn(`Stripe webhook (${endpoint}) with a bad signature refused`);
+    return { status: 400, body: "Bad signature" };
+  }
+  try {
+    const applied = await processStripeEvent(event);
+    return { status: 200, body: applied ? "ok" : "already handled" };
+  } catch (error) {
+    if (!(error instanceof RetryLater)) throw error;
+    console.warn(`Stripe event ${event.id} deferred: ${error.message}`);
+    return { status: 503, body: "Try again later" };
+  }
+}

@@ -1,0 +1,259 @@
+// A cooperative's money (manual provider): record what buyers paid, record payouts of delivered
+// orders, and what is owed to each member. Thin: see app/payments/.
+import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { requirePermission } from "~/auth/session.server";
+import { manualProvider, markReceived } from "~/payments/manual.server";
+import { cooperativePayments } from "~/payments/overview.server";
+import { stripeProvider } from "~/payments/providers.server";
+import { PaymentError } from "~/payments/settlement.server";
+import { requireOrganizationBySlug } from "~/organizations/load.server";
+import { parsePriceToMinor } from "~/supply/rules";
+import { Field, FormErrors, SubmitButton } from "~/ui/forms";
+import { formatMoney } from "~/ui/format";
+import { useLanguage } from "~/ui/use-language";
+
+const reference = z.string().trim().max(120, "validation.tooLong").optional();
+
+const receivedSchema = z.object({
+  intent: z.literal("received"),
+  paymentId: z.coerce.number().int().positive(),
+  currency: z.enum(["KHR", "USD"]),
+  amount: z.string({ error: "validation.required" }).trim().min(1, "validation.required"),
+  reference,
+});
+const payoutSchema = z.object({
+  intent: z.literal("payout"),
+  subOrderId: z.coerce.number().int().positive(),
+  reference,
+});
+const onboardSchema = z.object({ intent: z.literal("onboard") });
+const schema = z.discriminatedUnion("intent", [receivedSchema, payoutSchema, onboardSchema]);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const organization = await requireOrganizationBySlug(params.slug);
+  await requirePermission(request, "manage:payments:own", organization.id);
+  return { organization, ...(await cooperativePayments(organization.id)) };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const organization = await requireOrganizationBySlug(params.slug);
+  const user = await requirePermission(request, "manage:payments:own", organization.id);
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema });
+  const target =
+    String(formData.get("intent") ?? "") +
+    String(formData.get("paymentId") ?? formData.get("subOrderId") ?? "");
+  if (submission.status !== "success")
+    return Response.json({ target, result: submission.reply() }, { status: 400 });
+  const value = submission.value;
+  try {
+    if (value.intent === "received") {
+      const amountMinor = parsePriceToMinor(value.amount, value.currency);
+      if (amountMinor === null)
+        return Response.json(
+          {
+            target,
+            result: submission.reply({ fieldErrors: { amount: ["payments.invalidAmount"] } }),
+          },
+          { status: 400 },
+        );
+      await markReceived(value.paymentId, { amountMinor, reference: value.reference }, user);
+    } else if (value.intent === "payout") {
+      await manualProvider.releaseSubOrder(value.subOrderId, user, value.reference);
+    } else {
+      const provider = stripeProvider();
+      if (!provider) throw new PaymentError("payments.stripeNotConfigured");
+      // Back to this page either way; readiness comes from Stripe's account.updated event.
+      const back = new URL(`/organizations/${organization.slug}/payments`, request.url).toString();
+      const { url } = await provider.onboardCooperative(
+        organization.id,
+        { returnUrl: back, refreshUrl: back },
+        user,
+      );
+      return redirect(url);
+    }
+  } catch (error) {
+    if (!(error instanceof PaymentError)) throw error;
+    return Response.json(
+      { target, result: submission.reply({ formErrors: [error.key] }) },
+      { status: 400 },
+    );
+  }
+  return redirect(`/organizations/${organization.slug}/payments`);
+}
+
+type ActionData = { target: string; result: SubmissionResult<string[]> };
+
+function ReceivedForm({
+  payment,
+}: {
+  payment: {
+    id: number;
+    orderId: number;
+    currency: "KHR" | "USD";
+    amountMinor: number;
+    reference: string | null;
+  };
+}) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const data = useActionData<ActionData>();
+  const [form, fields] = useForm({
+    id: `received-${payment.id}`,
+    lastResult: data?.target === `received${payment.id}` ? data.result : undefined,
+    constraint: getZodConstraint(receivedSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: receivedSchema }),
+  });
+  return (
+    <li className="rounded-lg border border-stone-300 p-4">
+      <p className="font-semibold">
+        {t("payments.orderNumber", { id: payment.orderId })}:{" "}
+        {formatMoney(payment.amountMinor, payment.currency, lng)}
+        {payment.reference ? ` · ${payment.reference}` : ""}
+      </p>
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <input type="hidden" name="intent" value="received" />
+        <input type="hidden" name="paymentId" value={payment.id} />
+        <input type="hidden" name="currency" value={payment.currency} />
+        <Field label={t("payments.amountReceived")} meta={fields.amount} />
+        <Field label={t("payments.reference")} meta={fields.reference} />
+        <SubmitButton>{t("payments.markReceived")}</SubmitButton>
+      </Form>
+    </li>
+  );
+}
+
+function PayoutForm({
+  subOrder,
+}: {
+  subOrder: { subOrderId: number; orderId: number; currency: "KHR" | "USD"; totalMinor: number };
+}) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const data = useActionData<ActionData>();
+  const [form, fields] = useForm({
+    id: `payout-${subOrder.subOrderId}`,
+    lastResult: data?.target === `payout${subOrder.subOrderId}` ? data.result : undefined,
+    constraint: getZodConstraint(payoutSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: payoutSchema }),
+  });
+  return (
+    <li className="rounded-lg border border-stone-300 p-4">
+      <p className="font-semibold">
+        {t("payments.orderNumber", { id: subOrder.orderId })}:{" "}
+        {formatMoney(subOrder.totalMinor, subOrder.currency, lng)}
+      </p>
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <input type="hidden" name="intent" value="payout" />
+        <input type="hidden" name="subOrderId" value={subOrder.subOrderId} />
+        <Field label={t("payments.reference")} meta={fields.reference} />
+        <SubmitButton>{t("payments.recordPayout")}</SubmitButton>
+      </Form>
+    </li>
+  );
+}
+
+export default function CooperativePayments() {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const { organization, waiting, toPayOut, members, stripe } = useLoaderData<typeof loader>();
+  return (
+    <section className="space-y-8" aria-labelledby="payments-title">
+      <h1 id="payments-title" className="text-3xl font-bold text-leaf-800">
+        {t("payments.title")}
+      </h1>
+      {stripe.enabled || stripe.state !== "not-connected" ? (
+        <section aria-labelledby="stripe-title">
+          <h2 id="stripe-title" className="mb-2 text-xl font-bold">
+            {t("payments.stripeTitle")}
+          </h2>
+          <p role="status" className={stripe.state === "ready" ? undefined : "font-semibold"}>
+            {t(`payments.stripeState.${stripe.state}`)}
+          </p>
+          {stripe.enabled && stripe.state !== "ready" ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="onboard" />
+              <SubmitButton>
+                {t(
+                  stripe.state === "not-connected"
+                    ? "payments.stripeConnect"
+                    : "payments.stripeContinue",
+                )}
+              </SubmitButton>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
+      <section aria-labelledby="waiting-title">
+        <h2 id="waiting-title" className="mb-2 text-xl font-bold">
+          {t("payments.waiting")}
+        </h2>
+        {waiting.length === 0 ? <p>{t("payments.noneWaiting")}</p> : null}
+        <ul className="space-y-3">
+          {waiting.map((payment) => (
+            <ReceivedForm key={payment.id} payment={payment} />
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="payout-title">
+        <h2 id="payout-title" className="mb-2 text-xl font-bold">
+          {t("payments.toPayOut")}
+        </h2>
+        {toPayOut.length === 0 ? <p>{t("payments.noneToPayOut")}</p> : null}
+        <ul className="space-y-3">
+          {toPayOut.map((subOrder) => (
+            <PayoutForm key={subOrder.subOrderId} subOrder={subOrder} />
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="members-title">
+        <h2 id="members-title" className="mb-2 text-xl font-bold">
+          {t("payments.members")}
+        </h2>
+        {(["KHR", "USD"] as const).map((currency) =>
+          members[currency].length === 0 ? null : (
+            <div key={currency} className="mb-4 overflow-x-auto">
+              <table className="w-full text-left">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("payments.member")}</th>
+                    <th scope="col">{t("payments.share")}</th>
+                    <th scope="col">{t("payments.repayment")}</th>
+                    <th scope="col">{t("payments.payable")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {members[currency].map((row) => (
+                    <tr key={row.farmerId}>
+                      <td>{row.name}</td>
+                      <td>{formatMoney(row.shareMinor, currency, lng)}</td>
+                      <td>{formatMoney(row.repaymentMinor, currency, lng)}</td>
+                      <td>{formatMoney(row.payableMinor, currency, lng)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <a
+                href={`/organizations/${organization.slug}/member-statement.csv?currency=${currency}`}
+                className="font-semibold text-leaf-800 underline"
+                download
+              >
+                {t("payments.downloadCsv", { currency })}
+              </a>
+            </div>
+          ),
+        )}
+        {members.KHR.length === 0 && members.USD.length === 0 ? (
+          <p>{t("payments.noMembersYet")}</p>
+        ) : null}
+      </section>
+    </section>
+  );
+}

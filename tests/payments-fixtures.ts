@@ -1,0 +1,72 @@
+// Builds real orders for the payments tests: the demo data, then one order from two cooperatives.
+import { randomUUID } from "node:crypto";
+import { prisma } from "~/db/db.server";
+import { type Currency } from "~/db/generated/enums";
+import { placeOrder } from "~/orders/orders.server";
+import { demoCooperatives } from "../prisma/seed/demo-data";
+
+export async function userId(email: string) {
+  return (await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true } })).id;
+}
+
+export async function organizationId(slug: string) {
+  return (await prisma.organization.findUniqueOrThrow({ where: { slug }, select: { id: true } }))
+    .id;
+}
+
+/** The demo cooperatives with a lead account: lead@phsar.test and lead2@phsar.test. */
+export const cooperativeSlugs = [demoCooperatives[0]!.slug, demoCooperatives[2]!.slug] as const;
+
+/** A published window of the cooperative that still has room for its listing's minimum order. */
+async function openWindow(cooperativeId: number, currency: Currency) {
+  const windows = await prisma.deliveryWindow.findMany({
+    where: {
+      cutoffAt: { gt: new Date() },
+      listing: { cooperativeId, status: "PUBLISHED" },
+    },
+    orderBy: { id: "asc" },
+    select: {
+      id: true,
+      capacity: true,
+      reserved: true,
+      listing: { select: { id: true, minOrderQuantity: true, currency: true } },
+    },
+  });
+  const window = windows.find((w) => w.capacity - w.reserved >= w.listing.minOrderQuantity);
+  if (!window) throw new Error(`No open window left for cooperative ${cooperativeId}`);
+  if (window.listing.currency !== currency)
+    await prisma.listing.update({ where: { id: window.listing.id }, data: { currency } });
+  return { windowId: window.id, quantity: window.listing.minOrderQuantity };
+}
+
+/** Places an order from both demo cooperatives as buyer@phsar.test. */
+export async function orderFromTwoCooperatives(currency: Currency = "KHR") {
+  const buyer = await prisma.user.findUniqueOrThrow({
+    where: { email: "buyer@phsar.test" },
+    select: { id: true, memberships: { select: { organizationId: true } } },
+  });
+  const cooperativeIds = await Promise.all(cooperativeSlugs.map(organizationId));
+  const lines = [];
+  for (const id of cooperativeIds) lines.push(await openWindow(id, currency));
+  const { orderId } = await placeOrder({
+    buyerId: buyer.memberships[0]!.organizationId,
+    placedById: buyer.id,
+    idempotencyKey: randomUUID(),
+    // Paid before the cooperatives decide: the order waits (PLACED) until the payment is secured.
+    paymentMethod: "BANK_TRANSFER",
+    lines,
+  });
+  return prisma.order.findUniqueOrThrow({
+    where: { id: orderId },
+    select: {
+      id: true,
+      buyerId: true,
+      currency: true,
+      totalMinor: true,
+      subOrders: {
+        orderBy: { cooperativeId: "asc" },
+        select: { id: true, cooperativeId: true, totalMinor: true, status: true },
+      },
+    },
+  });
+}
