@@ -1,7 +1,7 @@
 // Pieces of the order pages shared by buyers and cooperatives.
 import { useTranslation } from "react-i18next";
 import { type Currency, type SubOrderStatus, type Unit } from "~/db/generated/enums";
-import { formatMoney, formatNumber } from "~/ui/format";
+import { formatCambodiaDateTime, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { formatQuantityMilli } from "./quantities";
@@ -204,5 +204,38 @@ export function LineQuantityInputs({
         );
       })}
     </div>
+  );
+}
+
+/** Every step of a sub-order, with who made it and why (a reason is a translation key or free text). */
+export function TransitionHistory({
+  transitions,
+}: {
+  transitions: {
+    to: SubOrderStatus;
+    at: Date | string;
+    reason: string | null;
+    actor: { name: string } | null;
+  }[];
+}) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  return (
+    <details>
+      <summary className="cursor-pointer text-sm text-stone-700">
+        {t("orders.history_transitions")}
+      </summary>
+      <ol className="mt-1 text-sm text-stone-700">
+        {transitions.map((step) => (
+          <li key={`${step.to}-${String(step.at)}`}>
+            {formatCambodiaDateTime(step.at, lng)}: {t(`orders.statuses.${step.to}`)}
+            {step.actor ? ` · ${step.actor.name}` : ""}
+            {step.reason
+              ? ` · ${step.reason.startsWith("orders.") ? t(step.reason) : step.reason}`
+              : ""}
+          </li>
+        ))}
+      </ol>
+    </details>
   );
 }

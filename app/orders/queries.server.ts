@@ -5,6 +5,19 @@ import { shareByPledges } from "./pick-list";
 
 const name = { select: { nameKm: true, nameEn: true } } as const;
 
+/** A buyer or cooperative as the order pages and the delivery note show it. */
+const party = {
+  select: {
+    id: true,
+    slug: true,
+    nameKm: true,
+    nameEn: true,
+    phone: true,
+    province: name,
+    district: name,
+  },
+} as const;
+
 const lineSelect = {
   id: true,
   quantity: true,
@@ -30,17 +43,7 @@ const subOrderDetail = {
   totalMinor: true,
   finalTotalMinor: true,
   createdAt: true,
-  cooperative: {
-    select: {
-      id: true,
-      slug: true,
-      nameKm: true,
-      nameEn: true,
-      phone: true,
-      province: name,
-      district: name,
-    },
-  },
+  cooperative: party,
   lines: { select: lineSelect, orderBy: { id: "asc" } },
   transitions: {
     select: { from: true, to: true, reason: true, at: true, actor: { select: { name: true } } },
@@ -59,17 +62,7 @@ const orderHeader = {
   standingWeek: true,
   createdAt: true,
   placedBy: { select: { name: true } },
-  buyer: {
-    select: {
-      id: true,
-      slug: true,
-      nameKm: true,
-      nameEn: true,
-      phone: true,
-      province: name,
-      district: name,
-    },
-  },
+  buyer: party,
 } as const;
 
 /** The earliest order cutoff of a sub-order's lines: the buyer may cancel until then. */

@@ -11,7 +11,13 @@ import { invariantResponse } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { requireBuyer } from "~/orders/access.server";
 import { readLineQuantities } from "~/orders/line-form";
-import { LineQuantityInputs, LinesTable, StatusBadge, SubOrderTotal } from "~/orders/order-ui";
+import {
+  LineQuantityInputs,
+  LinesTable,
+  StatusBadge,
+  SubOrderTotal,
+  TransitionHistory,
+} from "~/orders/order-ui";
 import {
   cancelSubOrder,
   confirmDelivery,
@@ -189,22 +195,7 @@ export default function OrderDetail() {
                 </button>
               </Form>
             ) : null}
-            <details>
-              <summary className="cursor-pointer text-sm text-stone-700">
-                {t("orders.history_transitions")}
-              </summary>
-              <ol className="mt-1 text-sm text-stone-700">
-                {s.transitions.map((step) => (
-                  <li key={`${step.to}-${String(step.at)}`}>
-                    {formatCambodiaDateTime(step.at, lng)}: {t(`orders.statuses.${step.to}`)}
-                    {step.actor ? ` · ${step.actor.name}` : ""}
-                    {step.reason
-                      ? ` · ${step.reason.startsWith("orders.") ? t(step.reason) : step.reason}`
-                      : ""}
-                  </li>
-                ))}
-              </ol>
-            </details>
+            <TransitionHistory transitions={s.transitions} />
           </section>
         );
       })}

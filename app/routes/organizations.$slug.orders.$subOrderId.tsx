@@ -13,7 +13,13 @@ import { invariantResponse } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { requireCooperativeOrders } from "~/orders/access.server";
 import { readLineQuantities } from "~/orders/line-form";
-import { LineQuantityInputs, LinesTable, StatusBadge, SubOrderTotal } from "~/orders/order-ui";
+import {
+  LineQuantityInputs,
+  LinesTable,
+  StatusBadge,
+  SubOrderTotal,
+  TransitionHistory,
+} from "~/orders/order-ui";
 import {
   acceptSubOrder,
   LineQuantityError,
@@ -24,7 +30,7 @@ import {
 import { formatQuantityMilli } from "~/orders/quantities";
 import { getCooperativeSubOrder } from "~/orders/queries.server";
 import { movesFor } from "~/orders/state-machine";
-import { formatCambodiaDateTime, formatDate } from "~/ui/format";
+import { formatDate } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
@@ -225,22 +231,7 @@ export default function CooperativeSubOrder() {
         </Form>
       ) : null}
 
-      <details>
-        <summary className="cursor-pointer text-sm text-stone-700">
-          {t("orders.history_transitions")}
-        </summary>
-        <ol className="mt-1 text-sm text-stone-700">
-          {subOrder.transitions.map((step) => (
-            <li key={`${step.to}-${String(step.at)}`}>
-              {formatCambodiaDateTime(step.at, lng)}: {t(`orders.statuses.${step.to}`)}
-              {step.actor ? ` · ${step.actor.name}` : ""}
-              {step.reason
-                ? ` · ${step.reason.startsWith("orders.") ? t(step.reason) : step.reason}`
-                : ""}
-            </li>
-          ))}
-        </ol>
-      </details>
+      <TransitionHistory transitions={subOrder.transitions} />
     </article>
   );
 }
