@@ -80,9 +80,10 @@ test("a buyer orders from two cooperatives in one checkout; each accepts and pac
   // The partial delivery is re-priced: the amount due is shown beside the struck-out order total.
   await expect(page.getByText(/ចំនួនត្រូវបង់/)).toHaveCount(1);
 
-  // The cooperative was told about the order; the buyer about acceptance and packing.
+  // The buyer was told about acceptance and delivery.
   await page.goto("/notifications");
   await expect(page.getByRole("link", { name: /បានទទួលយកការកុម្ម៉ង់របស់អ្នក/ })).toHaveCount(2);
+  await expect(page.getByRole("link", { name: /ត្រូវបានដឹកជញ្ជូន/ })).toHaveCount(2);
 });
 
 test("a cooperative's pick list says which member brings what, and the delivery note is in both languages", async ({

@@ -142,6 +142,8 @@ describe("from order to delivery", () => {
       "ORDER_ACCEPTED",
       "ORDER_PACKED",
       "ORDER_PACKED",
+      "ORDER_DELIVERED",
+      "ORDER_DELIVERED",
     ]);
     expect(kinds.filter((n) => n.organizationId === coopA).map((n) => n.kind)).toEqual([
       "ORDER_PLACED",

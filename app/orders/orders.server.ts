@@ -293,14 +293,18 @@ async function moveSubOrder(
       ? { kind: "ORDER_CANCELLED" as const, to: party === "BUYER" ? "cooperative" : "buyer" }
       : notifyOnMove[to];
   if (notify) {
-    await tx.notification.create({
-      data: {
-        organizationId: notify.to === "buyer" ? subOrder.order.buyerId : subOrder.cooperativeId,
+    // A delivery is news for both sides: the buyer's record of it, and the cooperative's sign to settle.
+    const recipients =
+      to === "DELIVERED"
+        ? [subOrder.order.buyerId, subOrder.cooperativeId]
+        : [notify.to === "buyer" ? subOrder.order.buyerId : subOrder.cooperativeId];
+    await tx.notification.createMany({
+      data: recipients.map((organizationId) => ({
+        organizationId,
         kind: notify.kind,
         subOrderId,
         orderId: subOrder.orderId,
-      },
-      select: { id: true },
+      })),
     });
   }
   await recordAudit(

@@ -55,7 +55,12 @@ export default function Notifications() {
       {notifications.length === 0 ? <p>{t("orders.noNotifications")}</p> : null}
       <ul className="divide-y rounded-lg bg-white shadow-sm">
         {notifications.map((n) => {
-          const text = t(`orders.notificationKinds.${n.kind}`, {
+          // The buyer reads a delivery as its own; the cooperative as the buyer's confirmation.
+          const kind =
+            n.kind === "ORDER_DELIVERED" && n.organization.kind === "BUYER"
+              ? "ORDER_DELIVERED_TO_BUYER"
+              : n.kind;
+          const text = t(`orders.notificationKinds.${kind}`, {
             buyer: n.subOrder ? localNames(n.subOrder.order.buyer, lng).primary : "",
             cooperative: n.subOrder ? localNames(n.subOrder.cooperative, lng).primary : "",
             date: n.subOrder ? formatDate(n.subOrder.deliveryDate, lng) : "",

@@ -387,6 +387,7 @@ const en = {
       ORDER_REJECTED: "{{cooperative}} could not take your order for {{date}}",
       ORDER_PACKED: "{{cooperative}} packed your order for {{date}}",
       ORDER_DELIVERED: "{{buyer}} confirmed delivery for {{date}}",
+      ORDER_DELIVERED_TO_BUYER: "Your order from {{cooperative}} for {{date}} was delivered",
       ORDER_CANCELLED: "An order for {{date}} was cancelled",
       STANDING_ORDER_PLACED: "This week's standing order was placed",
     },

@@ -379,6 +379,7 @@ const km: Translations = {
       ORDER_REJECTED: "{{cooperative}} មិនអាចទទួលការកុម្ម៉ង់របស់អ្នកសម្រាប់ {{date}} បានទេ",
       ORDER_PACKED: "{{cooperative}} បានវេចខ្ចប់ការកុម្ម៉ង់របស់អ្នកសម្រាប់ {{date}}",
       ORDER_DELIVERED: "{{buyer}} បានបញ្ជាក់ការទទួលសម្រាប់ {{date}}",
+      ORDER_DELIVERED_TO_BUYER: "ការកុម្ម៉ង់របស់អ្នកពី {{cooperative}} សម្រាប់ {{date}} ត្រូវបានដឹកជញ្ជូន",
       ORDER_CANCELLED: "ការកុម្ម៉ង់សម្រាប់ {{date}} ត្រូវបានលុបចោល",
       STANDING_ORDER_PLACED: "ការកុម្ម៉ង់ប្រចាំសប្តាហ៍នេះត្រូវបានដាក់",
     },
