@@ -26,8 +26,12 @@ const leadPages = [
   "/organizations/kralanh-agricultural-cooperative/members",
   "/organizations/kralanh-agricultural-cooperative/listings",
   "/organizations/kralanh-agricultural-cooperative/listings/new",
+  "/organizations/kralanh-agricultural-cooperative/orders",
+  "/organizations/kralanh-agricultural-cooperative/pick-list",
+  "/notifications",
   "/account",
 ];
+const buyerPages = ["/cart", "/orders", "/notifications", "/search"];
 
 for (const language of ["km", "en"] as const) {
   test(`public pages have no serious accessibility violations (${language})`, async ({ page }) => {
@@ -54,6 +58,27 @@ for (const language of ["km", "en"] as const) {
     await page.goto(leadPages[2]!);
     await listing.first().click();
     expect(await seriousViolations(page), "listing management").toEqual([]);
+  });
+}
+
+for (const language of ["km", "en"] as const) {
+  test(`a buyer's pages, with something in the cart, have no serious accessibility violations (${language})`, async ({
+    page,
+  }) => {
+    await signIn(page, "purchaser@phsar.test");
+    if (language === "en") await page.getByRole("button", { name: "ប្តូរទៅភាសាអង់គ្លេស" }).click();
+    await expect(page.locator("html")).toHaveAttribute("lang", language);
+    await page.goto("/cooperatives/kralanh-agricultural-cooperative");
+    await page.getByRole("main").locator('a[href^="/listings/"]').first().click();
+    expect(await seriousViolations(page), "listing with the add-to-cart form").toEqual([]);
+    await page
+      .getByRole("button", { name: language === "km" ? "ដាក់ក្នុងកន្ត្រក" : "Add to cart" })
+      .first()
+      .click();
+    for (const path of buyerPages) {
+      await page.goto(path);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
   });
 }
 

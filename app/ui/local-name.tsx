@@ -15,7 +15,7 @@ export function LocalName({
   return (
     <Tag className={className}>
       <span>{names.primary}</span>{" "}
-      <span lang={names.secondaryLang} className="text-[0.8em] font-normal text-stone-500">
+      <span lang={names.secondaryLang} className="text-[0.8em] font-normal text-stone-600">
         {names.secondary}
       </span>
     </Tag>
