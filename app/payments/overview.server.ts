@@ -32,6 +32,7 @@ export async function cooperativePayments(cooperativeId: number) {
           id: true,
           orderId: true,
           totalMinor: true,
+          finalTotalMinor: true,
           order: { select: { currency: true } },
         },
       }),
@@ -50,7 +51,8 @@ export async function cooperativePayments(cooperativeId: number) {
       subOrderId: s.id,
       orderId: s.orderId,
       currency: s.order.currency,
-      totalMinor: s.totalMinor,
+      // What the buyer owes for what was delivered (less than ordered after a partial delivery).
+      totalMinor: s.finalTotalMinor ?? s.totalMinor,
     })),
     balances: { KHR: balanceKhr, USD: balanceUsd },
     members: { KHR: membersKhr, USD: membersUsd },

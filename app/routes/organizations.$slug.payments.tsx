@@ -163,7 +163,8 @@ function PayoutForm({
 export default function CooperativePayments() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { organization, waiting, toPayOut, members, stripe } = useLoaderData<typeof loader>();
+  const { organization, waiting, toPayOut, members, stripe, balances } =
+    useLoaderData<typeof loader>();
   return (
     <section className="space-y-8" aria-labelledby="payments-title">
       <h1 id="payments-title" className="text-3xl font-bold text-leaf-800">
@@ -212,6 +213,21 @@ export default function CooperativePayments() {
             <PayoutForm key={subOrder.subOrderId} subOrder={subOrder} />
           ))}
         </ul>
+      </section>
+      <section aria-labelledby="balance-title">
+        <h2 id="balance-title" className="mb-2 text-xl font-bold">
+          {t("payments.balanceTitle")}
+        </h2>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+          {(["KHR", "USD"] as const).map((currency) => (
+            <div key={currency} className="contents">
+              <dt>{t("payments.balanceHeld", { currency })}</dt>
+              <dd>{formatMoney(balances[currency].owedMinor, currency, lng)}</dd>
+              <dt>{t("payments.balancePaidOut", { currency })}</dt>
+              <dd>{formatMoney(balances[currency].paidMinor, currency, lng)}</dd>
+            </div>
+          ))}
+        </dl>
       </section>
       <section aria-labelledby="members-title">
         <h2 id="members-title" className="mb-2 text-xl font-bold">
