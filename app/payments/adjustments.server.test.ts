@@ -10,6 +10,7 @@ import {
   acceptSubOrder,
   cancelSubOrder,
   confirmDelivery,
+  expireUnpaidOrders,
   packSubOrder,
   rejectSubOrder,
   transitionSubOrder,
@@ -208,6 +209,27 @@ describe("money follows what was delivered", () => {
     expect(await cashHeld(paid.cooperativeId, "KHR")).toBe(0);
     await expectBalanced();
   });
+});
+
+test("an order left unpaid past its due time is cancelled and its payments closed", async () => {
+  const order = await orderFromTwoCooperatives();
+  await manualProvider.startPayment(order.id, "BANK_TRANSFER", buyer);
+  const now = new Date();
+  await prisma.order.update({
+    where: { id: order.id },
+    data: { paymentDueAt: new Date(now.getTime() - 60_000) },
+  });
+  expect(await prisma.payment.count({ where: { orderId: order.id, status: "PENDING" } })).toBe(2);
+  await expireUnpaidOrders(now);
+  const payments = await prisma.payment.findMany({
+    where: { orderId: order.id },
+    select: { status: true, subOrder: { select: { status: true } } },
+  });
+  expect(payments).toEqual([
+    { status: "FAILED", subOrder: { status: "CANCELLED" } },
+    { status: "FAILED", subOrder: { status: "CANCELLED" } },
+  ]);
+  await expectBalanced();
 });
 
 describe("checkout starts the payment", () => {
