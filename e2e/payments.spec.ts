@@ -89,7 +89,8 @@ test("manual payments: two cooperatives paid by bank transfer, one partial deliv
     const lead = await leadPage(browser, payment.lead);
     leads.push(lead);
     await lead.goto(`/organizations/${payment.slug}/payments`);
-    const waiting = lead.getByRole("listitem").filter({ hasText: payment.reference });
+    const toRecord = lead.getByRole("region", { name: "Payments to record" });
+    const waiting = toRecord.getByRole("listitem").filter({ hasText: payment.reference });
     const shown = await textOf(waiting.getByText(`Order ${orderId}:`));
     const amount = shown.slice(shown.indexOf(":") + 1, shown.indexOf("·")).trim();
     await waiting
@@ -97,7 +98,9 @@ test("manual payments: two cooperatives paid by bank transfer, one partial deliv
       .fill(amount.includes("$") ? (minor(amount) / 100).toFixed(2) : String(minor(amount)));
     await waiting.getByLabel("Bank or receipt reference").fill(`ABA ${payment.reference}`);
     await waiting.getByRole("button", { name: "Mark received" }).click();
-    await expect(lead.getByRole("listitem").filter({ hasText: payment.reference })).toHaveCount(0);
+    await expect(toRecord.getByRole("listitem").filter({ hasText: payment.reference })).toHaveCount(
+      0,
+    );
 
     await lead.goto(`/organizations/${payment.slug}/orders/${payment.subOrderId}`);
     await expect(lead.getByText("Waiting for the cooperative", { exact: true })).toBeVisible();
@@ -127,12 +130,20 @@ test("manual payments: two cooperatives paid by bank transfer, one partial deliv
   for (const [index, payment] of payments.entries()) {
     const lead = leads[index]!;
     await lead.goto(`/organizations/${payment.slug}/payments`);
-    const toPayOut = lead.getByRole("listitem").filter({ hasText: `Order ${orderId}:` });
+    const delivered = lead.getByRole("region", { name: "Delivered orders to pay out" });
+    const toPayOut = delivered.getByRole("listitem").filter({ hasText: `Order ${orderId}:` });
     await toPayOut.getByLabel("Bank or receipt reference").fill(`kept ${payment.reference}`);
     await toPayOut.getByRole("button", { name: "Record payout" }).click();
-    await expect(lead.getByRole("listitem").filter({ hasText: `Order ${orderId}:` })).toHaveCount(
-      0,
-    );
+    await expect(
+      delivered.getByRole("listitem").filter({ hasText: `Order ${orderId}:` }),
+    ).toHaveCount(0);
+    // The partial delivery's difference is listed for the lead to hand back; the full one has none.
+    await expect(
+      lead
+        .getByRole("region", { name: "Money to give back to buyers" })
+        .getByRole("listitem")
+        .filter({ hasText: `Order ${orderId}:` }),
+    ).toHaveCount(index === 1 ? 1 : 0);
     const account = await textOf(lead.getByRole("region", { name: "This cooperative's account" }));
     const figure = (label: string) =>
       minor(new RegExp(`${label} \\(KHR\\)\\s*([^\\n]+)`).exec(account)![1]!);

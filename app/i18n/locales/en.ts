@@ -476,6 +476,9 @@ const en = {
     badParameter: "The search parameter “{{parameter}}” is not valid.",
   },
   payments: {
+    refundsTitle: "Money to give back to buyers",
+    refundsHint:
+      "Delivered less than was paid for, or rejected or cancelled after payment: your cooperative holds this money and gives it back to the buyer.",
     howToPay: "How to pay",
     payMethod: "Way of paying",
     amountToPay: "Amount",
