@@ -2,6 +2,7 @@
 // transfer in one checkout; each lead records the money, accepts and packs; the buyer confirms one
 // full and one partial delivery (the difference is given back); the leads record payouts; the member
 // shares add up to what was paid out and nothing is left held. Runs in English to read amounts.
+import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
 import { DEMO_PASSWORD, signIn } from "./support/session";
 
@@ -39,6 +40,16 @@ async function addFirstListing(page: Page, cooperativeSlug: string) {
 /** The cooperative's part of the order on the buyer's page. */
 const partOf = (page: Page, name: RegExp) =>
   page.getByRole("region", { name }).filter({ has: page.getByRole("heading", { level: 2 }) });
+
+/** axe: no serious or critical violations on the page as it is now. */
+async function expectAccessible(page: Page) {
+  await page.waitForLoadState("load");
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious).toEqual([]);
+}
 
 async function textOf(locator: Locator) {
   return (await locator.innerText()).trim();
@@ -124,6 +135,7 @@ test("manual payments: two cooperatives paid by bank transfer, one partial deliv
   // The partial delivery's difference is given back; the full one owes nothing back.
   await expect(partial!.getByText(/Given back to you: /)).toBeVisible();
   await expect(full!.getByText(/Given back to you: /)).toHaveCount(0);
+  await expectAccessible(page);
 
   // Each lead records the payout; the ledger holds nothing more for the cooperative, and the
   // members' shares add up to what was paid out.
@@ -157,6 +169,7 @@ test("manual payments: two cooperatives paid by bank transfer, one partial deliv
     expect(memberRows.length).toBeGreaterThan(0);
     expect(memberRows.reduce((sum, cells) => sum + minor(cells[1]!), 0)).toBe(paidOut);
     await expect(members.getByRole("link", { name: /Download the statement/ })).toBeVisible();
+    await expectAccessible(lead);
   }
 
   await page.reload();
