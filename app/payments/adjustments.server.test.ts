@@ -17,7 +17,7 @@ import {
 } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
 import { orderFromTwoCooperatives, organizationId } from "../../tests/payments-fixtures";
-import { followAmountDue } from "./adjustments.server";
+import { followAllAmountsDue, followAmountDue } from "./adjustments.server";
 import { paymentInstructions } from "./instructions.server";
 import { buyerOwes, cashHeld, cooperativeBalance, ledgerIntegrity } from "./ledger.server";
 import { manualProvider, markReceived } from "./manual.server";
@@ -229,6 +229,26 @@ test("an order left unpaid past its due time is cancelled and its payments close
     { status: "FAILED", subOrder: { status: "CANCELLED" } },
     { status: "FAILED", subOrder: { status: "CANCELLED" } },
   ]);
+  await expectBalanced();
+});
+
+test("an interrupted follow-up is caught up by the scheduled run, once", async () => {
+  const order = await orderFromTwoCooperatives();
+  await manualProvider.startPayment(order.id, "BANK_TRANSFER", buyer);
+  const s = order.subOrders[0]!;
+  const payment = await paymentOf(order.id, s.id);
+  await markReceived(payment.id, { amountMinor: payment.amountMinor }, admin);
+  await acceptSubOrder(s.id, s.cooperativeId, { userId: admin.id });
+  // As if the process stopped after packing committed, before the refund.
+  await prisma.subOrder.update({
+    where: { id: s.id },
+    data: { status: "PACKED", finalTotalMinor: payment.amountMinor - 500 },
+  });
+  expect((await subOrderMoney(s.id)).refunds).toHaveLength(0);
+  expect(await followAllAmountsDue()).toBeGreaterThanOrEqual(1);
+  expect((await subOrderMoney(s.id)).payment.refundedMinor).toBe(500);
+  await followAllAmountsDue();
+  expect((await subOrderMoney(s.id)).refunds).toHaveLength(1);
   await expectBalanced();
 });
 

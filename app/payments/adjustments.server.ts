@@ -75,3 +75,24 @@ export async function followAmountDue(subOrderId: number) {
   }
   throw new PaymentError("payments.tryAgain");
 }
+
+/**
+ * Catches up on adjustments that did not happen (the process stopped between an order move and its
+ * payment follow-up): every sub-order whose money is still held by its cooperative and whose amount
+ * due may differ from what was received. Run on a schedule; safe to run at any time.
+ */
+export async function followAllAmountsDue() {
+  const candidates = await prisma.subOrder.findMany({
+    where: {
+      status: { in: ["PACKED", "DELIVERED", "REJECTED", "CANCELLED"] },
+      transfers: { none: {} },
+      payments: { some: { provider: "MANUAL", status: { in: ["PENDING", "SUCCEEDED"] } } },
+    },
+    orderBy: { id: "asc" },
+    select: { id: true },
+  });
+  let refunded = 0;
+  for (const subOrder of candidates)
+    if ((await followAmountDue(subOrder.id)).refundedMinor > 0) refunded += 1;
+  return refunded;
+}
