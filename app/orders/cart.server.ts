@@ -1,5 +1,7 @@
 import { prisma } from "~/db/db.server";
 import { type PaymentMethod } from "~/db/generated/enums";
+import { providerForMethod } from "~/payments/providers.server";
+import { type PaymentActor } from "~/payments/settlement.server";
 import { remainingOf } from "~/supply/rules";
 import { OrderError, placeOrder } from "./orders.server";
 import { createStandingOrder } from "./standing.server";
@@ -75,6 +77,9 @@ export async function getCart(userId: number, now = new Date()) {
     },
     orderBy: [{ window: { deliveryDate: "asc" } }, { addedAt: "asc" }],
   });
+  const khqrAvailable = await cooperativesTakeKhqr(
+    items.map((item) => item.window.listing.cooperative.id),
+  );
   const lines = items.map(({ quantity, window }) => {
     const remaining = remainingOf(window);
     const problem =
@@ -110,11 +115,25 @@ export async function getCart(userId: number, now = new Date()) {
     totals,
     mixedCurrencies: currencies.size > 1,
     hasByWeight: lines.some((l) => l.listing.product.unit === "KG"),
+    /** KHQR pays each cooperative's own Bakong account: offered only when every one has one. */
+    khqrAvailable,
   };
+}
+
+/** Whether every one of these cooperatives can be paid by KHQR (has a Bakong account). */
+async function cooperativesTakeKhqr(cooperativeIds: number[]) {
+  const ids = [...new Set(cooperativeIds)];
+  if (ids.length === 0) return false;
+  const withAccount = await prisma.paymentProfile.count({
+    where: { organizationId: { in: ids }, bakongAccountId: { not: null } },
+  });
+  return withAccount === ids.length;
 }
 
 export type CheckoutInput = {
   userId: number;
+  /** The signed-in person, who starts paying the order. */
+  payer: PaymentActor;
   buyerId: number;
   idempotencyKey: string;
   paymentMethod: PaymentMethod;
@@ -126,13 +145,29 @@ export type CheckoutInput = {
 };
 
 /**
- * Turns the cart into one order (and, when asked, a standing order repeating it weekly). The cart is
- * emptied in the same transaction, so a failure leaves both the cart and the windows as they were.
+ * Turns the cart into one order (and, when asked, a standing order repeating it weekly), then starts
+ * paying it: each sub-order gets its payment and reference (and its KHQR code). The cart is emptied
+ * in the same transaction as the order, so a failure leaves both the cart and the windows as they
+ * were. Starting the payment again (a double submit) returns the same payments.
  */
 export async function checkout(input: CheckoutInput, now = new Date()) {
+  const placed = await placeFromCart(input, now);
+  await providerForMethod(input.paymentMethod).startPayment(
+    placed.orderId,
+    input.paymentMethod,
+    input.payer,
+  );
+  return placed;
+}
+
+async function placeFromCart(input: CheckoutInput, now: Date) {
   const items = await prisma.cartItem.findMany({
     where: { userId: input.userId },
-    select: { windowId: true, quantity: true },
+    select: {
+      windowId: true,
+      quantity: true,
+      window: { select: { listing: { select: { cooperativeId: true } } } },
+    },
   });
   if (items.length === 0) {
     // A double-submitted checkout: the first one emptied the cart and made the order.
@@ -148,6 +183,12 @@ export async function checkout(input: CheckoutInput, now = new Date()) {
     if (!input.expectedPrices.has(item.windowId))
       throw new OrderError("orders.priceChanged", item.windowId);
   }
+  // Refused before anything is written: a KHQR code needs the cooperative's Bakong account.
+  if (
+    input.paymentMethod === "KHQR" &&
+    !(await cooperativesTakeKhqr(items.map((item) => item.window.listing.cooperativeId)))
+  )
+    throw new OrderError("orders.khqrNotAvailable");
   return placeOrder(
     {
       buyerId: input.buyerId,
@@ -156,7 +197,8 @@ export async function checkout(input: CheckoutInput, now = new Date()) {
       paymentMethod: input.paymentMethod,
       weightTolerancePct: input.weightTolerancePct,
       lines: items.map((item) => ({
-        ...item,
+        windowId: item.windowId,
+        quantity: item.quantity,
         expectedUnitPriceMinor: input.expectedPrices.get(item.windowId),
       })),
       async onPlaced(tx, orderId) {

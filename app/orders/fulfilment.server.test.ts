@@ -27,6 +27,11 @@ let userId: number;
 let coopA: number;
 let coopB: number;
 const actor = () => ({ userId, ipAddress: "test" });
+const payer = () => ({
+  id: userId,
+  isAdmin: false,
+  memberships: [{ organizationId: buyerId, role: "OWNER" as const }],
+});
 
 beforeAll(async () => {
   await seedDemoData(prisma);
@@ -259,6 +264,7 @@ describe("cart and checkout", () => {
     expect(cart.totals).toEqual([{ currency: "KHR", totalMinor: 15_000 }]);
     const base = {
       userId,
+      payer: payer(),
       buyerId,
       paymentMethod: "CASH_ON_DELIVERY" as const,
       weightTolerancePct: 0,
@@ -280,6 +286,18 @@ describe("cart and checkout", () => {
     expect((await getCart(userId)).lines).toHaveLength(0);
     // Submitting the same checkout again later finds the same order.
     expect((await checkout(input)).orderId).toBe(one.orderId);
+    // Its payment was started once, however often it was submitted: one per sub-order.
+    const payments = await prisma.payment.findMany({
+      where: { orderId: one.orderId },
+      select: { method: true, status: true, amountMinor: true, reference: true, subOrderId: true },
+    });
+    expect(payments).toHaveLength(1);
+    expect(payments[0]).toMatchObject({
+      method: "CASH_ON_DELIVERY",
+      status: "PENDING",
+      amountMinor: 15_000,
+      reference: `PH-${one.orderId}-${payments[0]!.subOrderId}`,
+    });
   });
 });
 
@@ -310,6 +328,7 @@ describe("standing orders", () => {
     await putInCart(userId, first.id, 6);
     const { orderId } = await checkout({
       userId,
+      payer: payer(),
       buyerId,
       idempotencyKey: randomUUID(),
       paymentMethod: "CASH_ON_DELIVERY",

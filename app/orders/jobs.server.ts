@@ -1,6 +1,7 @@
 // Timers of the order flow, run by the job queue (app/jobs/queue.server.ts). Each is safe to run
 // again at any time: it acts only on what is due and not yet done.
 import { type ScheduledJob } from "~/jobs/queue.server";
+import { followAllAmountsDue } from "~/payments/adjustments.server";
 import { autoConfirmDeliveries, expireUnpaidOrders } from "./orders.server";
 import { runStandingOrders } from "./standing.server";
 
@@ -8,4 +9,6 @@ export const orderJobs: ScheduledJob[] = [
   { name: "orders-expire-unpaid", cron: "* * * * *", run: () => expireUnpaidOrders() },
   { name: "orders-auto-confirm", cron: "7 * * * *", run: () => autoConfirmDeliveries() },
   { name: "orders-standing", cron: "*/15 * * * *", run: () => runStandingOrders() },
+  // Payments follow what is due even when a follow-up was interrupted.
+  { name: "payments-follow-amounts", cron: "23 * * * *", run: () => followAllAmountsDue() },
 ];

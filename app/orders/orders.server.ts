@@ -7,6 +7,7 @@ import {
   type SubOrderStatus,
 } from "~/db/generated/enums";
 import { env } from "~/env.server";
+import { followAmountDue } from "~/payments/adjustments.server";
 import { recordWindowReservationChange } from "~/search/sync.server";
 import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/supply/rules";
 import {
@@ -373,23 +374,25 @@ export function acceptSubOrder(subOrderId: number, cooperativeId: number, actor:
   });
 }
 
-export function rejectSubOrder(subOrderId: number, cooperativeId: number, actor: Actor) {
-  return prisma.$transaction(async (tx) => {
+export async function rejectSubOrder(subOrderId: number, cooperativeId: number, actor: Actor) {
+  await prisma.$transaction(async (tx) => {
     await requireSubOrder(tx, subOrderId, { cooperativeId });
     await moveSubOrder(tx, subOrderId, "REJECTED", "COOPERATIVE", actor);
   });
+  await followAmountDue(subOrderId);
 }
 
-export function cancelSubOrder(
+export async function cancelSubOrder(
   subOrderId: number,
   buyerId: number,
   actor: Actor,
   now = new Date(),
 ) {
-  return prisma.$transaction(async (tx) => {
+  await prisma.$transaction(async (tx) => {
     await requireSubOrder(tx, subOrderId, { buyerId });
     await moveSubOrder(tx, subOrderId, "CANCELLED", "BUYER", actor, now);
   });
+  await followAmountDue(subOrderId);
 }
 
 /** A quantity for one line, in thousandths of the unit. */
@@ -421,13 +424,13 @@ function quantitiesByLine(lines: { id: number }[], given: LineQuantity[]): Map<n
  * The cooperative records what it packed for each line. Goods sold by weight are re-priced for the
  * weight packed, within the tolerance the buyer accepted; counted goods may be short, never over.
  */
-export function packSubOrder(
+export async function packSubOrder(
   subOrderId: number,
   cooperativeId: number,
   packed: LineQuantity[],
   actor: Actor,
 ) {
-  return prisma.$transaction(async (tx) => {
+  await prisma.$transaction(async (tx) => {
     const subOrder = await requireSubOrder(tx, subOrderId, { cooperativeId });
     const byLine = quantitiesByLine(subOrder.lines, packed);
     const problems: Record<number, string> = {};
@@ -443,6 +446,7 @@ export function packSubOrder(
     await moveSubOrder(tx, subOrderId, "PACKED", "COOPERATIVE", actor);
     await writeFinalAmounts(tx, subOrderId, subOrder.lines, byLine, "packedQuantityMilli");
   });
+  await followAmountDue(subOrderId);
 }
 
 async function writeFinalAmounts(
@@ -475,13 +479,13 @@ async function writeFinalAmounts(
  * The buyer confirms delivery and records what arrived per line (at most what was packed); the
  * amount owed follows what arrived.
  */
-export function confirmDelivery(
+export async function confirmDelivery(
   subOrderId: number,
   buyerId: number,
   delivered: LineQuantity[],
   actor: Actor,
 ) {
-  return prisma.$transaction(async (tx) => {
+  await prisma.$transaction(async (tx) => {
     const subOrder = await requireSubOrder(tx, subOrderId, { buyerId });
     if (subOrder.status !== "PACKED") throw new OrderError("orders.illegalTransition");
     const byLine = quantitiesByLine(subOrder.lines, delivered);
@@ -497,6 +501,7 @@ export function confirmDelivery(
     await moveSubOrder(tx, subOrderId, "DELIVERED", "BUYER", actor);
     await writeFinalAmounts(tx, subOrderId, subOrder.lines, byLine, "deliveredQuantityMilli");
   });
+  await followAmountDue(subOrderId);
 }
 
 /** Payment is secured for an order: its waiting sub-orders go to their cooperatives to decide. */
@@ -510,15 +515,18 @@ export function failOrderPayment(orderId: number, actor: Actor) {
 }
 
 async function moveWaitingSubOrders(orderId: number, to: SubOrderStatus, actor: Actor) {
-  return prisma.$transaction(async (tx) => {
+  const moved = await prisma.$transaction(async (tx) => {
     const waiting = await tx.subOrder.findMany({
       where: { orderId, status: "PLACED" },
       select: { id: true },
       orderBy: { id: "asc" },
     });
     for (const subOrder of waiting) await moveSubOrder(tx, subOrder.id, to, "SYSTEM", actor);
-    return waiting.length;
+    return waiting;
   });
+  // A cancelled sub-order's waiting payment is closed, so no one records money for it.
+  for (const subOrder of moved) await followAmountDue(subOrder.id);
+  return moved.length;
 }
 
 /** Orders that needed payment first and are still unpaid after their due time are cancelled. */
@@ -571,6 +579,7 @@ export async function autoConfirmDeliveries(
       );
       await writeFinalAmounts(tx, subOrder.id, lines, byLine, "deliveredQuantityMilli");
     });
+    await followAmountDue(subOrder.id);
   }
   return due.length;
 }

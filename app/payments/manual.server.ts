@@ -84,6 +84,8 @@ async function startPayment(
     const reference = paymentReference(orderId, subOrder.id);
     // One open payment per sub-order: choosing another method changes it, never adds a second.
     const payment = await prisma.$transaction(async (tx) => {
+      // One start at a time per sub-order (a double-submitted checkout starts twice at once).
+      await tx.$queryRaw`SELECT "id" FROM "SubOrder" WHERE "id" = ${subOrder.id} FOR UPDATE`;
       const open = await tx.payment.findFirst({
         where: { subOrderId: subOrder.id, status: { in: ["PENDING", "SUCCEEDED"] } },
         select: { id: true, status: true, method: true },

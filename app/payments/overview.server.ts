@@ -5,7 +5,7 @@ import { cooperativeBalance } from "./ledger.server";
 import { memberStatement } from "./members.server";
 
 export async function cooperativePayments(cooperativeId: number) {
-  const [waiting, toPayOut, balanceKhr, balanceUsd, membersKhr, membersUsd, connected] =
+  const [waiting, toPayOut, balanceKhr, balanceUsd, membersKhr, membersUsd, connected, refunds] =
     await Promise.all([
       prisma.payment.findMany({
         where: { provider: "MANUAL", status: "PENDING", subOrder: { cooperativeId } },
@@ -32,6 +32,7 @@ export async function cooperativePayments(cooperativeId: number) {
           id: true,
           orderId: true,
           totalMinor: true,
+          finalTotalMinor: true,
           order: { select: { currency: true } },
         },
       }),
@@ -43,6 +44,23 @@ export async function cooperativePayments(cooperativeId: number) {
         where: { cooperativeId },
         select: { transfersActive: true, payoutsEnabled: true },
       }),
+      // Manual refunds: the cooperative holds the buyer's money and hands this back itself.
+      prisma.refund.findMany({
+        where: {
+          subOrder: { cooperativeId },
+          payment: { provider: "MANUAL" },
+          status: "SUCCEEDED",
+        },
+        orderBy: { id: "desc" },
+        take: 50,
+        select: {
+          id: true,
+          amountMinor: true,
+          createdAt: true,
+          payment: { select: { currency: true, reference: true } },
+          subOrder: { select: { orderId: true } },
+        },
+      }),
     ]);
   return {
     waiting,
@@ -50,9 +68,18 @@ export async function cooperativePayments(cooperativeId: number) {
       subOrderId: s.id,
       orderId: s.orderId,
       currency: s.order.currency,
-      totalMinor: s.totalMinor,
+      // What the buyer owes for what was delivered (less than ordered after a partial delivery).
+      totalMinor: s.finalTotalMinor ?? s.totalMinor,
     })),
     balances: { KHR: balanceKhr, USD: balanceUsd },
+    refunds: refunds.map((r) => ({
+      id: r.id,
+      orderId: r.subOrder.orderId,
+      currency: r.payment.currency,
+      amountMinor: r.amountMinor,
+      reference: r.payment.reference,
+      createdAt: r.createdAt,
+    })),
     members: { KHR: membersKhr, USD: membersUsd },
     /** Card payments: whether Stripe is configured, and how far the cooperative's account is. */
     stripe: {

@@ -1,6 +1,8 @@
 // Which provider moves money, by configuration: Stripe when STRIPE_SECRET_KEY is set, else manual.
+import { type PaymentMethod, type PaymentProviderName } from "~/db/generated/enums";
 import { env, paymentProviderName, type Env } from "~/env.server";
 import { manualProvider } from "./manual.server";
+import { PaymentError } from "./settlement.server";
 import { createStripeClient, createStripeProvider, type StripeProvider } from "./stripe.server";
 
 let cachedStripe: StripeProvider | undefined;
@@ -23,4 +25,23 @@ export function paymentProvider() {
 
 export function stripeProvider() {
   return stripeProviderFor(env);
+}
+
+/**
+ * Who takes a payment made by `method`: cards go through Stripe (when configured); bank transfer,
+ * cash on delivery and KHQR are paid to the cooperative directly, so they are always manual.
+ */
+export function providerForMethod(method: PaymentMethod) {
+  if (method !== "CARD") return manualProvider;
+  const stripe = stripeProvider();
+  if (!stripe) throw new PaymentError("payments.methodNotAvailable");
+  return stripe;
+}
+
+/** The provider that took a recorded payment, for refunds and payouts of it. */
+export function providerOf(name: PaymentProviderName) {
+  if (name === "MANUAL") return manualProvider;
+  const stripe = stripeProvider();
+  if (!stripe) throw new PaymentError("payments.stripeNotConfigured");
+  return stripe;
 }

@@ -50,8 +50,10 @@ async function feeRates(db: Tx, cooperativeIds: number[]) {
 }
 
 /**
- * The order's split, computed from the amounts the sub-orders had when the order was placed
- * (largest-remainder rounding across the whole order). Deterministic, so it can be recomputed.
+ * The order's split, computed from what each sub-order is worth now: what was ordered until it is
+ * packed, then what was packed and then delivered (`finalTotalMinor`). Largest-remainder rounding
+ * across the whole order; deterministic, so it can be recomputed. A sale is recorded from it when
+ * the sub-order's money is secured; later changes are refunds, never a second sale.
  */
 export async function orderSplit(db: Tx, orderId: number) {
   const order = await db.order.findUnique({
@@ -63,22 +65,30 @@ export async function orderSplit(db: Tx, orderId: number) {
       totalMinor: true,
       subOrders: {
         orderBy: { id: "asc" },
-        select: { id: true, cooperativeId: true, totalMinor: true, status: true },
+        select: {
+          id: true,
+          cooperativeId: true,
+          totalMinor: true,
+          finalTotalMinor: true,
+          status: true,
+        },
       },
     },
   });
   if (!order) throw new PaymentError("payments.orderNotFound");
+  const worth = (s: { totalMinor: number; finalTotalMinor: number | null }) =>
+    s.finalTotalMinor ?? s.totalMinor;
   const rateOf = await feeRates(
     db,
     order.subOrders.map((s) => s.cooperativeId),
   );
   const split = splitPayment<SplitShareRef>(
-    order.totalMinor,
+    order.subOrders.reduce((sum, s) => sum + worth(s), 0),
     order.subOrders.map((s) => {
       const { unionId, feeRateBps } = rateOf(s.cooperativeId);
       return {
         key: { subOrderId: s.id, cooperativeId: s.cooperativeId, unionId },
-        amountMinor: s.totalMinor,
+        amountMinor: worth(s),
         feeRateBps,
       };
     }),

@@ -13,6 +13,7 @@ import { env } from "~/env.server";
 import { requireBuyer } from "~/orders/access.server";
 import { checkout, getCart, putInCart, removeFromCart } from "~/orders/cart.server";
 import { OrderError } from "~/orders/orders.server";
+import { PaymentError } from "~/payments/settlement.server";
 import { WEIGHT_TOLERANCES } from "~/orders/quantities";
 import { ErrorList, FormErrors, SubmitButton } from "~/ui/forms";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
@@ -76,6 +77,7 @@ export async function action({ request }: ActionFunctionArgs) {
     try {
       const { orderId } = await checkout({
         userId: user.id,
+        payer: user,
         buyerId,
         idempotencyKey: submission.value.idempotencyKey,
         paymentMethod: submission.value.paymentMethod,
@@ -90,7 +92,7 @@ export async function action({ request }: ActionFunctionArgs) {
       });
       return redirect(`/orders/${orderId}?placed=1`);
     } catch (error) {
-      if (!(error instanceof OrderError)) throw error;
+      if (!(error instanceof OrderError) && !(error instanceof PaymentError)) throw error;
       return Response.json(
         { checkout: submission.reply({ formErrors: [error.key] }) },
         { status: 400 },
@@ -267,17 +269,19 @@ export default function Cart() {
           ))}
           <fieldset>
             <legend className="font-semibold">{t("orders.paymentMethod")}</legend>
-            {paymentMethods.map((method) => (
-              <label key={method} className="mt-1 flex items-center gap-2">
-                <input
-                  type="radio"
-                  name={fields.paymentMethod.name}
-                  value={method}
-                  defaultChecked={fields.paymentMethod.initialValue === method}
-                />
-                {t(`orders.paymentMethods.${method}`)}
-              </label>
-            ))}
+            {paymentMethods
+              .filter((method) => method !== "KHQR" || cart.khqrAvailable)
+              .map((method) => (
+                <label key={method} className="mt-1 flex items-center gap-2">
+                  <input
+                    type="radio"
+                    name={fields.paymentMethod.name}
+                    value={method}
+                    defaultChecked={fields.paymentMethod.initialValue === method}
+                  />
+                  {t(`orders.paymentMethods.${method}`)}
+                </label>
+              ))}
             <p className="mt-1 text-sm text-stone-600">
               {t("orders.paymentHint", { hours: paymentHours })}
             </p>

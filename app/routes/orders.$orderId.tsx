@@ -27,6 +27,8 @@ import {
 import { formatQuantityMilli } from "~/orders/quantities";
 import { cutoffOf, getBuyerOrder } from "~/orders/queries.server";
 import { movesFor } from "~/orders/state-machine";
+import { HowToPay } from "~/payments/how-to-pay";
+import { paymentInstructions } from "~/payments/instructions.server";
 import { formatCambodiaDateTime, formatDate } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
@@ -49,7 +51,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const order = await getBuyerOrder(orderId.data, buyerId);
   invariantResponse(order, "Not found", { status: 404 });
   const now = Date.now();
+  const payments = await paymentInstructions(order.id, buyerId);
   return {
+    payments,
     order: {
       ...order,
       subOrders: order.subOrders.map((s) => ({
@@ -104,7 +108,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function OrderDetail() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { order } = useLoaderData<typeof loader>();
+  const { order, payments } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const done = searchParams.get("done");
@@ -139,6 +143,7 @@ export default function OrderDetail() {
 
       {order.subOrders.map((s) => {
         const mine = answer?.subOrderId === s.id ? answer : undefined;
+        const payment = payments.find((p) => p.subOrderId === s.id);
         return (
           <section
             key={s.id}
@@ -159,6 +164,7 @@ export default function OrderDetail() {
               finalTotalMinor={s.finalTotalMinor}
               currency={order.currency}
             />
+            {payment ? <HowToPay payment={payment} /> : null}
             {s.status === "PACKED" ? (
               <Form method="post" className="space-y-3 border-t pt-3">
                 <h3 className="font-semibold">{t("orders.confirmDelivery")}</h3>

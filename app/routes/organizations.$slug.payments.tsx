@@ -14,7 +14,7 @@ import { PaymentError } from "~/payments/settlement.server";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { parsePriceToMinor } from "~/supply/rules";
 import { Field, FormErrors, SubmitButton } from "~/ui/forms";
-import { formatMoney } from "~/ui/format";
+import { formatCambodiaDateTime, formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 
 const reference = z.string().trim().max(120, "validation.tooLong").optional();
@@ -163,7 +163,8 @@ function PayoutForm({
 export default function CooperativePayments() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { organization, waiting, toPayOut, members, stripe } = useLoaderData<typeof loader>();
+  const { organization, waiting, toPayOut, members, stripe, balances, refunds } =
+    useLoaderData<typeof loader>();
   return (
     <section className="space-y-8" aria-labelledby="payments-title">
       <h1 id="payments-title" className="text-3xl font-bold text-leaf-800">
@@ -212,6 +213,39 @@ export default function CooperativePayments() {
             <PayoutForm key={subOrder.subOrderId} subOrder={subOrder} />
           ))}
         </ul>
+      </section>
+      {refunds.length > 0 ? (
+        <section aria-labelledby="refunds-title">
+          <h2 id="refunds-title" className="mb-2 text-xl font-bold">
+            {t("payments.refundsTitle")}
+          </h2>
+          <p className="mb-2 text-stone-700">{t("payments.refundsHint")}</p>
+          <ul className="space-y-1">
+            {refunds.map((refund) => (
+              <li key={refund.id}>
+                {t("payments.orderNumber", { id: refund.orderId })}:{" "}
+                {formatMoney(refund.amountMinor, refund.currency, lng)}
+                {refund.reference ? ` · ${refund.reference}` : ""} ·{" "}
+                {formatCambodiaDateTime(refund.createdAt, lng)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <section aria-labelledby="balance-title">
+        <h2 id="balance-title" className="mb-2 text-xl font-bold">
+          {t("payments.balanceTitle")}
+        </h2>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+          {(["KHR", "USD"] as const).map((currency) => (
+            <div key={currency} className="contents">
+              <dt>{t("payments.balanceHeld", { currency })}</dt>
+              <dd>{formatMoney(balances[currency].owedMinor, currency, lng)}</dd>
+              <dt>{t("payments.balancePaidOut", { currency })}</dt>
+              <dd>{formatMoney(balances[currency].paidMinor, currency, lng)}</dd>
+            </div>
+          ))}
+        </dl>
       </section>
       <section aria-labelledby="members-title">
         <h2 id="members-title" className="mb-2 text-xl font-bold">

@@ -406,6 +406,8 @@ const en = {
       unpaidExpired: "Not paid in time",
       autoConfirmed: "Confirmed automatically",
     },
+    khqrNotAvailable:
+      "KHQR is not available for this cart: a cooperative in it has no Bakong account yet. Choose bank transfer or cash on delivery.",
     emptyCart: "Your cart is empty.",
     duplicateLine: "The same delivery date is in the order twice.",
     unknownWindow: "This delivery date no longer exists.",
@@ -475,6 +477,35 @@ const en = {
     badParameter: "The search parameter “{{parameter}}” is not valid.",
   },
   payments: {
+    refundsTitle: "Money to give back to buyers",
+    refundsHint:
+      "Delivered less than was paid for, or rejected or cancelled after payment: your cooperative holds this money and gives it back to the buyer.",
+    howToPay: "How to pay",
+    payMethod: "Way of paying",
+    amountToPay: "Amount",
+    payReference: "Reference to quote",
+    paymentState: "Payment",
+    paymentStatus: {
+      PENDING: "Waiting for your payment",
+      SUCCEEDED: "Received by the cooperative",
+      FAILED: "Closed: nothing to pay",
+      REFUNDED: "Given back to you",
+    },
+    refundedToYou: "Given back to you: {{amount}}",
+    payHint: {
+      BANK_TRANSFER:
+        "Transfer this amount to the cooperative and quote the reference. The cooperative confirms your order when the money arrives.",
+      CASH_ON_DELIVERY:
+        "Pay the cooperative in cash when it delivers. You pay for what was delivered, not more.",
+      KHQR: "Scan the code with your banking app (any Bakong member bank). The cooperative confirms your order when the money arrives.",
+      CARD: "Paid by card.",
+    },
+    khqrImage: "KHQR code to pay {{amount}}, reference {{reference}}",
+    khqrText: "The KHQR code as text, to copy",
+    khqrValidUntil: "Valid until {{when}}. Reload this page for a new code.",
+    balanceTitle: "This cooperative's account",
+    balanceHeld: "Received and not yet paid out ({{currency}})",
+    balancePaidOut: "Paid out ({{currency}})",
     stripeTitle: "Card payments (Stripe)",
     stripeState: {
       "not-connected": "Not set up: this cooperative cannot receive card payments yet.",

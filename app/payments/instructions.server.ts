@@ -1,0 +1,89 @@
+// What the buyer sees about paying an order: for each cooperative, how to pay (method), how much,
+// the reference to quote, and for KHQR a fresh code with its QR image (an SVG made on the server,
+// so it shows without JavaScript).
+import QRCode from "qrcode";
+import { prisma } from "~/db/db.server";
+import { env } from "~/env.server";
+import { generateKhqr } from "./khqr.server";
+import { paymentReference } from "./manual.server";
+
+/** A QR code as an SVG document, for a string such as a KHQR payload. */
+export function qrSvg(text: string) {
+  return QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+}
+
+/**
+ * The payment of each sub-order of a buyer's order (manual provider), newest state first. A KHQR
+ * code is made only for a payment still waiting, for its current amount, valid
+ * `KHQR_EXPIRY_MINUTES` from now.
+ */
+export async function paymentInstructions(orderId: number, buyerId: number, now = new Date()) {
+  const payments = await prisma.payment.findMany({
+    where: {
+      orderId,
+      order: { buyerId },
+      provider: "MANUAL",
+      subOrderId: { not: null },
+      status: { in: ["PENDING", "SUCCEEDED", "REFUNDED"] },
+    },
+    orderBy: { id: "asc" },
+    select: {
+      id: true,
+      subOrderId: true,
+      method: true,
+      status: true,
+      currency: true,
+      amountMinor: true,
+      refundedMinor: true,
+      dueAt: true,
+      subOrder: {
+        select: {
+          cooperative: {
+            select: {
+              nameEn: true,
+              province: { select: { nameEn: true } },
+              paymentProfile: { select: { bakongAccountId: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const expiresAt = new Date(now.getTime() + env.KHQR_EXPIRY_MINUTES * 60_000);
+  return Promise.all(
+    payments.map(async (payment) => {
+      const subOrderId = payment.subOrderId!;
+      const reference = paymentReference(orderId, subOrderId);
+      const cooperative = payment.subOrder!.cooperative;
+      const bakongAccountId = cooperative.paymentProfile?.bakongAccountId;
+      let khqr: { qr: string; svg: string; expiresAt: Date } | null = null;
+      if (payment.method === "KHQR" && payment.status === "PENDING" && bakongAccountId) {
+        const code = generateKhqr(
+          {
+            bakongAccountId,
+            merchantName: cooperative.nameEn,
+            merchantCity: cooperative.province.nameEn,
+            currency: payment.currency,
+            amountMinor: payment.amountMinor,
+            billNumber: reference,
+            expiresAt,
+          },
+          now,
+        );
+        khqr = { qr: code.qr, svg: await qrSvg(code.qr), expiresAt: code.expiresAt };
+      }
+      return {
+        paymentId: payment.id,
+        subOrderId,
+        method: payment.method,
+        status: payment.status,
+        currency: payment.currency,
+        amountMinor: payment.amountMinor,
+        refundedMinor: payment.refundedMinor,
+        dueAt: payment.dueAt,
+        reference,
+        khqr,
+      };
+    }),
+  );
+}
