@@ -169,8 +169,12 @@ const matrix: Record<string, Case[]> = {
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"], POST: ["admin"] },
   ],
   "organizations.$slug.statement.tsx": [
-    { params: () => ({ slug: slugs.buyerX }), GET: ["buyer", "purchaser", "admin"] },
-    { params: () => ({ slug: slugs.cooperativeA }), GET: ["admin"] },
+    {
+      params: () => ({ slug: slugs.buyerX }),
+      GET: ["buyer", "purchaser", "admin"],
+      POST: ["admin"],
+    },
+    { params: () => ({ slug: slugs.cooperativeA }), GET: ["admin"], POST: ["admin"] },
   ],
   "organizations.$slug.member-statement[.csv].ts": [
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "admin"] },

@@ -1,9 +1,10 @@
 import { prisma } from "~/db/db.server";
 import { type PaymentMethod } from "~/db/generated/enums";
+import { buyerStatement, payLater } from "~/payments/credit.server";
 import { providerForMethod } from "~/payments/providers.server";
-import { type PaymentActor } from "~/payments/settlement.server";
+import { PaymentError, type PaymentActor } from "~/payments/settlement.server";
 import { remainingOf } from "~/supply/rules";
-import { OrderError, placeOrder } from "./orders.server";
+import { failOrderPayment, OrderError, placeOrder } from "./orders.server";
 import { createStandingOrder } from "./standing.server";
 
 /** Adds a delivery window to the person's cart, or sets its quantity if it is already there. */
@@ -142,6 +143,8 @@ export type CheckoutInput = {
   expectedPrices: Map<number, number>;
   /** Repeat weekly for this many weeks (1 = just once). */
   repeatWeeks: number;
+  /** On the buyer's account (pay-later terms): confirmed now, paid within the term. */
+  payLater?: boolean;
 };
 
 /**
@@ -151,12 +154,39 @@ export type CheckoutInput = {
  * were. Starting the payment again (a double submit) returns the same payments.
  */
 export async function checkout(input: CheckoutInput, now = new Date()) {
+  if (input.payLater) return checkoutOnAccount(input, now);
   const placed = await placeFromCart(input, now);
   await providerForMethod(input.paymentMethod).startPayment(
     placed.orderId,
     input.paymentMethod,
     input.payer,
   );
+  return placed;
+}
+
+/**
+ * Pay later: the cart must fit in what the buyer's terms still allow before anything is placed; the
+ * order is then put on the buyer's account (which confirms it). Should the account refuse it after
+ * all (another order used the limit a moment earlier), the order is cancelled and its quantities
+ * released, so nothing half-made remains.
+ */
+async function checkoutOnAccount(input: CheckoutInput, now: Date) {
+  const cart = await getCart(input.userId, now);
+  const currency = cart.totals[0]?.currency;
+  if (!currency || cart.mixedCurrencies) throw new OrderError("orders.mixedCurrencies");
+  const statement = await buyerStatement(input.buyerId, currency, now);
+  if (statement.termDays === null) throw new OrderError("payments.noCreditTerms");
+  if (cart.totals[0]!.totalMinor > statement.availableMinor)
+    throw new OrderError("payments.overCreditLimit");
+  // Bank transfer within the term: the order waits for payment until the account takes it.
+  const placed = await placeFromCart({ ...input, paymentMethod: "BANK_TRANSFER" }, now);
+  try {
+    await payLater(placed.orderId, input.payer, now);
+  } catch (error) {
+    if (!(error instanceof PaymentError)) throw error;
+    await failOrderPayment(placed.orderId, { userId: input.userId, reason: error.key });
+    throw new OrderError(error.key);
+  }
   return placed;
 }
 
@@ -215,4 +245,13 @@ async function placeFromCart(input: CheckoutInput, now: Date) {
     },
     now,
   );
+}
+
+/** The buyer's pay-later terms in this currency, if it has any: what it may still put on account. */
+export async function accountFor(buyerId: number, currency: "KHR" | "USD" | undefined) {
+  if (!currency) return null;
+  const statement = await buyerStatement(buyerId, currency);
+  return statement.termDays === null
+    ? null
+    : { availableMinor: statement.availableMinor, termDays: statement.termDays, currency };
 }

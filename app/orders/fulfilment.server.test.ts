@@ -4,6 +4,7 @@ import { prisma } from "~/db/db.server";
 import { addDays, dateOnly } from "~/supply/rules";
 import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { seedDemoData } from "../../prisma/seed";
+import { grantCreditTerms } from "~/payments/credit.server";
 import { checkout, getCart, putInCart } from "./cart.server";
 import {
   acceptSubOrder,
@@ -298,6 +299,51 @@ describe("cart and checkout", () => {
       amountMinor: 15_000,
       reference: `PH-${one.orderId}-${payments[0]!.subOrderId}`,
     });
+  });
+});
+
+describe("pay later", () => {
+  test("a buyer with terms puts an order on account (confirmed at once, due within the term); over the limit nothing is placed", async () => {
+    const w = await buildWindow({ cooperativeId: coopB, priceMinor: 2_000, pledges: [40] });
+    const admin = { id: userId, isAdmin: true, memberships: [] };
+    const base = {
+      userId,
+      payer: payer(),
+      buyerId,
+      paymentMethod: "BANK_TRANSFER" as const,
+      weightTolerancePct: 0,
+      repeatWeeks: 1,
+      payLater: true,
+      expectedPrices: new Map([[w.id, 2_000]]),
+    };
+    await putInCart(userId, w.id, 4);
+    await expect(checkout({ ...base, idempotencyKey: randomUUID() })).rejects.toMatchObject({
+      key: "payments.noCreditTerms",
+    });
+    await grantCreditTerms(
+      buyerId,
+      { currency: "KHR", creditLimitMinor: 10_000, termDays: 7 },
+      admin,
+    );
+    const { orderId } = await checkout({ ...base, idempotencyKey: randomUUID() });
+    const [sub] = await subOrdersOf(orderId);
+    expect(sub!.status).toBe("CONFIRMED");
+    const payment = await prisma.payment.findFirstOrThrow({
+      where: { orderId },
+      select: { dueAt: true, amountMinor: true },
+    });
+    expect(payment.amountMinor).toBe(8_000);
+    expect(payment.dueAt!.getTime() - Date.now()).toBeGreaterThan(6 * 86_400_000);
+
+    await putInCart(userId, w.id, 2);
+    const orders = await prisma.order.count();
+    await expect(checkout({ ...base, idempotencyKey: randomUUID() })).rejects.toMatchObject({
+      key: "payments.overCreditLimit",
+    });
+    expect(await prisma.order.count()).toBe(orders);
+    expect(await reservedOf(w.id)).toBe(4);
+    expect((await getCart(userId)).lines).toHaveLength(1);
+    await prisma.cartItem.deleteMany({ where: { userId } });
   });
 });
 

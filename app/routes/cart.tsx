@@ -11,7 +11,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { env } from "~/env.server";
 import { requireBuyer } from "~/orders/access.server";
-import { checkout, getCart, putInCart, removeFromCart } from "~/orders/cart.server";
+import { accountFor, checkout, getCart, putInCart, removeFromCart } from "~/orders/cart.server";
 import { OrderError } from "~/orders/orders.server";
 import { PaymentError } from "~/payments/settlement.server";
 import { WEIGHT_TOLERANCES } from "~/orders/quantities";
@@ -38,6 +38,7 @@ const CheckoutSchema = z.object({
     .int("orders.repeatWeeksInvalid")
     .min(1, "orders.repeatWeeksInvalid")
     .max(52, "orders.repeatWeeksInvalid"),
+  payLater: z.boolean().optional(),
   // The prices the buyer was shown, "windowId:priceMinor": a change refuses the checkout.
   prices: z
     .array(z.string().regex(/^\d{1,10}:\d{1,10}$/, "orders.priceChanged"))
@@ -59,10 +60,16 @@ const LineIntents = z.discriminatedUnion("intent", [
 ]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireBuyer(request);
+  const { user, buyerId } = await requireBuyer(request);
   const cart = await getCart(user.id);
+  const account = cart.mixedCurrencies ? null : await accountFor(buyerId, cart.totals[0]?.currency);
   // A fresh key per visit: submitting this page twice makes one order.
-  return { cart, idempotencyKey: crypto.randomUUID(), paymentHours: env.ORDER_PAYMENT_HOURS };
+  return {
+    cart,
+    account,
+    idempotencyKey: crypto.randomUUID(),
+    paymentHours: env.ORDER_PAYMENT_HOURS,
+  };
 }
 
 type LineAnswer = { windowId: number; error: string };
@@ -83,6 +90,7 @@ export async function action({ request }: ActionFunctionArgs) {
         paymentMethod: submission.value.paymentMethod,
         weightTolerancePct: submission.value.weightTolerancePct,
         repeatWeeks: submission.value.repeatWeeks,
+        payLater: submission.value.payLater ?? false,
         expectedPrices: new Map(
           submission.value.prices.map((entry) => {
             const [windowId, price] = entry.split(":").map(Number);
@@ -125,7 +133,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Cart() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { cart, idempotencyKey, paymentHours } = useLoaderData<typeof loader>();
+  const { cart, account, idempotencyKey, paymentHours } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const lineAnswer = answer && "line" in answer ? answer.line : undefined;
   const [form, fields] = useForm({
@@ -329,6 +337,19 @@ export default function Cart() {
             </select>
             <ErrorList errors={fields.repeatWeeks.errors} />
           </div>
+          {account ? (
+            <div>
+              <label className="flex items-center gap-2 font-semibold">
+                <input type="checkbox" name="payLater" value="on" />
+                {t("orders.payLater", { days: account.termDays })}
+              </label>
+              <p className="text-sm text-stone-600">
+                {t("orders.payLaterHint", {
+                  available: formatMoney(account.availableMinor, account.currency, lng),
+                })}
+              </p>
+            </div>
+          ) : null}
           {cart.totals.map((total) => (
             <p key={total.currency} className="text-right text-lg font-bold">
               {t("orders.total")}: {formatMoney(total.totalMinor, total.currency, lng)}

@@ -1,29 +1,126 @@
 // A buyer's account statement: what it owes the cooperatives, its pay-later terms, and each
 // unpaid payment with its due date. Thin: see app/payments/credit.server.ts.
-import { type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requirePermission } from "~/auth/session.server";
-import { buyerStatement } from "~/payments/credit.server";
+import { z } from "zod";
+import { requireAdmin, requirePermission } from "~/auth/session.server";
+import { invariantResponse } from "~/http/responses";
+import { buyerStatement, grantCreditTerms } from "~/payments/credit.server";
+import { PaymentError } from "~/payments/settlement.server";
+import { parsePriceToMinor } from "~/supply/rules";
+import { ErrorList, FormErrors, SubmitButton } from "~/ui/forms";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { formatDate, formatMoney } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 
+// A platform admin gives a trusted buyer pay-later terms: a credit limit and the days to pay.
+const TermsSchema = z
+  .object({
+    currency: z.enum(["KHR", "USD"], { error: "validation.required" }),
+    creditLimit: z.string({ error: "payments.invalidAmount" }).max(20, "payments.invalidAmount"),
+    termDays: z.coerce
+      .number({ error: "payments.invalidTerm" })
+      .int("payments.invalidTerm")
+      .min(1, "payments.invalidTerm")
+      .max(365, "payments.invalidTerm"),
+  })
+  .transform((value, ctx) => {
+    const creditLimitMinor = parsePriceToMinor(value.creditLimit, value.currency);
+    if (!creditLimitMinor) {
+      ctx.addIssue({ code: "custom", path: ["creditLimit"], message: "payments.invalidAmount" });
+      return z.NEVER;
+    }
+    return { currency: value.currency, creditLimitMinor, termDays: value.termDays };
+  });
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
-  await requirePermission(request, "pay:orders:own", organization.id);
+  const user = await requirePermission(request, "pay:orders:own", organization.id);
   const [KHR, USD] = await Promise.all([
     buyerStatement(organization.id, "KHR"),
     buyerStatement(organization.id, "USD"),
   ]);
-  return { organization, statements: { KHR, USD } };
+  return { organization, statements: { KHR, USD }, canGrantTerms: user.isAdmin };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const organization = await requireOrganizationBySlug(params.slug);
+  const admin = await requireAdmin(request);
+  invariantResponse(organization.kind === "BUYER", "Not found", { status: 404 });
+  const submission = parseWithZod(await request.formData(), { schema: TermsSchema });
+  if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
+  try {
+    await grantCreditTerms(organization.id, submission.value, admin);
+  } catch (error) {
+    if (!(error instanceof PaymentError)) throw error;
+    return Response.json(submission.reply({ formErrors: [error.key] }), { status: 400 });
+  }
+  return redirect(`/organizations/${organization.slug}/statement`);
+}
+
+function GrantTerms() {
+  const { t } = useTranslation();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "terms",
+    lastResult,
+    constraint: getZodConstraint(TermsSchema),
+    defaultValue: { currency: "KHR", creditLimit: "", termDays: "30" },
+  });
+  return (
+    <Form
+      method="post"
+      {...getFormProps(form)}
+      className="max-w-md space-y-3 rounded-lg bg-white p-4 shadow-sm"
+    >
+      <h2 className="text-xl font-semibold">{t("payments.grantTerms")}</h2>
+      <FormErrors errors={form.errors} />
+      <div>
+        <label htmlFor={fields.currency.id} className="block font-semibold">
+          {t("supply.currency")}
+        </label>
+        <select
+          {...getSelectProps(fields.currency)}
+          className="mt-1 rounded-md border border-stone-400 bg-white px-3 py-2"
+        >
+          <option value="KHR">KHR</option>
+          <option value="USD">USD</option>
+        </select>
+      </div>
+      <div>
+        <label htmlFor={fields.creditLimit.id} className="block font-semibold">
+          {t("payments.creditLimit")}
+        </label>
+        <input
+          {...getInputProps(fields.creditLimit, { type: "text", ariaAttributes: true })}
+          inputMode="decimal"
+          className="mt-1 block w-48 rounded-md border border-stone-400 bg-white px-3 py-2"
+        />
+        <ErrorList errors={fields.creditLimit.errors} />
+      </div>
+      <div>
+        <label htmlFor={fields.termDays.id} className="block font-semibold">
+          {t("payments.termDays")}
+        </label>
+        <input
+          {...getInputProps(fields.termDays, { type: "number", ariaAttributes: true })}
+          className="mt-1 block w-24 rounded-md border border-stone-400 bg-white px-3 py-2"
+        />
+        <ErrorList errors={fields.termDays.errors} />
+      </div>
+      <SubmitButton>{t("payments.grantTerms")}</SubmitButton>
+    </Form>
+  );
 }
 
 export default function BuyerStatement() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { organization, statements } = useLoaderData<typeof loader>();
+  const { organization, statements, canGrantTerms } = useLoaderData<typeof loader>();
   return (
     <section className="space-y-6" aria-labelledby="statement-title">
       <h1 id="statement-title" className="text-3xl font-bold text-leaf-800">
@@ -72,6 +169,7 @@ export default function BuyerStatement() {
       statements.USD.open.length === 0 ? (
         <p>{t("payments.nothingOwed")}</p>
       ) : null}
+      {canGrantTerms ? <GrantTerms /> : null}
     </section>
   );
 }

@@ -304,6 +304,9 @@ const en = {
       KHQR: "KHQR (Bakong)",
       CARD: "Card",
     },
+    payLater: "Put it on our account: pay within {{days}} days",
+    payLaterHint:
+      "Your pay-later terms: {{available}} still available. The cooperatives start on the order at once.",
     paymentHint:
       "Bank transfer and KHQR orders must be paid by {{hours}} hours after ordering, or before the order cutoff, or they are cancelled.",
     tolerance: "Weight difference you accept for goods sold by kg",
@@ -552,6 +555,9 @@ const en = {
     invalidFeeRate: "A fee rate must be between 0% and 100%.",
     invalidTerm: "Payment terms must be between 1 and 365 days.",
     notABuyer: "Pay-later terms are for buyers.",
+    grantTerms: "Give pay-later terms",
+    creditLimit: "Credit limit",
+    termDays: "Days to pay",
     noCreditTerms: "This buyer has no pay-later terms in this currency.",
     overCreditLimit:
       "This order would take the buyer over its credit limit. Pay now, or pay what is owed first.",
