@@ -4,7 +4,7 @@
 // shares add up to what was paid out and nothing is left held. Runs in English to read amounts.
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
-import { DEMO_PASSWORD, signIn } from "./support/session";
+import { signIn, signUpBuyer } from "./support/session";
 
 const COOPERATIVES = [
   { slug: "kralanh-agricultural-cooperative", name: /Kralanh/, lead: "lead@phsar.test" },
@@ -13,12 +13,6 @@ const COOPERATIVES = [
 
 /** Whole riel or cents, from a formatted amount such as "12,000៛" or "$12.50". */
 const minor = (text: string) => Number(text.replace(/[^\d]/g, ""));
-
-async function inEnglish(page: Page) {
-  await page.goto("/login");
-  await page.getByRole("button", { name: "ប្តូរទៅភាសាអង់គ្លេស" }).click();
-  await expect(page.getByRole("main").getByRole("button", { name: "Sign in" })).toBeVisible();
-}
 
 async function leadPage(browser: Browser, email: string) {
   const context = await browser.newContext();
@@ -61,17 +55,7 @@ test("manual payments: two cooperatives paid by bank transfer, one partial deliv
 }) => {
   test.setTimeout(180_000);
   // A buyer of its own, so no other test's orders share its name.
-  const run = Date.now().toString(36);
-  await inEnglish(page);
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill("Dara Payments");
-  await page.getByLabel("Email or phone number").fill(`payments-${run}@phsar.test`);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByLabel("Business name in Khmer").fill(`ហាងទូទាត់ ${run}`);
-  await page.getByLabel("Business name in English").fill(`Payments Shop ${run}`);
-  await page.getByLabel("Province").selectOption({ index: 1 });
-  await page.getByRole("main").getByRole("button", { name: "Create an account" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/signup"));
+  await signUpBuyer(page, "payments");
 
   for (const cooperative of COOPERATIVES) await addFirstListing(page, cooperative.slug);
   await page.goto("/cart");

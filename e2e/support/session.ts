@@ -19,3 +19,24 @@ export async function signIn(page: Page, identifier: string, password = DEMO_PAS
 export function cambodiaDate(days: number) {
   return new Date(Date.now() + 7 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/**
+ * Signs up a buyer of its own (in English), so a test's cart, orders and sessions are not shared
+ * with tests running at the same time.
+ */
+export async function signUpBuyer(page: Page, prefix: string) {
+  const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  await page.goto("/login");
+  await page.getByRole("button", { name: "ប្តូរទៅភាសាអង់គ្លេស" }).click();
+  await page.getByRole("main").getByRole("button", { name: "Sign in" }).waitFor();
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill(`Dara ${prefix}`);
+  await page.getByLabel("Email or phone number").fill(`${prefix}-${run}@phsar.test`);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByLabel("Business name in Khmer").fill(`ហាង ${prefix} ${run}`);
+  await page.getByLabel("Business name in English").fill(`${prefix} shop ${run}`);
+  await page.getByLabel("Province").selectOption({ index: 1 });
+  await page.getByRole("main").getByRole("button", { name: "Create an account" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/signup"));
+  return run;
+}
