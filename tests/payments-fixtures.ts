@@ -2,7 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { prisma } from "~/db/db.server";
 import { type Currency } from "~/db/generated/enums";
-import { placeOrder } from "~/orders/orders.server";
+import { placeOrder, transitionSubOrder } from "~/orders/orders.server";
+import { type PaymentActor } from "~/payments/settlement.server";
 import { demoCooperatives } from "../prisma/seed/demo-data";
 
 export async function userId(email: string) {
@@ -69,4 +70,25 @@ export async function orderFromTwoCooperatives(currency: Currency = "KHR") {
       },
     },
   });
+}
+
+/** A signed-in person as the payments module checks them (id, admin flag, memberships). */
+export async function paymentActor(email: string): Promise<PaymentActor> {
+  return prisma.user.findUniqueOrThrow({
+    where: { email },
+    select: {
+      id: true,
+      isAdmin: true,
+      memberships: { select: { organizationId: true, role: true } },
+    },
+  });
+}
+
+/** The cooperative accepts and packs a sub-order, and its buyer confirms delivery. */
+export async function deliverSubOrder(subOrderId: number) {
+  for (const to of ["ACCEPTED", "PACKED", "DELIVERED"] as const)
+    await transitionSubOrder(subOrderId, to, {
+      userId: null,
+      party: to === "DELIVERED" ? "BUYER" : "COOPERATIVE",
+    });
 }

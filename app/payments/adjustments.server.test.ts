@@ -16,23 +16,16 @@ import {
   transitionSubOrder,
 } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
-import { orderFromTwoCooperatives, organizationId } from "../../tests/payments-fixtures";
+import {
+  orderFromTwoCooperatives,
+  organizationId,
+  paymentActor as actor,
+} from "../../tests/payments-fixtures";
 import { followAllAmountsDue, followAmountDue } from "./adjustments.server";
 import { paymentInstructions } from "./instructions.server";
 import { buyerOwes, cashHeld, cooperativeBalance, ledgerIntegrity } from "./ledger.server";
 import { manualProvider, markReceived } from "./manual.server";
 import { recordedShare, type PaymentActor } from "./settlement.server";
-
-async function actor(email: string): Promise<PaymentActor> {
-  return prisma.user.findUniqueOrThrow({
-    where: { email },
-    select: {
-      id: true,
-      isAdmin: true,
-      memberships: { select: { organizationId: true, role: true } },
-    },
-  });
-}
 
 let buyer: PaymentActor;
 let admin: PaymentActor;

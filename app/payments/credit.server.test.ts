@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { seedDemoData } from "../../prisma/seed";
-import { orderFromTwoCooperatives } from "../../tests/payments-fixtures";
+import { orderFromTwoCooperatives, paymentActor as actor } from "../../tests/payments-fixtures";
 import { buyerStatement, grantCreditTerms, payLater } from "./credit.server";
 import { buyerOwes, ledgerIntegrity } from "./ledger.server";
 import { markReceived } from "./manual.server";
@@ -9,17 +9,6 @@ import { type PaymentActor } from "./settlement.server";
 
 let buyer: PaymentActor;
 let admin: PaymentActor;
-
-async function actor(email: string): Promise<PaymentActor> {
-  return prisma.user.findUniqueOrThrow({
-    where: { email },
-    select: {
-      id: true,
-      isAdmin: true,
-      memberships: { select: { organizationId: true, role: true } },
-    },
-  });
-}
 
 beforeAll(async () => {
   await seedDemoData(prisma);

@@ -1,9 +1,13 @@
 import { BakongKHQR } from "bakong-khqr";
 import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
-import { transitionSubOrder } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
-import { orderFromTwoCooperatives, organizationId } from "../../tests/payments-fixtures";
+import {
+  orderFromTwoCooperatives,
+  organizationId,
+  paymentActor as actor,
+  deliverSubOrder as deliver,
+} from "../../tests/payments-fixtures";
 import {
   cashHeld,
   cooperativeBalance,
@@ -13,17 +17,6 @@ import {
 } from "./ledger.server";
 import { manualProvider, markReceived, recordFeeRemittance } from "./manual.server";
 import { type PaymentActor } from "./settlement.server";
-
-async function actor(email: string): Promise<PaymentActor> {
-  return prisma.user.findUniqueOrThrow({
-    where: { email },
-    select: {
-      id: true,
-      isAdmin: true,
-      memberships: { select: { organizationId: true, role: true } },
-    },
-  });
-}
 
 let buyer: PaymentActor;
 let lead: PaymentActor;
@@ -55,14 +48,6 @@ async function expectBalanced() {
     mixedCurrencyTransactions: [],
     nonZeroCurrencies: [],
   });
-}
-
-async function deliver(subOrderId: number) {
-  for (const to of ["ACCEPTED", "PACKED", "DELIVERED"] as const)
-    await transitionSubOrder(subOrderId, to, {
-      userId: null,
-      party: to === "DELIVERED" ? "BUYER" : "COOPERATIVE",
-    });
 }
 
 const leadOf = (cooperativeId: number) =>

@@ -26,10 +26,10 @@ import {
   orderSplit,
   PaymentError,
   recordedShare,
+  releasableShare,
   recordSubOrderSale,
   refundedSoFar,
   refundPortion,
-  releasableAmount,
   releaseKey,
   settleSubOrder,
   shareOf,
@@ -258,16 +258,7 @@ async function releaseSubOrder(
           recoveredDebtMinor: 0,
           status: existing.status,
         };
-      const share = await recordedShare(tx, subOrder);
-      if (!share) throw new PaymentError("payments.notPaid");
-      const { amountMinor, recoveredMinor } = await releasableAmount(tx, {
-        orderId: subOrder.orderId,
-        subOrderId,
-        cooperativeId: subOrder.cooperativeId,
-        currency: subOrder.order.currency,
-        netMinor: share.netMinor,
-      });
-      if (amountMinor <= 0) throw new PaymentError("payments.nothingToRelease");
+      const { amountMinor, recoveredMinor } = await releasableShare(tx, subOrder);
       const transfer = await tx.transfer.create({
         data: {
           subOrderId,

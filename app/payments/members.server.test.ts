@@ -2,24 +2,13 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { transitionSubOrder } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
-import { orderFromTwoCooperatives } from "../../tests/payments-fixtures";
+import { orderFromTwoCooperatives, paymentActor as actor } from "../../tests/payments-fixtures";
 import { manualProvider, markReceived } from "./manual.server";
 import { allocateSubOrder, memberStatement, statementCsv } from "./members.server";
 import { type PaymentActor } from "./settlement.server";
 
 let buyer: PaymentActor;
 let admin: PaymentActor;
-
-async function actor(email: string): Promise<PaymentActor> {
-  return prisma.user.findUniqueOrThrow({
-    where: { email },
-    select: {
-      id: true,
-      isAdmin: true,
-      memberships: { select: { organizationId: true, role: true } },
-    },
-  });
-}
 
 beforeAll(async () => {
   await seedDemoData(prisma);

@@ -199,6 +199,27 @@ export async function refundedSoFar(db: Tx, subOrderId: number) {
 }
 
 /**
+ * The amount to release to a delivered sub-order's cooperative now (both providers): its recorded net
+ * share less refunds and recovered debt. Refuses an unpaid sub-order or one with nothing left.
+ */
+export async function releasableShare(
+  tx: Tx,
+  subOrder: { id: number; orderId: number; cooperativeId: number; order: { currency: Currency } },
+) {
+  const share = await recordedShare(tx, subOrder);
+  if (!share) throw new PaymentError("payments.notPaid");
+  const releasable = await releasableAmount(tx, {
+    orderId: subOrder.orderId,
+    subOrderId: subOrder.id,
+    cooperativeId: subOrder.cooperativeId,
+    currency: subOrder.order.currency,
+    netMinor: share.netMinor,
+  });
+  if (releasable.amountMinor <= 0) throw new PaymentError("payments.nothingToRelease");
+  return releasable;
+}
+
+/**
  * What to pay a delivered sub-order's cooperative: its net share, less its part of refunds, less
  * the cooperative's debt (recorded as recovered here, in the caller's transaction).
  */

@@ -11,10 +11,14 @@ const secrets = vi.hoisted(() => {
 });
 
 import { prisma } from "~/db/db.server";
-import { transitionSubOrder } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
 import { startFakeStripe, signedWebhookRequest, type FakeStripe } from "../../tests/fake-stripe";
-import { orderFromTwoCooperatives, organizationId } from "../../tests/payments-fixtures";
+import {
+  orderFromTwoCooperatives,
+  organizationId,
+  paymentActor as actor,
+  deliverSubOrder as deliver,
+} from "../../tests/payments-fixtures";
 import { buyerOwes, cooperativeBalance, ledgerIntegrity } from "./ledger.server";
 import { type PaymentActor } from "./settlement.server";
 import { receiveStripeWebhook } from "./stripe-events.server";
@@ -26,17 +30,6 @@ let buyer: PaymentActor;
 let lead: PaymentActor;
 let admin: PaymentActor;
 let cooperativeIds: number[];
-
-async function actor(email: string): Promise<PaymentActor> {
-  return prisma.user.findUniqueOrThrow({
-    where: { email },
-    select: {
-      id: true,
-      isAdmin: true,
-      memberships: { select: { organizationId: true, role: true } },
-    },
-  });
-}
 
 beforeAll(async () => {
   await seedDemoData(prisma);
@@ -84,14 +77,6 @@ async function expectBalanced() {
     mixedCurrencyTransactions: [],
     nonZeroCurrencies: [],
   });
-}
-
-async function deliver(subOrderId: number) {
-  for (const to of ["ACCEPTED", "PACKED", "DELIVERED"] as const)
-    await transitionSubOrder(subOrderId, to, {
-      userId: null,
-      party: to === "DELIVERED" ? "BUYER" : "COOPERATIVE",
-    });
 }
 
 const statusOf = async (subOrderId: number) =>

@@ -25,9 +25,9 @@ import {
   assertCan,
   PaymentError,
   recordedShare,
+  releasableShare,
   refundedSoFar,
   refundPortion,
-  releasableAmount,
   releaseKey,
   settleSubOrder,
   type PaymentActor,
@@ -278,16 +278,7 @@ export function createStripeProvider(stripe: Stripe) {
             ...(await create(refused.amountMinor, `${key}:attempt-${attempts.length + 1}`)),
             recoveredMinor: 0,
           };
-        const share = await recordedShare(tx, subOrder);
-        if (!share) throw new PaymentError("payments.notPaid");
-        const { amountMinor, recoveredMinor } = await releasableAmount(tx, {
-          orderId: subOrder.orderId,
-          subOrderId,
-          cooperativeId: subOrder.cooperativeId,
-          currency: subOrder.order.currency,
-          netMinor: share.netMinor,
-        });
-        if (amountMinor <= 0) throw new PaymentError("payments.nothingToRelease");
+        const { amountMinor, recoveredMinor } = await releasableShare(tx, subOrder);
         return { ...(await create(amountMinor, key)), recoveredMinor };
       })
       .catch((error: unknown) => {
