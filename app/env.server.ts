@@ -70,6 +70,16 @@ export const EnvSchema = z.object({
         "STRIPE_SECRET_KEY must look like sk_test_… or sk_live_…",
       ),
   ),
+  /**
+   * Where the Stripe SDK sends its requests; unset means Stripe itself (https://api.stripe.com).
+   * For a Stripe-compatible test server such as stripe-mock, e.g. http://127.0.0.1:12111.
+   */
+  STRIPE_API_BASE: optional(
+    z.url({
+      protocol: /^https?$/,
+      error: "STRIPE_API_BASE must be an http(s) URL like http://127.0.0.1:12111",
+    }),
+  ),
   /** Signing secret of the platform webhook endpoint (/webhooks/stripe). */
   STRIPE_WEBHOOK_SECRET: optional(
     z.string().startsWith("whsec_", "STRIPE_WEBHOOK_SECRET must start with whsec_"),

@@ -94,6 +94,7 @@ export async function startFakeStripe() {
   const charges = new Map<string, Json>();
   const transfers = new Map<string, Json>();
   const refunds = new Map<string, Json>();
+  const checkoutSessions = new Map<string, Json>();
   /** Balance of each connected account, which reversals draw on. */
   const balances = new Map<string, number>();
   const saved = new Map<string, { fingerprint: string; answer: Answer }>();
@@ -181,6 +182,79 @@ export async function startFakeStripe() {
         status: 200,
         body: { ...intent, client_secret: `${intent.id}_secret_${randomBytes(6).toString("hex")}` },
       };
+    }
+    if (method === "POST" && path === "/v1/checkout/sessions") {
+      allowOnly(params, [
+        "mode",
+        "line_items",
+        "allowed_payment_method_types",
+        "client_reference_id",
+        "metadata",
+        "payment_intent_data",
+        "success_url",
+        "cancel_url",
+        "expires_at",
+        "customer_email",
+        "locale",
+      ]);
+      if (str(params, "mode") !== "payment") invalid("Only payment mode is faked", "mode");
+      const successUrl = str(params, "success_url");
+      const items = params.line_items;
+      if (typeof items !== "object" || Object.keys(items).length === 0)
+        invalid("line_items is required in payment mode", "line_items", "parameter_missing");
+      let amountTotal = 0;
+      let currency: string | undefined;
+      for (const [i, item] of Object.entries(items)) {
+        if (typeof item !== "object") invalid(`Invalid line_items[${i}]`, "line_items");
+        const quantity = positiveInt(item, "quantity")!;
+        const price = item.price_data;
+        if (typeof price !== "object") invalid("price_data is required", `line_items[${i}]`);
+        const lineCurrency = str(price, "currency")!;
+        if (currency && lineCurrency !== currency)
+          invalid("All line items must use the same currency", "line_items");
+        currency = lineCurrency;
+        const product = price.product_data;
+        if (typeof product !== "object" || !str(product, "name"))
+          invalid("product_data[name] is required", `line_items[${i}][price_data]`);
+        amountTotal += quantity * positiveInt(price, "unit_amount")!;
+      }
+      const created = now();
+      const expiresAt = positiveInt(params, "expires_at", false) ?? created + 24 * 3600;
+      // Stripe's window for a Checkout Session's expiry.
+      if (expiresAt < created + 30 * 60 || expiresAt > created + 24 * 3600)
+        invalid(
+          "The `expires_at` timestamp must be between 30 minutes and 24 hours from now.",
+          "expires_at",
+        );
+      const session = {
+        id: id("cs_test"),
+        object: "checkout.session",
+        mode: "payment",
+        status: "open",
+        payment_status: "unpaid",
+        url: "",
+        amount_total: amountTotal,
+        currency,
+        client_reference_id: str(params, "client_reference_id", false) ?? null,
+        metadata: params.metadata ?? {},
+        payment_intent: null as string | null,
+        success_url: successUrl,
+        cancel_url: str(params, "cancel_url", false) ?? null,
+        expires_at: expiresAt,
+        created,
+      };
+      session.url = `http://127.0.0.1:${port}/c/pay/${session.id}`;
+      checkoutSessions.set(session.id, {
+        ...session,
+        payment_intent_data: params.payment_intent_data ?? {},
+      });
+      return { status: 200, body: session };
+    }
+    if (method === "GET" && (m = path.match(/^\/v1\/checkout\/sessions\/(cs_test_\w+)$/))) {
+      const stored =
+        checkoutSessions.get(m[1]!) ??
+        invalid(`No such checkout.session: '${m[1]}'`, "session", "resource_missing");
+      return { status: 200, body: publicSession(stored) };
     }
     if (method === "GET" && (m = path.match(/^\/v1\/payment_intents\/(pi_\w+)$/))) {
       const intent =
@@ -447,6 +521,34 @@ export async function startFakeStripe() {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
+  /** A session as the API shows it (without what we keep for making its PaymentIntent). */
+  function publicSession(stored: Json) {
+    const { payment_intent_data: _kept, ...session } = stored;
+    return session;
+  }
+
+  /** The session's PaymentIntent, made (once) the way Checkout does when the buyer pays. */
+  function intentForSession(session: Json) {
+    if (session.payment_intent) return paymentIntents.get(String(session.payment_intent))!;
+    const data = (session.payment_intent_data ?? {}) as Params;
+    const intent = {
+      id: id("pi"),
+      object: "payment_intent",
+      amount: session.amount_total,
+      amount_received: 0,
+      currency: session.currency,
+      status: "requires_payment_method",
+      transfer_group: typeof data.transfer_group === "string" ? data.transfer_group : null,
+      metadata: typeof data.metadata === "object" ? data.metadata : {},
+      latest_charge: null as string | null,
+      last_payment_error: null as Json | null,
+      created: now(),
+    };
+    paymentIntents.set(intent.id, intent);
+    session.payment_intent = intent.id;
+    return intent as Json;
+  }
+
   function event(type: string, object: Json, options: { account?: string; created?: number } = {}) {
     return {
       id: id("evt"),
@@ -517,6 +619,30 @@ export async function startFakeStripe() {
         latest_charge: charge.id,
       });
       return event("payment_intent.succeeded", { ...intent });
+    },
+    checkoutSessions,
+    /**
+     * The buyer paid on the hosted page: Stripe creates the PaymentIntent from the session's
+     * payment_intent_data and it succeeds. Returns both events Stripe would send.
+     */
+    payCheckout(sessionId: string) {
+      const session = checkoutSessions.get(sessionId)!;
+      const intent = intentForSession(session);
+      const succeeded = this.succeedPayment(String(intent.id));
+      Object.assign(session, { status: "complete", payment_status: "paid" });
+      return {
+        completed: event("checkout.session.completed", publicSession(session)),
+        succeeded,
+      };
+    },
+    /** The buyer's card was refused on the hosted page; the page stays open for another try. */
+    declineCheckout(sessionId: string) {
+      const intent = intentForSession(checkoutSessions.get(sessionId)!);
+      return this.failPayment(String(intent.id));
+    },
+    /** The page passed its expires_at. */
+    expireCheckout(sessionId: string) {
+      Object.assign(checkoutSessions.get(sessionId)!, { status: "expired" });
     },
     failPayment(intentId: string) {
       const intent = paymentIntents.get(intentId)!;

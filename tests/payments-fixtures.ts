@@ -41,7 +41,11 @@ async function openWindow(cooperativeId: number, currency: Currency) {
 }
 
 /** Places an order from both demo cooperatives as buyer@phsar.test. */
-export async function orderFromTwoCooperatives(currency: Currency = "KHR") {
+export async function orderFromTwoCooperatives(
+  currency: Currency = "KHR",
+  // Paid before the cooperatives decide: the order waits (PLACED) until the payment is secured.
+  paymentMethod: "BANK_TRANSFER" | "CARD" = currency === "USD" ? "CARD" : "BANK_TRANSFER",
+) {
   const buyer = await prisma.user.findUniqueOrThrow({
     where: { email: "buyer@phsar.test" },
     select: { id: true, memberships: { select: { organizationId: true } } },
@@ -53,8 +57,7 @@ export async function orderFromTwoCooperatives(currency: Currency = "KHR") {
     buyerId: buyer.memberships[0]!.organizationId,
     placedById: buyer.id,
     idempotencyKey: randomUUID(),
-    // Paid before the cooperatives decide: the order waits (PLACED) until the payment is secured.
-    paymentMethod: "BANK_TRANSFER",
+    paymentMethod,
     lines,
   });
   return prisma.order.findUniqueOrThrow({

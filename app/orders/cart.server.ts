@@ -155,12 +155,15 @@ export type CheckoutInput = {
  */
 export async function checkout(input: CheckoutInput, now = new Date()) {
   if (input.payLater) return checkoutOnAccount(input, now);
+  // Refused before anything is placed: a way of paying this Phsar or this cart cannot take.
+  const provider = providerForMethod(input.paymentMethod);
+  if (input.paymentMethod === "CARD") {
+    const cart = await getCart(input.userId, now);
+    if (cart.mixedCurrencies || cart.totals.some((t) => t.currency !== "USD"))
+      throw new OrderError("payments.stripeUsdOnly");
+  }
   const placed = await placeFromCart(input, now);
-  await providerForMethod(input.paymentMethod).startPayment(
-    placed.orderId,
-    input.paymentMethod,
-    input.payer,
-  );
+  await provider.startPayment(placed.orderId, input.paymentMethod, input.payer);
   return placed;
 }
 

@@ -87,3 +87,12 @@ export async function paymentInstructions(orderId: number, buyerId: number, now 
     }),
   );
 }
+
+/** The order's card payment, if it is paid by card: how much, and where it stands. */
+export async function cardPaymentOf(orderId: number, buyerId: number) {
+  return prisma.payment.findFirst({
+    where: { orderId, order: { buyerId }, provider: "STRIPE" },
+    orderBy: { id: "desc" },
+    select: { status: true, currency: true, amountMinor: true, refundedMinor: true },
+  });
+}

@@ -23,9 +23,8 @@ export type PaymentStart =
     }
   | {
       provider: "stripe";
+      /** The buyer pays it on a Stripe-hosted payment page (`cardPaymentPage`). */
       paymentId: number;
-      paymentIntentId: string;
-      clientSecret: string;
       currency: Currency;
       amountMinor: number;
     };

@@ -10,7 +10,7 @@ let cachedStripe: StripeProvider | undefined;
 /** The Stripe provider when Stripe is configured, else null. */
 export function stripeProviderFor(e: Env): StripeProvider | null {
   if (paymentProviderName(e) !== "stripe" || !e.STRIPE_SECRET_KEY) return null;
-  cachedStripe ??= createStripeProvider(createStripeClient(e.STRIPE_SECRET_KEY));
+  cachedStripe ??= createStripeProvider(createStripeClient(e.STRIPE_SECRET_KEY, e.STRIPE_API_BASE));
   return cachedStripe;
 }
 

@@ -23,11 +23,42 @@ class RetryLater extends Error {
   override name = "RetryLater";
 }
 
-async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {
-  const payment = await tx.payment.findUnique({
+const paymentFields = {
+  id: true,
+  orderId: true,
+  status: true,
+  amountMinor: true,
+  currency: true,
+} as const;
+
+/**
+ * Our card payment that a PaymentIntent pays. A payment page (Checkout Session) creates its
+ * PaymentIntent only when the buyer pays, so an intent we have not seen yet is found by the ids we
+ * put in its metadata, and linked to the payment while that still waits for money.
+ */
+async function paymentOfIntent(tx: Tx, intent: Stripe.PaymentIntent) {
+  const known = await tx.payment.findUnique({
     where: { stripePaymentIntentId: intent.id },
-    select: { id: true, orderId: true, status: true, amountMinor: true, currency: true },
+    select: paymentFields,
   });
+  if (known) return known;
+  const paymentId = Number(intent.metadata?.paymentId);
+  const orderId = Number(intent.metadata?.orderId);
+  if (!Number.isSafeInteger(paymentId) || !Number.isSafeInteger(orderId)) return null;
+  const payment = await tx.payment.findFirst({
+    where: { id: paymentId, orderId, provider: "STRIPE" },
+    select: paymentFields,
+  });
+  if (!payment) return null;
+  await tx.payment.updateMany({
+    where: { id: payment.id, status: { in: ["PENDING", "FAILED"] } },
+    data: { stripePaymentIntentId: intent.id },
+  });
+  return payment;
+}
+
+async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {
+  const payment = await paymentOfIntent(tx, intent);
   if (!payment) {
     // Ours (it names an order) but not recorded yet: have Stripe send it again later.
     if (intent.metadata?.orderId) throw new RetryLater(`payment ${intent.id} not recorded yet`);
@@ -66,15 +97,37 @@ async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Pro
 }
 
 async function paymentIntentFailed(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {
+  const payment = await paymentOfIntent(tx, intent);
   // Only a pending payment fails: a late failure of an earlier attempt leaves a success alone.
   const moved = await tx.payment.updateMany({
-    where: { stripePaymentIntentId: intent.id, status: "PENDING" },
+    where: { id: payment?.id ?? -1, stripePaymentIntentId: intent.id, status: "PENDING" },
     data: { status: "FAILED" },
   });
   if (moved.count === 0)
     console.info(
       `payment_intent.payment_failed for ${intent.id}: no pending payment, nothing to do`,
     );
+  return {};
+}
+
+/**
+ * The buyer finished a payment page. The money itself is recorded by payment_intent.succeeded
+ * (which carries the charge); this links the page's PaymentIntent to our payment, whichever of the
+ * two events arrives first.
+ */
+async function checkoutSessionCompleted(tx: Tx, session: Stripe.Checkout.Session): Promise<Effect> {
+  const intentId = idOf(session.payment_intent);
+  if (!intentId) return {};
+  const linked = await tx.payment.updateMany({
+    where: {
+      stripeCheckoutSessionId: session.id,
+      provider: "STRIPE",
+      status: { in: ["PENDING", "FAILED"] },
+    },
+    data: { stripePaymentIntentId: intentId },
+  });
+  if (linked.count === 0)
+    console.info(`checkout.session.completed for ${session.id}: nothing to link`);
   return {};
 }
 
@@ -189,6 +242,8 @@ async function apply(tx: Tx, event: Stripe.Event): Promise<Effect> {
       return paymentIntentSucceeded(tx, event.data.object);
     case "payment_intent.payment_failed":
       return paymentIntentFailed(tx, event.data.object);
+    case "checkout.session.completed":
+      return checkoutSessionCompleted(tx, event.data.object);
     case "charge.refunded":
       return chargeRefunded(tx, event.data.object);
     case "charge.dispute.created":

@@ -105,8 +105,21 @@ async function paidOrder() {
   const order = await orderFromTwoCooperatives("USD");
   const start = await provider.startPayment(order.id, "CARD", buyer);
   if (start.provider !== "stripe") throw new Error("expected Stripe");
-  expect((await post(fake.succeedPayment(start.paymentIntentId))).status).toBe(200);
+  const { completed, succeeded } = fake.payCheckout(await openPaymentPage(order.id));
+  expect((await post(succeeded)).status).toBe(200);
+  expect((await post(completed)).status).toBe(200);
   return { order, start };
+}
+
+const pageUrls = (orderId: number) => ({
+  successUrl: `http://localhost/orders/${orderId}?card=returned`,
+  cancelUrl: `http://localhost/orders/${orderId}?card=cancelled`,
+});
+
+/** The buyer opens the card payment page; returns its Checkout Session id. */
+async function openPaymentPage(orderId: number, now?: Date) {
+  const url = await provider.cardPaymentPage(orderId, buyer, pageUrls(orderId), now);
+  return url.split("/").at(-1)!;
 }
 
 describe("fake Stripe", () => {
@@ -186,23 +199,40 @@ describe("Stripe provider", () => {
     ).toBe(true);
   });
 
-  test("checkout: one PaymentIntent per order; bad signatures refused; failures and successes applied once, in any order", async () => {
+  test("checkout: one card payment per order, paid on a Stripe-hosted page; bad signatures refused; failures and successes applied once, in any order", async () => {
     const order = await orderFromTwoCooperatives("USD");
     const start = await provider.startPayment(order.id, "CARD", buyer);
     if (start.provider !== "stripe") throw new Error("expected Stripe");
     const again = await provider.startPayment(order.id, "CARD", buyer);
-    if (again.provider !== "stripe") throw new Error("expected Stripe");
-    expect(again.paymentIntentId).toBe(start.paymentIntentId);
-    const request = fake.requests.find(
-      (r) =>
-        r.path === "/v1/payment_intents" && r.idempotencyKey === `order:${order.id}:payment-intent`,
-    )!;
-    expect(request.params).toMatchObject({
-      amount: String(order.totalMinor),
-      currency: "usd",
-      transfer_group: `order:${order.id}`,
+    expect(again).toEqual(start);
+    // Two taps on "pay": one page, asked of Stripe once and then read back.
+    const sessionId = await openPaymentPage(order.id);
+    expect(await openPaymentPage(order.id)).toBe(sessionId);
+    const creations = fake.requests.filter(
+      (r) => r.path === "/v1/checkout/sessions" && r.method === "POST",
+    );
+    expect(creations).toHaveLength(1);
+    expect(creations[0]!.idempotencyKey).toBe(
+      `order:${order.id}:payment:${start.paymentId}:page-after:none`,
+    );
+    const sent = creations[0]!.params as Record<string, unknown>;
+    expect(sent).toMatchObject({
+      mode: "payment",
+      allowed_payment_method_types: { 0: "card" },
+      client_reference_id: String(order.id),
+      payment_intent_data: {
+        transfer_group: `order:${order.id}`,
+        metadata: { orderId: String(order.id), paymentId: String(start.paymentId) },
+      },
     });
+    // One line per cooperative, adding up to the order exactly.
+    expect(fake.checkoutSessions.get(sessionId)!.amount_total).toBe(order.totalMinor);
+    expect(Object.keys(sent.line_items as object)).toHaveLength(2);
+
     await expect(provider.startPayment(order.id, "CARD", lead)).rejects.toThrow(
+      "payments.forbidden",
+    );
+    await expect(provider.cardPaymentPage(order.id, lead, pageUrls(order.id))).rejects.toThrow(
       "payments.forbidden",
     );
     const khrOrder = await orderFromTwoCooperatives("KHR");
@@ -213,11 +243,13 @@ describe("Stripe provider", () => {
     const paymentStatus = async () =>
       (
         await prisma.payment.findUniqueOrThrow({
-          where: { stripePaymentIntentId: start.paymentIntentId },
+          where: { id: start.paymentId },
           select: { status: true },
         })
       ).status;
-    const succeeded = fake.succeedPayment(start.paymentIntentId);
+    // The card was declined first (the page stays open), then a second card worked.
+    const declined = fake.declineCheckout(sessionId);
+    const { completed, succeeded } = fake.payCheckout(sessionId);
 
     // A bad signature: 400 and nothing changes.
     expect((await post(succeeded, "platform", "t=1,v1=deadbeef")).status).toBe(400);
@@ -229,11 +261,15 @@ describe("Stripe provider", () => {
     expect(await paymentStatus()).toBe("PENDING");
     expect(await prisma.stripeEvent.count({ where: { id: succeeded.id } })).toBe(0);
 
-    // The card was declined first, then a second card worked.
-    await post(fake.failPayment(start.paymentIntentId));
+    await post(declined);
     expect(await paymentStatus()).toBe("FAILED");
+    // Money first, the page's completion after: the PaymentIntent is found by our ids in its metadata.
     expect(await post(succeeded)).toEqual({ status: 200, body: "ok" });
+    expect(await post(completed)).toEqual({ status: 200, body: "ok" });
     expect(await paymentStatus()).toBe("SUCCEEDED");
+    const payment = await prisma.payment.findUniqueOrThrow({ where: { id: start.paymentId } });
+    expect(payment.stripePaymentIntentId).toBe(succeeded.data.object.id);
+    expect(payment.stripeCheckoutSessionId).toBe(sessionId);
     expect(await Promise.all(order.subOrders.map((s) => statusOf(s.id)))).toEqual([
       "CONFIRMED",
       "CONFIRMED",
@@ -252,6 +288,43 @@ describe("Stripe provider", () => {
     await expect(provider.startPayment(order.id, "CARD", buyer)).rejects.toThrow(
       "payments.alreadyPaid",
     );
+    await expect(openPaymentPage(order.id)).rejects.toThrow("payments.alreadyPaid");
+  });
+
+  test("payment page: an expired page is replaced by a new one; none is made when the order's payment time is nearly over", async () => {
+    const order = await orderFromTwoCooperatives("USD");
+    await provider.startPayment(order.id, "CARD", buyer);
+    const first = await openPaymentPage(order.id);
+    fake.expireCheckout(first);
+    const second = await openPaymentPage(order.id);
+    expect(second).not.toBe(first);
+    expect(
+      fake.requests.filter((r) => r.path === "/v1/checkout/sessions" && r.method === "POST").at(-1)!
+        .idempotencyKey,
+    ).toMatch(new RegExp(`:page-after:${first}$`));
+    // The page never outlives the order's payment time...
+    const { paymentDueAt } = await prisma.order.findUniqueOrThrow({ where: { id: order.id } });
+    const expiresAt = Number(fake.checkoutSessions.get(second)!.expires_at) * 1000;
+    expect(expiresAt).toBeLessThanOrEqual(paymentDueAt!.getTime());
+    // ...and Stripe keeps a page open at least 30 minutes, so near the end card payment is refused.
+    const late = new Date(paymentDueAt!.getTime() - 20 * 60_000);
+    fake.expireCheckout(second);
+    await expect(openPaymentPage(order.id, late)).rejects.toThrow("payments.tooLateForCard");
+    // A late success of a page for another order's payment is not taken for this one.
+    const stranger = fake.event("payment_intent.succeeded", {
+      id: "pi_stranger",
+      object: "payment_intent",
+      amount: 100,
+      amount_received: 100,
+      currency: "usd",
+      metadata: { orderId: String(order.id), paymentId: "999999" },
+      latest_charge: null,
+    });
+    expect((await post(stranger)).status).toBe(503);
+    expect(
+      (await prisma.payment.findFirstOrThrow({ where: { orderId: order.id, provider: "STRIPE" } }))
+        .status,
+    ).toBe("PENDING");
   });
 
   test("release: not before delivery nor before the account is ready; a timeout retried pays once", async () => {

@@ -33,9 +33,18 @@ import {
   type PaymentActor,
 } from "./settlement.server";
 
-export function createStripeClient(secretKey: string) {
+export function createStripeClient(secretKey: string, apiBase?: string) {
+  const base = apiBase ? new URL(apiBase) : null;
   // Stripe's SDK retries network failures with the same idempotency key.
-  return new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000 });
+  return new Stripe(secretKey, {
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    ...(base && {
+      host: base.hostname,
+      port: Number(base.port) || (base.protocol === "https:" ? 443 : 80),
+      protocol: base.protocol === "https:" ? ("https" as const) : ("http" as const),
+    }),
+  });
 }
 
 export const transferGroup = (orderId: number) => `order:${orderId}`;
@@ -145,11 +154,15 @@ export function createStripeProvider(stripe: Stripe) {
     return { url: link.url, transfersActive: connected.transfersActive };
   }
 
+  /**
+   * The order's card payment: one per order, made at checkout and kept across the payment pages
+   * made for it. Stripe is called only when the buyer opens a payment page (`cardPaymentPage`).
+   */
   async function startPayment(
     orderId: number,
     method: PaymentMethod,
     actor: PaymentActor,
-  ): Promise<PaymentStart> {
+  ): Promise<PaymentStart & { provider: "stripe" }> {
     if (method !== "CARD") throw new PaymentError("payments.methodNotAvailable");
     const order = await prisma.order.findUnique({
       where: { id: orderId },
@@ -159,43 +172,151 @@ export function createStripeProvider(stripe: Stripe) {
     assertCan(actor, "pay:orders:own", order.buyerId);
     // Stripe does not settle riel: card payments are for dollar orders.
     if (order.currency !== "USD") throw new PaymentError("payments.stripeUsdOnly");
-    const paid = await prisma.payment.count({
-      where: { orderId, provider: "STRIPE", status: "SUCCEEDED" },
+    const payment = await prisma.$transaction(async (tx) => {
+      // A double-submitted checkout waits here and finds the payment the first one made.
+      await tx.$queryRaw`SELECT "id" FROM "Order" WHERE "id" = ${orderId} FOR UPDATE`;
+      const existing = await tx.payment.findFirst({
+        where: { orderId, provider: "STRIPE" },
+        orderBy: { id: "desc" },
+        select: { id: true, status: true },
+      });
+      if (existing) return existing;
+      return tx.payment.create({
+        data: {
+          orderId,
+          provider: "STRIPE",
+          method: "CARD",
+          currency: order.currency,
+          amountMinor: order.totalMinor,
+          recordedById: actor.id,
+        },
+        select: { id: true, status: true },
+      });
     });
-    if (paid > 0) throw new PaymentError("payments.alreadyPaid");
-    // The same key for the same order: a repeated checkout gets the same PaymentIntent back.
-    const intent = await stripe.paymentIntents.create(
-      {
-        amount: order.totalMinor,
-        currency: "usd",
-        allowed_payment_method_types: ["card"],
-        transfer_group: transferGroup(orderId),
-        metadata: { orderId: String(orderId) },
-      },
-      { idempotencyKey: `order:${orderId}:payment-intent` },
-    );
-    const payment = await prisma.payment.upsert({
-      where: { stripePaymentIntentId: intent.id },
-      create: {
-        orderId,
-        provider: "STRIPE",
-        method: "CARD",
-        currency: order.currency,
-        amountMinor: order.totalMinor,
-        stripePaymentIntentId: intent.id,
-        recordedById: actor.id,
-      },
-      update: {},
-      select: { id: true },
-    });
+    if (payment.status === "SUCCEEDED" || payment.status === "REFUNDED")
+      throw new PaymentError("payments.alreadyPaid");
     return {
       provider: "stripe",
       paymentId: payment.id,
-      paymentIntentId: intent.id,
-      clientSecret: intent.client_secret!,
       currency: order.currency,
       amountMinor: order.totalMinor,
     };
+  }
+
+  /**
+   * Where the buyer types their card: a page hosted by Stripe (a Checkout Session), so no card
+   * data and no Stripe.js pass through Phsar's pages. An open page is reused and an expired one
+   * replaced; Stripe makes the PaymentIntent (our transfer_group, our ids in its metadata) when the
+   * buyer pays, and the webhooks record the money.
+   */
+  async function cardPaymentPage(
+    orderId: number,
+    actor: PaymentActor,
+    urls: { successUrl: string; cancelUrl: string },
+    now = new Date(),
+  ) {
+    const order = await prisma.order.findUnique({
+      where: { id: orderId },
+      select: {
+        buyerId: true,
+        paymentMethod: true,
+        paymentDueAt: true,
+        subOrders: {
+          orderBy: { id: "asc" },
+          select: {
+            status: true,
+            totalMinor: true,
+            deliveryDate: true,
+            cooperative: { select: { nameEn: true } },
+          },
+        },
+        payments: {
+          where: { provider: "STRIPE" },
+          orderBy: { id: "desc" },
+          take: 1,
+          select: { id: true, status: true, amountMinor: true, stripeCheckoutSessionId: true },
+        },
+      },
+    });
+    if (!order) throw new PaymentError("payments.orderNotFound");
+    assertCan(actor, "pay:orders:own", order.buyerId);
+    if (order.paymentMethod !== "CARD") throw new PaymentError("payments.methodNotAvailable");
+    // Made at checkout; made here when checkout stopped between placing the order and this.
+    let payment = order.payments[0];
+    if (!payment) {
+      const started = await startPayment(orderId, "CARD", actor);
+      payment = {
+        id: started.paymentId,
+        status: "PENDING",
+        amountMinor: started.amountMinor,
+        stripeCheckoutSessionId: null,
+      };
+    }
+    if (payment.status === "SUCCEEDED" || payment.status === "REFUNDED")
+      throw new PaymentError("payments.alreadyPaid");
+    if (!order.subOrders.every((s) => s.status === "PLACED"))
+      throw new PaymentError("payments.notAwaitingPayment");
+    // Stripe keeps a payment page open between 30 minutes and 24 hours; it must not outlive the
+    // time the order waits for its money.
+    const dueAt = Math.min(
+      order.paymentDueAt?.getTime() ?? Number.POSITIVE_INFINITY,
+      now.getTime() + 24 * 3_600_000,
+    );
+    if (dueAt - now.getTime() < 31 * 60_000) throw new PaymentError("payments.tooLateForCard");
+    if (payment.stripeCheckoutSessionId) {
+      const open = await stripe.checkout.sessions.retrieve(payment.stripeCheckoutSessionId);
+      if (open.status === "open" && open.url) return open.url;
+      // Paid: the webhook will record it in a moment.
+      if (open.status === "complete") throw new PaymentError("payments.cardProcessing");
+    }
+    const lines = order.subOrders.map((s) => ({
+      quantity: 1,
+      price_data: {
+        currency: "usd",
+        unit_amount: s.totalMinor,
+        product_data: {
+          name: `${s.cooperative.nameEn} · ${s.deliveryDate.toISOString().slice(0, 10)}`,
+        },
+      },
+    }));
+    // One line per cooperative reads best; one line for the order when they do not add up exactly.
+    const exact =
+      lines.reduce((sum, l) => sum + l.price_data.unit_amount, 0) === payment.amountMinor;
+    const ids = { orderId: String(orderId), paymentId: String(payment.id) };
+    const session = await stripe.checkout.sessions.create(
+      {
+        mode: "payment",
+        allowed_payment_method_types: ["card"],
+        line_items: exact
+          ? lines
+          : [
+              {
+                quantity: 1,
+                price_data: {
+                  currency: "usd",
+                  unit_amount: payment.amountMinor,
+                  product_data: { name: `Phsar order ${orderId}` },
+                },
+              },
+            ],
+        client_reference_id: String(orderId),
+        metadata: ids,
+        payment_intent_data: { transfer_group: transferGroup(orderId), metadata: ids },
+        success_url: urls.successUrl,
+        cancel_url: urls.cancelUrl,
+        expires_at: Math.floor(dueAt / 1000),
+      },
+      // Keyed by the page it replaces: two taps on "pay" make one page, an expired page a new one.
+      {
+        idempotencyKey: `order:${orderId}:payment:${payment.id}:page-after:${payment.stripeCheckoutSessionId ?? "none"}`,
+      },
+    );
+    await prisma.payment.updateMany({
+      where: { id: payment.id, status: { in: ["PENDING", "FAILED"] } },
+      data: { stripeCheckoutSessionId: session.id },
+    });
+    if (!session.url) throw new PaymentError("payments.tryAgain");
+    return session.url;
   }
 
   async function paidSubOrder(subOrderId: number) {
@@ -557,7 +678,7 @@ export function createStripeProvider(stripe: Stripe) {
     releaseSubOrder,
     refundSubOrder,
   };
-  return { ...provider, onboardCooperative, reverseForRefund };
+  return { ...provider, onboardCooperative, cardPaymentPage, reverseForRefund };
 }
 
 export type StripeProvider = ReturnType<typeof createStripeProvider>;

@@ -80,6 +80,7 @@ describe("checkout answers bad input with a 400 and changes nothing", () => {
       checkout({ idempotencyKey: "not-a-uuid" }),
       checkout({ prices: `${windowId}:1` }), // tampered price
       checkout({ prices: "nonsense" }),
+      checkout({ paymentMethod: "CARD" }), // no Stripe on this Phsar: refused before placing
       { intent: "explode" },
       { intent: "update", windowId: String(windowId), quantity: "-3" },
       { intent: "update", windowId: "99999999", quantity: "3" },

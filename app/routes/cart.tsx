@@ -13,7 +13,9 @@ import { env } from "~/env.server";
 import { requireBuyer } from "~/orders/access.server";
 import { accountFor, checkout, getCart, putInCart, removeFromCart } from "~/orders/cart.server";
 import { OrderError } from "~/orders/orders.server";
-import { PaymentError } from "~/payments/settlement.server";
+import { cardReturnUrls } from "~/payments/card";
+import { stripeProvider } from "~/payments/providers.server";
+import { PaymentError, type PaymentActor } from "~/payments/settlement.server";
 import { WEIGHT_TOLERANCES } from "~/orders/quantities";
 import { ErrorList, FormErrors, SubmitButton } from "~/ui/forms";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
@@ -24,7 +26,7 @@ import { useLanguage } from "~/ui/use-language";
 export const meta: MetaFunction = () => [{ title: "កន្ត្រក Cart · ផ្សារ Phsar" }];
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
-const paymentMethods = ["CASH_ON_DELIVERY", "BANK_TRANSFER", "KHQR"] as const;
+const paymentMethods = ["CASH_ON_DELIVERY", "BANK_TRANSFER", "KHQR", "CARD"] as const;
 
 const CheckoutSchema = z.object({
   intent: z.literal("checkout"),
@@ -67,9 +69,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     cart,
     account,
+    // Cards go through Stripe, when configured, for dollar orders.
+    cardAvailable:
+      stripeProvider() !== null && !cart.mixedCurrencies && cart.totals[0]?.currency === "USD",
     idempotencyKey: crypto.randomUUID(),
     paymentHours: env.ORDER_PAYMENT_HOURS,
   };
+}
+
+/**
+ * Straight on to Stripe's card page. Should Stripe not answer, the order stays placed and waiting
+ * for its payment: the buyer pays from the order's page.
+ */
+async function cardPageOrOrder(request: Request, orderId: number, payer: PaymentActor) {
+  const origin = new URL(request.url).origin;
+  try {
+    return await stripeProvider()!.cardPaymentPage(orderId, payer, cardReturnUrls(origin, orderId));
+  } catch (error) {
+    console.warn(`Card payment page for order ${orderId} not made: ${String(error)}`);
+    return `/orders/${orderId}?placed=1&card=unavailable`;
+  }
 }
 
 type LineAnswer = { windowId: number; error: string };
@@ -98,7 +117,9 @@ export async function action({ request }: ActionFunctionArgs) {
           }),
         ),
       });
-      return redirect(`/orders/${orderId}?placed=1`);
+      if (submission.value.paymentMethod !== "CARD" || submission.value.payLater)
+        return redirect(`/orders/${orderId}?placed=1`);
+      return redirect(await cardPageOrOrder(request, orderId, user));
     } catch (error) {
       if (!(error instanceof OrderError) && !(error instanceof PaymentError)) throw error;
       return Response.json(
@@ -133,7 +154,8 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Cart() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { cart, account, idempotencyKey, paymentHours } = useLoaderData<typeof loader>();
+  const { cart, account, cardAvailable, idempotencyKey, paymentHours } =
+    useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const lineAnswer = answer && "line" in answer ? answer.line : undefined;
   const [form, fields] = useForm({
@@ -279,6 +301,7 @@ export default function Cart() {
             <legend className="font-semibold">{t("orders.paymentMethod")}</legend>
             {paymentMethods
               .filter((method) => method !== "KHQR" || cart.khqrAvailable)
+              .filter((method) => method !== "CARD" || cardAvailable)
               .map((method) => (
                 <label key={method} className="mt-1 flex items-center gap-2">
                   <input

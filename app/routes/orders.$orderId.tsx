@@ -28,8 +28,11 @@ import { formatQuantityMilli } from "~/orders/quantities";
 import { cutoffOf, getBuyerOrder } from "~/orders/queries.server";
 import { movesFor } from "~/orders/state-machine";
 import { HowToPay } from "~/payments/how-to-pay";
-import { paymentInstructions } from "~/payments/instructions.server";
-import { formatCambodiaDateTime, formatDate } from "~/ui/format";
+import { cardReturnUrls } from "~/payments/card";
+import { cardPaymentOf, paymentInstructions } from "~/payments/instructions.server";
+import { stripeProvider } from "~/payments/providers.server";
+import { PaymentError } from "~/payments/settlement.server";
+import { formatCambodiaDateTime, formatDate, formatMoney } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
@@ -52,8 +55,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   invariantResponse(order, "Not found", { status: 404 });
   const now = Date.now();
   const payments = await paymentInstructions(order.id, buyerId);
+  const card = await cardPaymentOf(order.id, buyerId);
   return {
     payments,
+    card: card && {
+      ...card,
+      // The buyer may (still) pay: Stripe is configured and every part waits for the money.
+      payable:
+        stripeProvider() !== null &&
+        (card.status === "PENDING" || card.status === "FAILED") &&
+        order.subOrders.every((s) => s.status === "PLACED"),
+    },
     order: {
       ...order,
       subOrders: order.subOrders.map((s) => ({
@@ -64,7 +76,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type Answer = { subOrderId: number; error?: string; problems?: Record<string, string> };
+type Answer = {
+  subOrderId?: number;
+  error?: string;
+  problems?: Record<string, string>;
+  cardError?: string;
+};
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, buyerId } = await requireBuyer(request);
@@ -73,6 +90,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const order = await getBuyerOrder(orderId.data, buyerId);
   invariantResponse(order, "Not found", { status: 404 });
   const formData = await request.formData();
+  if (formData.get("intent") === "pay-card") {
+    const stripe = stripeProvider();
+    invariantResponse(stripe, "Not found", { status: 404 });
+    try {
+      const origin = new URL(request.url).origin;
+      return redirect(
+        await stripe.cardPaymentPage(order.id, user, cardReturnUrls(origin, order.id)),
+      );
+    } catch (error) {
+      if (!(error instanceof PaymentError)) throw error;
+      return Response.json({ cardError: error.key }, { status: 400 });
+    }
+  }
   const parsed = Intent.safeParse({
     intent: formData.get("intent"),
     subOrderId: formData.get("subOrderId"),
@@ -108,8 +138,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function OrderDetail() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { order, payments } = useLoaderData<typeof loader>();
-  const answer = useActionData<typeof action>();
+  const { order, payments, card } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>() as Answer | undefined;
   const [searchParams] = useSearchParams();
   const done = searchParams.get("done");
   const waitingForPayment = order.subOrders.some((s) => s.status === "PLACED");
@@ -139,6 +169,10 @@ export default function OrderDetail() {
         <ErrorMessage>
           {t("orders.payBy", { when: formatCambodiaDateTime(order.paymentDueAt, lng) })}
         </ErrorMessage>
+      ) : null}
+
+      {card ? (
+        <CardPayment card={card} dueAt={order.paymentDueAt} error={answer?.cardError} />
       ) : null}
 
       {order.subOrders.map((s) => {
@@ -206,5 +240,60 @@ export default function OrderDetail() {
         );
       })}
     </article>
+  );
+}
+
+type CardState = {
+  status: "PENDING" | "SUCCEEDED" | "FAILED" | "REFUNDED";
+  currency: "KHR" | "USD";
+  amountMinor: number;
+  payable: boolean;
+};
+
+/** The order's card payment: its state, and the button to Stripe's page while it can be paid. */
+function CardPayment({
+  card,
+  dueAt,
+  error,
+}: {
+  card: CardState;
+  dueAt: Date | string | null;
+  error?: string;
+}) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const [searchParams] = useSearchParams();
+  const returned = searchParams.get("card");
+  const amount = formatMoney(card.amountMinor, card.currency, lng);
+  return (
+    <section aria-labelledby="card-title" className="space-y-2 rounded-lg bg-white p-4 shadow-sm">
+      <h2 id="card-title" className="text-xl font-semibold">
+        {t("payments.cardTitle")}
+      </h2>
+      {error ? <ErrorMessage>{t(error)}</ErrorMessage> : null}
+      {card.status === "SUCCEEDED" || card.status === "REFUNDED" ? (
+        <p>{t("payments.cardPaid", { amount })}</p>
+      ) : null}
+      {card.status === "FAILED" ? <p>{t("payments.cardFailed")}</p> : null}
+      {card.payable && returned === "returned" ? (
+        <StatusMessage>{t("payments.cardReturned")}</StatusMessage>
+      ) : null}
+      {card.payable && returned === "cancelled" && dueAt ? (
+        <p>{t("payments.cardCancelled", { when: formatCambodiaDateTime(dueAt, lng) })}</p>
+      ) : null}
+      {card.payable && returned !== "returned" ? (
+        <Form method="post" className="space-y-2">
+          <p className="text-sm text-stone-700">{t("payments.cardHint")}</p>
+          <button
+            type="submit"
+            name="intent"
+            value="pay-card"
+            className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white"
+          >
+            {t("payments.payByCard", { amount })}
+          </button>
+        </Form>
+      ) : null}
+    </section>
   );
 }

@@ -47,7 +47,11 @@ describe("Stripe webhook routes", () => {
     const order = await orderFromTwoCooperatives("USD");
     const start = await provider.startPayment(order.id, "CARD", buyer);
     if (start.provider !== "stripe") throw new Error("expected Stripe");
-    const event = fake.succeedPayment(start.paymentIntentId);
+    const page = await provider.cardPaymentPage(order.id, buyer, {
+      successUrl: "http://localhost/done",
+      cancelUrl: "http://localhost/cancelled",
+    });
+    const event = fake.payCheckout(page.split("/").at(-1)!).succeeded;
     const statuses = async () =>
       (
         await prisma.subOrder.findMany({

@@ -591,6 +591,19 @@ const en = {
     transferFailed:
       "The transfer did not go through yet. Try again in a moment; it will not pay twice.",
     transferRefused: "Stripe refused the transfer.",
+    notAwaitingPayment: "This order is not waiting for a payment any more.",
+    tooLateForCard:
+      "Too little time is left to pay this order by card. It is cancelled when its payment time ends.",
+    cardProcessing: "Your card payment went through. Waiting for the card company to confirm it.",
+    cardTitle: "Pay by card",
+    payByCard: "Pay {{amount}} by card",
+    cardHint:
+      "You type your card on Stripe's secure page, then come back here. Phsar never sees your card number.",
+    cardReturned:
+      "Thank you. As soon as the card company confirms the payment, the cooperatives start on your order.",
+    cardCancelled: "You left the card page without paying. You can pay until {{when}}.",
+    cardPaid: "Paid by card: {{amount}}.",
+    cardFailed: "The card was refused. Try again, or use another card.",
     tryAgain: "Someone changed this at the same moment. Please try again.",
   },
 };
