@@ -26,7 +26,9 @@ export type AuditAction =
   | "payment.refunded"
   | "payment.fee_remitted"
   | "payment.dispute_opened"
-  | "payment.payout_failed";
+  | "payment.payout_failed"
+  | "payment.bakong_account_set"
+  | "payment.refund_handed_back";
 
 export type AuditEntry = {
   action: AuditAction;

@@ -140,6 +140,50 @@ async function startPayment(
 }
 
 /**
+ * The lead records that the cooperative gave a manual refund back to the buyer (the cooperative
+ * held the money), with the bank or receipt reference. Once: a second record is refused.
+ */
+export async function markRefundHandedBack(
+  refundId: number,
+  input: { reference: string },
+  actor: PaymentActor,
+  now = new Date(),
+) {
+  const refund = await prisma.refund.findUnique({
+    where: { id: refundId },
+    select: {
+      status: true,
+      handedBackAt: true,
+      payment: { select: { provider: true } },
+      subOrder: { select: { cooperativeId: true, orderId: true } },
+    },
+  });
+  if (!refund || refund.payment.provider !== "MANUAL" || refund.status !== "SUCCEEDED")
+    throw new PaymentError("payments.refundNotFound");
+  assertCan(actor, "manage:payments:own", refund.subOrder.cooperativeId);
+  const reference = input.reference.trim();
+  if (!reference) throw new PaymentError("payments.referenceRequired");
+  await prisma.$transaction(async (tx) => {
+    const moved = await tx.refund.updateMany({
+      where: { id: refundId, handedBackAt: null },
+      data: { handedBackAt: now, handedBackReference: reference, handedBackById: actor.id },
+    });
+    if (moved.count !== 1) throw new PaymentError("payments.refundAlreadyHandedBack");
+    await recordAudit(
+      {
+        action: "payment.refund_handed_back",
+        actorUserId: actor.id,
+        organizationId: refund.subOrder.cooperativeId,
+        targetType: "Refund",
+        targetId: refundId,
+        details: { orderId: refund.subOrder.orderId, reference },
+      },
+      tx,
+    );
+  });
+}
+
+/**
  * The cooperative (or an admin) records the buyer's money as received. The amount must be exactly
  * what the sub-order costs; a second call for the same payment changes nothing. The sub-order then
  * moves from PLACED to CONFIRMED (payment secured).

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { createSession } from "~/auth/session.server";
 import { prisma } from "~/db/db.server";
-import { manualProvider } from "~/payments/manual.server";
+import { manualProvider, markReceived } from "~/payments/manual.server";
 import { seedDemoData } from "../../prisma/seed";
 import { orderFromTwoCooperatives } from "../../tests/payments-fixtures";
 import { action, loader } from "./organizations.$slug.payments";
@@ -110,5 +110,91 @@ describe("the lead's payments page", () => {
       data: { transfersActive: true },
     });
     expect((await page()).state).toBe("ready");
+  });
+
+  test("the lead sets the Bakong account KHQR pays into: checked, stored in lower case, removable", async () => {
+    const stored = async () =>
+      (
+        await prisma.paymentProfile.findUnique({
+          where: { organizationId: cooperativeId },
+          select: { bakongAccountId: true },
+        })
+      )?.bakongAccountId ?? null;
+    const before = await stored();
+    for (const bad of ["kralanh", "kralanh@", "@aclb", "kra lanh@aclb", "ក្រឡាញ់@aclb"]) {
+      const answer = await post({ intent: "bakong", bakongAccountId: bad });
+      expect(answer.status, bad).toBe(400);
+      expect((await answer.json()).result.error.bakongAccountId).toEqual([
+        "payments.bakongAccountInvalid",
+      ]);
+    }
+    // Fits our pattern but is longer than KHQR allows (32): the central bank's SDK refuses it.
+    const long = await post({ intent: "bakong", bakongAccountId: `${"a".repeat(24)}@abcdefgh` });
+    expect(long.status).toBe(400);
+    expect((await long.json()).result.error[""]).toEqual(["payments.bakongAccountRefused"]);
+    expect(await stored()).toBe(before);
+
+    expect((await post({ intent: "bakong", bakongAccountId: " Kralanh@ACLB " })).status).toBe(302);
+    expect(await stored()).toBe("kralanh@aclb");
+    expect((await post({ intent: "bakong", bakongAccountId: "" })).status).toBe(302);
+    expect(await stored()).toBeNull();
+  });
+
+  test("a manual refund is recorded as given back to the buyer once, with its reference", async () => {
+    const order = await orderFromTwoCooperatives();
+    const lead = await prisma.user.findUniqueOrThrow({
+      where: { email: "lead@phsar.test" },
+      select: {
+        id: true,
+        isAdmin: true,
+        memberships: { select: { organizationId: true, role: true } },
+      },
+    });
+    const buyer = await prisma.user.findUniqueOrThrow({
+      where: { email: "buyer@phsar.test" },
+      select: {
+        id: true,
+        isAdmin: true,
+        memberships: { select: { organizationId: true, role: true } },
+      },
+    });
+    const start = await manualProvider.startPayment(order.id, "BANK_TRANSFER", buyer);
+    if (start.provider !== "manual") throw new Error("expected manual");
+    const mine = start.payments.find((p) => p.cooperativeId === cooperativeId)!;
+    await markReceived(mine.paymentId, { amountMinor: mine.amountMinor }, lead);
+    const refund = await manualProvider.refundSubOrder(mine.subOrderId, 500, lead, "short");
+
+    const noReference = await post({ intent: "handed-back", refundId: String(refund.refundId) });
+    expect(noReference.status).toBe(400);
+    expect((await noReference.json()).result.error.reference).toEqual([
+      "payments.referenceRequired",
+    ]);
+    const ok = await post({
+      intent: "handed-back",
+      refundId: String(refund.refundId),
+      reference: "Cash, receipt 17",
+    });
+    expect(ok.status).toBe(302);
+    const again = await post({
+      intent: "handed-back",
+      refundId: String(refund.refundId),
+      reference: "ABA 999",
+    });
+    expect(again.status).toBe(400);
+    expect((await again.json()).result.error[""]).toEqual(["payments.refundAlreadyHandedBack"]);
+    expect(
+      await prisma.refund.findUniqueOrThrow({
+        where: { id: refund.refundId },
+        select: { handedBackReference: true, handedBackById: true },
+      }),
+    ).toEqual({ handedBackReference: "Cash, receipt 17", handedBackById: lead.id });
+    const page = (await loader({
+      request: new Request(url(), { headers: { Cookie: cookie } }),
+      params: { slug },
+      context: { clientIp: "192.0.2.60" },
+    })) as Awaited<ReturnType<typeof loader>>;
+    expect(page.refunds.find((r) => r.id === refund.refundId)?.handedBackReference).toBe(
+      "Cash, receipt 17",
+    );
   });
 });

@@ -7,7 +7,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { requirePermission } from "~/auth/session.server";
-import { manualProvider, markReceived } from "~/payments/manual.server";
+import { BAKONG_ACCOUNT_ID, setBakongAccount } from "~/payments/bakong.server";
+import { manualProvider, markReceived, markRefundHandedBack } from "~/payments/manual.server";
 import { cooperativePayments } from "~/payments/overview.server";
 import { stripeProvider } from "~/payments/providers.server";
 import { PaymentError } from "~/payments/settlement.server";
@@ -32,7 +33,32 @@ const payoutSchema = z.object({
   reference,
 });
 const onboardSchema = z.object({ intent: z.literal("onboard") });
-const schema = z.discriminatedUnion("intent", [receivedSchema, payoutSchema, onboardSchema]);
+const bakongSchema = z.object({
+  intent: z.literal("bakong"),
+  // Empty removes the account (buyers then cannot choose KHQR for this cooperative).
+  bakongAccountId: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(BAKONG_ACCOUNT_ID, "payments.bakongAccountInvalid")
+    .optional(),
+});
+const handedBackSchema = z.object({
+  intent: z.literal("handed-back"),
+  refundId: z.coerce.number().int().positive().max(2_147_483_647),
+  reference: z
+    .string({ error: "payments.referenceRequired" })
+    .trim()
+    .min(1, "payments.referenceRequired")
+    .max(120, "validation.tooLong"),
+});
+const schema = z.discriminatedUnion("intent", [
+  receivedSchema,
+  payoutSchema,
+  onboardSchema,
+  bakongSchema,
+  handedBackSchema,
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
@@ -47,7 +73,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema });
   const target =
     String(formData.get("intent") ?? "") +
-    String(formData.get("paymentId") ?? formData.get("subOrderId") ?? "");
+    String(
+      formData.get("paymentId") ?? formData.get("subOrderId") ?? formData.get("refundId") ?? "",
+    );
   if (submission.status !== "success")
     return Response.json({ target, result: submission.reply() }, { status: 400 });
   const value = submission.value;
@@ -65,6 +93,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await markReceived(value.paymentId, { amountMinor, reference: value.reference }, user);
     } else if (value.intent === "payout") {
       await manualProvider.releaseSubOrder(value.subOrderId, user, value.reference);
+    } else if (value.intent === "bakong") {
+      await setBakongAccount(organization.id, value.bakongAccountId ?? null, user);
+    } else if (value.intent === "handed-back") {
+      await markRefundHandedBack(value.refundId, { reference: value.reference }, user);
     } else {
       const provider = stripeProvider();
       if (!provider) throw new PaymentError("payments.stripeNotConfigured");
@@ -129,6 +161,90 @@ function ReceivedForm({
   );
 }
 
+function BakongForm({ bakongAccountId }: { bakongAccountId: string | null }) {
+  const { t } = useTranslation();
+  const data = useActionData<ActionData>();
+  const [form, fields] = useForm({
+    id: "bakong",
+    lastResult: data?.target === "bakong" ? data.result : undefined,
+    defaultValue: { bakongAccountId: bakongAccountId ?? "" },
+    constraint: getZodConstraint(bakongSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: bakongSchema }),
+  });
+  return (
+    <section aria-labelledby="bakong-title">
+      <h2 id="bakong-title" className="mb-2 text-xl font-bold">
+        {t("payments.bakongTitle")}
+      </h2>
+      <p className="mb-2 text-stone-700">
+        {bakongAccountId
+          ? t("payments.bakongSet", { account: bakongAccountId })
+          : t("payments.bakongNotSet")}
+      </p>
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <input type="hidden" name="intent" value="bakong" />
+        <Field
+          label={t("payments.bakongAccount")}
+          hint={t("payments.bakongHint")}
+          meta={fields.bakongAccountId}
+          autoComplete="off"
+        />
+        <SubmitButton>{t("payments.bakongSave")}</SubmitButton>
+      </Form>
+    </section>
+  );
+}
+
+type RefundRow = {
+  id: number;
+  orderId: number;
+  currency: "KHR" | "USD";
+  amountMinor: number;
+  reference: string | null;
+  createdAt: Date | string;
+  handedBackAt: Date | string | null;
+  handedBackReference: string | null;
+};
+
+function RefundItem({ refund }: { refund: RefundRow }) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const data = useActionData<ActionData>();
+  const [form, fields] = useForm({
+    id: `handed-back-${refund.id}`,
+    lastResult: data?.target === `handed-back${refund.id}` ? data.result : undefined,
+    constraint: getZodConstraint(handedBackSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: handedBackSchema }),
+  });
+  return (
+    <li className="rounded-lg border border-stone-300 p-4">
+      <p className="font-semibold">
+        {t("payments.orderNumber", { id: refund.orderId })}:{" "}
+        {formatMoney(refund.amountMinor, refund.currency, lng)}
+        {refund.reference ? ` · ${refund.reference}` : ""} ·{" "}
+        {formatCambodiaDateTime(refund.createdAt, lng)}
+      </p>
+      {refund.handedBackAt ? (
+        <p>
+          {t("payments.handedBackOn", {
+            when: formatCambodiaDateTime(refund.handedBackAt, lng),
+            reference: refund.handedBackReference ?? "",
+          })}
+        </p>
+      ) : (
+        <Form method="post" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} />
+          <input type="hidden" name="intent" value="handed-back" />
+          <input type="hidden" name="refundId" value={refund.id} />
+          <Field label={t("payments.handedBackReference")} meta={fields.reference} />
+          <SubmitButton>{t("payments.markHandedBack")}</SubmitButton>
+        </Form>
+      )}
+    </li>
+  );
+}
+
 function PayoutForm({
   subOrder,
 }: {
@@ -163,7 +279,7 @@ function PayoutForm({
 export default function CooperativePayments() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { organization, waiting, toPayOut, members, stripe, balances, refunds } =
+  const { organization, waiting, toPayOut, members, stripe, balances, refunds, bakongAccountId } =
     useLoaderData<typeof loader>();
   return (
     <section className="space-y-8" aria-labelledby="payments-title">
@@ -220,18 +336,14 @@ export default function CooperativePayments() {
             {t("payments.refundsTitle")}
           </h2>
           <p className="mb-2 text-stone-700">{t("payments.refundsHint")}</p>
-          <ul className="space-y-1">
+          <ul className="space-y-3">
             {refunds.map((refund) => (
-              <li key={refund.id}>
-                {t("payments.orderNumber", { id: refund.orderId })}:{" "}
-                {formatMoney(refund.amountMinor, refund.currency, lng)}
-                {refund.reference ? ` · ${refund.reference}` : ""} ·{" "}
-                {formatCambodiaDateTime(refund.createdAt, lng)}
-              </li>
+              <RefundItem key={refund.id} refund={refund} />
             ))}
           </ul>
         </section>
       ) : null}
+      <BakongForm bakongAccountId={bakongAccountId} />
       <section aria-labelledby="balance-title">
         <h2 id="balance-title" className="mb-2 text-xl font-bold">
           {t("payments.balanceTitle")}
