@@ -8,6 +8,7 @@ import {
 } from "~/db/generated/enums";
 import { env } from "~/env.server";
 import { followAmountDue } from "~/payments/adjustments.server";
+import { recordedShare } from "~/payments/settlement.server";
 import { recordWindowReservationChange } from "~/search/sync.server";
 import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/supply/rules";
 import {
@@ -350,6 +351,7 @@ async function requireSubOrder(
         : { id: subOrderId, order: { buyerId: owner.buyerId } },
     select: {
       id: true,
+      orderId: true,
       status: true,
       order: { select: { weightTolerancePct: true } },
       lines: {
@@ -444,7 +446,21 @@ export async function packSubOrder(
     }
     if (Object.keys(problems).length) throw new LineQuantityError(problems);
     await moveSubOrder(tx, subOrderId, "PACKED", "COOPERATIVE", actor);
-    await writeFinalAmounts(tx, subOrderId, subOrder.lines, byLine, "packedQuantityMilli");
+    const total = await writeFinalAmounts(
+      tx,
+      subOrderId,
+      subOrder.lines,
+      byLine,
+      "packedQuantityMilli",
+    );
+    // Paid in advance (or put on the buyer's account): the sale is recorded at what was paid and
+    // the buyer cannot be asked for more here, so extra weight may not cost more than that.
+    const sale = await recordedShare(tx, {
+      id: subOrderId,
+      orderId: subOrder.orderId,
+      cooperativeId,
+    });
+    if (sale && total > sale.grossMinor) throw new OrderError("orders.packedOverPaid");
   });
   await followAmountDue(subOrderId);
 }
@@ -473,6 +489,7 @@ async function writeFinalAmounts(
     data: { finalTotalMinor: total },
     select: { id: true },
   });
+  return total;
 }
 
 /**

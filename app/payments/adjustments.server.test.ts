@@ -12,10 +12,12 @@ import {
   confirmDelivery,
   expireUnpaidOrders,
   packSubOrder,
+  placeOrder,
   rejectSubOrder,
   transitionSubOrder,
 } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
+import { buildWindow } from "../../tests/builders";
 import {
   orderFromTwoCooperatives,
   organizationId,
@@ -294,4 +296,56 @@ describe("checkout starts the payment", () => {
     // Another buyer cannot read this order's payment.
     expect(await paymentInstructions(orderId, input.buyerId + 100_000)).toEqual([]);
   });
+});
+
+// Last in this file: the money it leaves with the cooperative would show in the balances above.
+test("paid in advance: extra weight within the buyer's tolerance may not cost more than was paid", async () => {
+  const cooperativeId = await organizationId("tuek-phos-agricultural-cooperative");
+  const window = await buildWindow({
+    cooperativeId,
+    unit: "KG",
+    priceMinor: 3_000,
+    pledges: [40],
+  });
+  const { orderId } = await placeOrder({
+    buyerId: buyer.memberships[0]!.organizationId,
+    placedById: buyer.id,
+    idempotencyKey: randomUUID(),
+    paymentMethod: "BANK_TRANSFER",
+    weightTolerancePct: 10,
+    lines: [{ windowId: window.id, quantity: 10 }],
+  });
+  await manualProvider.startPayment(orderId, "BANK_TRANSFER", buyer);
+  const s = await prisma.subOrder.findFirstOrThrow({ where: { orderId } });
+  const paid = await paymentOf(orderId, s.id);
+  expect(paid.amountMinor).toBe(30_000);
+  await markReceived(paid.id, { amountMinor: paid.amountMinor }, admin);
+  await acceptSubOrder(s.id, cooperativeId, { userId: admin.id });
+  const [line] = await linesOf(s.id);
+  const pack = (milli: number) =>
+    packSubOrder(s.id, cooperativeId, [{ lineId: line!.id, milli }], { userId: admin.id });
+
+  // 10.5 kg is within the 10 % the buyer accepted, but 31,500 riel is more than was paid.
+  await expect(pack(10_500)).rejects.toThrow("orders.packedOverPaid");
+  const unchanged = await prisma.subOrder.findUniqueOrThrow({
+    where: { id: s.id },
+    select: {
+      status: true,
+      finalTotalMinor: true,
+      lines: { select: { packedQuantityMilli: true } },
+    },
+  });
+  expect(unchanged).toEqual({
+    status: "ACCEPTED",
+    finalTotalMinor: null,
+    lines: [{ packedQuantityMilli: null }],
+  });
+  // Exactly what was paid for goes through, and nothing is refunded.
+  await pack(10_000);
+  expect(await subOrderMoney(s.id)).toMatchObject({
+    finalTotalMinor: 30_000,
+    payment: { refundedMinor: 0 },
+    refunds: [],
+  });
+  await expectBalanced();
 });

@@ -282,6 +282,8 @@ const en = {
     backHome: "Back to the market",
   },
   orders: {
+    packedOverPaid:
+      "This order was paid in advance. Pack no more than was paid for: the buyer cannot be charged for extra weight here.",
     cart: "Cart",
     cartCount: "Cart ({{count}})",
     cartEmpty: "Your cart is empty. Add produce from the market.",
