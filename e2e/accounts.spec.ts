@@ -62,6 +62,22 @@ test.describe("bad input", () => {
     await context.close();
   });
 
+  test("with JavaScript, errors show beside each field at once, in Khmer, without a round trip", async ({
+    page,
+  }) => {
+    await page.goto("/login");
+    await page.waitForLoadState("networkidle"); // hydrated: the browser validates
+    let posts = 0;
+    page.on("request", (r) => {
+      if (r.method() === "POST") posts += 1;
+    });
+    await page.getByRole("main").getByRole("button", { name: "ចូល" }).click();
+    await expect(page.getByLabel("អ៊ីមែល ឬលេខទូរស័ព្ទ")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("ពាក្យសម្ងាត់")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByRole("main").getByText("ត្រូវបំពេញ។")).toHaveCount(2);
+    expect(posts).toBe(0);
+  });
+
   test("a form posted from another site is refused", async ({ request }) => {
     const response = await request.post("/login", {
       headers: { Origin: "https://evil.example" },

@@ -4,9 +4,6 @@ import { prisma } from "~/db/db.server";
 import { generateKhqr, KhqrError } from "./khqr.server";
 import { assertCan, PaymentError, type PaymentActor } from "./settlement.server";
 
-/** A Bakong account id as banks print it: a name, "@", the bank's short code (e.g. kralanh@aclb). */
-export const BAKONG_ACCOUNT_ID = /^[a-z0-9._-]{1,24}@[a-z0-9]{2,8}$/;
-
 /**
  * Sets (or, with null, removes) the cooperative's Bakong account. The account is first put through
  * the central bank's own SDK with a sample code, so one the SDK refuses is never stored only to fail

@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import {
   type ActionFunctionArgs,
@@ -17,7 +17,7 @@ import { cardReturnUrls } from "~/payments/card";
 import { stripeProvider } from "~/payments/providers.server";
 import { PaymentError, type PaymentActor } from "~/payments/settlement.server";
 import { WEIGHT_TOLERANCES } from "~/orders/quantities";
-import { ErrorList, FormErrors, SubmitButton } from "~/ui/forms";
+import { ErrorList, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage } from "~/ui/messages";

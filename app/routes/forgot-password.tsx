@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
@@ -9,7 +9,7 @@ import { parseIdentifier } from "~/auth/identifier";
 import { minutesUntil } from "~/auth/rate-limit.server";
 import { identifierField } from "~/auth/schemas";
 import { requestInfo } from "~/http/request-info";
-import { Field, FormErrors, SubmitButton } from "~/ui/forms";
+import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { StatusMessage } from "~/ui/messages";
 
 const ForgotPasswordSchema = z.object({ identifier: identifierField });

@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import {
   type ActionFunctionArgs,
@@ -14,7 +14,7 @@ import { invariantResponse } from "~/http/responses";
 import { buyerIdOf, requireBuyer } from "~/orders/access.server";
 import { putInCart } from "~/orders/cart.server";
 import { OrderError } from "~/orders/orders.server";
-import { ErrorList } from "~/ui/forms";
+import { ErrorList, useForm } from "~/ui/forms";
 import { StatusMessage } from "~/ui/messages";
 import { getPublishedListing } from "~/supply/queries.server";
 import { remainingOf } from "~/supply/rules";

@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import {
   type ActionFunctionArgs,
@@ -15,7 +15,7 @@ import { identifierField, redirectToField } from "~/auth/schemas";
 import { getUser, homePath, homePathFor } from "~/auth/session.server";
 import { safeRedirectPath } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
-import { Field, FormErrors, SubmitButton } from "~/ui/forms";
+import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { StatusMessage } from "~/ui/messages";
 
 export const LoginSchema = z.object({

@@ -1,20 +1,21 @@
 // A cooperative's money (manual provider): record what buyers paid, record payouts of delivered
 // orders, and what is owed to each member. Thin: see app/payments/.
-import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { requirePermission } from "~/auth/session.server";
-import { BAKONG_ACCOUNT_ID, setBakongAccount } from "~/payments/bakong.server";
+import { BAKONG_ACCOUNT_ID } from "~/payments/bakong";
+import { setBakongAccount } from "~/payments/bakong.server";
 import { manualProvider, markReceived, markRefundHandedBack } from "~/payments/manual.server";
 import { cooperativePayments } from "~/payments/overview.server";
 import { stripeProvider } from "~/payments/providers.server";
 import { PaymentError } from "~/payments/settlement.server";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { parsePriceToMinor } from "~/supply/rules";
-import { Field, FormErrors, SubmitButton } from "~/ui/forms";
+import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { formatCambodiaDateTime, formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 
@@ -40,7 +41,9 @@ const bakongSchema = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(BAKONG_ACCOUNT_ID, "payments.bakongAccountInvalid")
+    // A refinement, not .regex(): a regex becomes the input's HTML pattern, which is case-sensitive
+    // and would stop "Kralanh@ACLB" in the browser before it is lower-cased here.
+    .refine((value) => BAKONG_ACCOUNT_ID.test(value), "payments.bakongAccountInvalid")
     .optional(),
 });
 const handedBackSchema = z.object({

@@ -1,6 +1,6 @@
 // A buyer's account statement: what it owes the cooperatives, its pay-later terms, and each
 // unpaid payment with its due date. Thin: see app/payments/credit.server.ts.
-import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -11,7 +11,7 @@ import { invariantResponse } from "~/http/responses";
 import { buyerStatement, grantCreditTerms } from "~/payments/credit.server";
 import { PaymentError } from "~/payments/settlement.server";
 import { parsePriceToMinor } from "~/supply/rules";
-import { ErrorList, FormErrors, SubmitButton } from "~/ui/forms";
+import { ErrorList, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { formatDate, formatMoney } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";

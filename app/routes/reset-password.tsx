@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import {
   type ActionFunctionArgs,
@@ -12,7 +12,7 @@ import { z } from "zod";
 import { isResetTokenUsable, resetPassword } from "~/auth/accounts.server";
 import { newPasswordField } from "~/auth/schemas";
 import { requestInfo } from "~/http/request-info";
-import { Field, FormErrors, SubmitButton } from "~/ui/forms";
+import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { ErrorMessage } from "~/ui/messages";
 
 const tokenField = z.string().min(20).max(200);

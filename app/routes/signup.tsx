@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import {
   type ActionFunctionArgs,
@@ -17,7 +17,7 @@ import { getUser, homePath } from "~/auth/session.server";
 import { safeRedirectPath } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { listProvinces } from "~/organizations/places.server";
-import { Field, FormErrors, SelectField, SubmitButton } from "~/ui/forms";
+import { Field, FormErrors, SelectField, SubmitButton, useForm } from "~/ui/forms";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 

@@ -2,14 +2,13 @@ import {
   getFormProps,
   getInputProps,
   getTextareaProps,
-  useForm,
   type SubmissionResult,
 } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { ErrorList, Field, FormErrors, SelectField, SubmitButton } from "~/ui/forms";
+import { ErrorList, Field, FormErrors, SelectField, SubmitButton, useForm } from "~/ui/forms";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { deliveryAreasFrom, MAX_QUANTITY, parsePriceToMinor } from "./rules";

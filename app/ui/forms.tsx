@@ -3,10 +3,27 @@ import {
   getInputProps,
   getSelectProps,
   type SubmissionResult,
+  useForm as useConformForm,
 } from "@conform-to/react";
 import { type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorMessage } from "./messages";
+
+/**
+ * Conform's useForm, made to re-render when any field's errors change. Conform re-renders a form
+ * only for the metadata its owner component read, and our fields read their errors in child
+ * components (Field, SelectField), which it does not count: without this, errors found in the
+ * browser on submit were never shown (only the server's, after a round trip).
+ */
+export function useForm<
+  Schema extends Record<string, unknown>,
+  FormValue = Schema,
+  FormError = string[],
+>(options: Parameters<typeof useConformForm<Schema, FormValue, FormError>>[0]) {
+  const result = useConformForm<Schema, FormValue, FormError>(options);
+  void result[0].allErrors;
+  return result;
+}
 
 // Validation messages are translation keys (e.g. "validation.required"), so the same schema
 // gives errors in the reader's language on the server and in the browser.
