@@ -86,7 +86,11 @@ export async function followAllAmountsDue() {
     where: {
       status: { in: ["PACKED", "DELIVERED", "REJECTED", "CANCELLED"] },
       transfers: { none: {} },
-      payments: { some: { provider: "MANUAL", status: { in: ["PENDING", "SUCCEEDED"] } } },
+      OR: [
+        { payments: { some: { provider: "MANUAL", status: { in: ["PENDING", "SUCCEEDED"] } } } },
+        // A card payment covers the whole order.
+        { order: { payments: { some: { provider: "STRIPE", status: "SUCCEEDED" } } } },
+      ],
     },
     orderBy: { id: "asc" },
     select: { id: true },

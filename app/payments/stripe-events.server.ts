@@ -5,6 +5,7 @@ import Stripe from "stripe";
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
 import { env } from "~/env.server";
+import { followAmountDue } from "./adjustments.server";
 import { disputeEntries, paymentEntries, postTransaction, type Tx } from "./ledger.server";
 import { confirmPaidSubOrders, orderSplit, recordSubOrderSale } from "./settlement.server";
 import { recordReversedTotal } from "./stripe.server";
@@ -57,6 +58,20 @@ async function paymentOfIntent(tx: Tx, intent: Stripe.PaymentIntent) {
   return payment;
 }
 
+/**
+ * The money is in: waiting parts are confirmed. A part cancelled or rejected before the money
+ * arrived (e.g. the order's payment time ran out while the buyer was on the card page) is refunded,
+ * once, as any part whose amount due fell.
+ */
+async function afterPayment(orderId: number) {
+  await confirmPaidSubOrders(orderId, null);
+  const gone = await prisma.subOrder.findMany({
+    where: { orderId, status: { in: ["CANCELLED", "REJECTED"] } },
+    select: { id: true },
+  });
+  for (const subOrder of gone) await followAmountDue(subOrder.id);
+}
+
 async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {
   const payment = await paymentOfIntent(tx, intent);
   if (!payment) {
@@ -66,7 +81,7 @@ async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Pro
     return {};
   }
   if (payment.status === "SUCCEEDED" || payment.status === "REFUNDED")
-    return { afterCommit: () => confirmPaidSubOrders(payment.orderId, null) };
+    return { afterCommit: () => afterPayment(payment.orderId) };
   if (
     intent.amount_received !== payment.amountMinor ||
     intent.currency !== payment.currency.toLowerCase()
@@ -93,7 +108,7 @@ async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Pro
     orderId: order.id,
     entries: paymentEntries(order.buyerId, null, payment.amountMinor),
   });
-  return { afterCommit: () => confirmPaidSubOrders(payment.orderId, null) };
+  return { afterCommit: () => afterPayment(payment.orderId) };
 }
 
 async function paymentIntentFailed(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {

@@ -15,7 +15,8 @@ const stripe = await vi.hoisted(async () => {
 
 import { createSession } from "~/auth/session.server";
 import { prisma } from "~/db/db.server";
-import { ledgerIntegrity } from "~/payments/ledger.server";
+import { expireUnpaidOrders } from "~/orders/orders.server";
+import { buyerOwes, ledgerIntegrity } from "~/payments/ledger.server";
 import { seedDemoData } from "../../prisma/seed";
 import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { signedWebhookRequest } from "../../tests/fake-stripe";
@@ -191,5 +192,41 @@ describe("paying an order by card", () => {
     expect((await orderPage(orderId)).card).toMatchObject({ status: "PENDING", payable: true });
     // Stripe is back: the order's page makes the payment page.
     expect((await payByCard(orderId)).headers.get("Location")).toMatch(/\/c\/pay\/cs_test_/);
+  });
+
+  test("a card payment that arrives after the order's payment time ran out is refunded in full, once", async () => {
+    await prisma.cartItem.deleteMany({ where: { userId } });
+    const windowId = await windowIn("USD", 700);
+    await fillCart(windowId);
+    const page = (await checkout(windowId, 700)).headers.get("Location")!;
+    const sessionId = page.split("/").at(-1)!;
+    const order = await prisma.order.findFirstOrThrow({
+      where: { placedById: userId },
+      orderBy: { id: "desc" },
+      select: { id: true, buyerId: true, totalMinor: true, paymentDueAt: true },
+    });
+    // The buyer paid at the last moment, but the order expired before Stripe's event arrived.
+    await expireUnpaidOrders(new Date(order.paymentDueAt!.getTime() + 1_000));
+    const { completed, succeeded } = fake.payCheckout(sessionId);
+    expect((await postEvent(succeeded)).status).toBe(200);
+    expect((await postEvent(completed)).status).toBe(200);
+    expect((await postEvent(succeeded)).status).toBe(200); // a replay refunds nothing more
+
+    const chargeId = String(
+      fake.paymentIntents.get(String(succeeded.data.object.id))!.latest_charge,
+    );
+    const refunds = [...fake.refunds.values()].filter((r) => r.charge === chargeId);
+    expect(refunds.map((r) => r.amount)).toEqual([order.totalMinor]);
+    expect(
+      await prisma.payment.findFirstOrThrow({
+        where: { orderId: order.id, provider: "STRIPE" },
+        select: { status: true, refundedMinor: true },
+      }),
+    ).toEqual({ status: "REFUNDED", refundedMinor: order.totalMinor });
+    expect(
+      (await prisma.subOrder.findMany({ where: { orderId: order.id } })).map((s) => s.status),
+    ).toEqual(["CANCELLED"]);
+    expect(await buyerOwes(order.buyerId, "USD")).toBe(0);
+    expect((await ledgerIntegrity()).unbalancedTransactions).toEqual([]);
   });
 });
