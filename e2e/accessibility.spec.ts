@@ -12,6 +12,22 @@ async function seriousViolations(page: Page) {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
+// Scripts failing in the browser (a hydration mismatch between the server's and Chromium's ICU,
+// say) fail these journeys too. A 404 page's own status is not such an error.
+const browserErrors = new WeakMap<Page, string[]>();
+test.beforeEach(({ page }) => {
+  const errors: string[] = [];
+  browserErrors.set(page, errors);
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+      errors.push(`${page.url()}: ${message.text().slice(0, 200)}`);
+  });
+  page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message.slice(0, 200)}`));
+});
+test.afterEach(({ page }) => {
+  expect(browserErrors.get(page)).toEqual([]);
+});
+
 const publicPages = [
   "/",
   "/cooperatives",
@@ -28,6 +44,7 @@ const leadPages = [
   "/organizations/kralanh-agricultural-cooperative/listings/new",
   "/organizations/kralanh-agricultural-cooperative/orders",
   "/organizations/kralanh-agricultural-cooperative/pick-list",
+  "/organizations/kralanh-agricultural-cooperative/payments",
   "/notifications",
   "/account",
 ];

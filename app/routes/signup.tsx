@@ -49,9 +49,12 @@ function signUpSchema(options: {
             "validation.province",
           ),
   });
+  // Whether the identifier is taken is asked of the server only: the browser validates
+  // synchronously, and an async refinement there throws instead of showing the other errors.
+  const isTaken = options.isTaken;
+  if (!isTaken) return base;
   return base.superRefine(async (value, ctx) => {
-    if (!options.isTaken) return;
-    if (await options.isTaken(value.identifier)) {
+    if (await isTaken(value.identifier)) {
       ctx.addIssue({ code: "custom", path: ["identifier"], message: "validation.identifierTaken" });
     }
   });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import {
+  formatMoney,
   formatCambodiaDateTime,
   formatDate,
   formatPercent,
@@ -11,6 +12,15 @@ describe("formatRiel", () => {
   test("groups thousands and puts the riel sign after the amount", () => {
     expect(formatRiel(12500, "km")).toBe("12,500 ៛");
     expect(formatRiel(12500, "en")).toBe("12,500 ៛");
+  });
+});
+
+describe("formatMoney", () => {
+  test("dollars carry the sign before the amount in both languages, with cents, as browsers and the server agree", () => {
+    expect(formatMoney(1_234_550, "USD", "km")).toBe("$12,345.50");
+    expect(formatMoney(0, "USD", "en")).toBe("$0.00");
+    expect(formatMoney(-705, "USD", "km")).toBe("-$7.05");
+    expect(formatMoney(12_000, "KHR", "km")).toBe(formatRiel(12_000, "km"));
   });
 });
 

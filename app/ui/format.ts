@@ -40,9 +40,14 @@ export function formatRiel(amount: number, lng: Language) {
 /** An amount in minor units: riel are whole, dollars have cents. */
 export function formatMoney(amountMinor: number, currency: "KHR" | "USD", lng: Language) {
   if (currency === "KHR") return formatRiel(amountMinor, lng);
-  return new Intl.NumberFormat(numberLocale[lng], { style: "currency", currency: "USD" }).format(
-    amountMinor / 100,
-  );
+  // The sign by hand, as people in Cambodia write it ($12.50): Node's ICU puts it after the number
+  // in Khmer and Chromium's before, and the mismatch broke hydration.
+  const sign = amountMinor < 0 ? "-" : "";
+  const digits = new Intl.NumberFormat(numberLocale[lng], {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(Math.abs(amountMinor) / 100);
+  return `${sign}$${digits}`;
 }
 
 export function formatNumber(value: number, lng: Language) {
