@@ -49,7 +49,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test("PostgreSQL restarted during 40 checkouts: none lost, none doubled, reservations match orders", async () => {
   const { prisma } = await import("~/db/db.server");
-  expect(await prisma.$queryRaw`SELECT current_database()::text AS name`).toEqual([{ name: "faults" }]);
+  expect(await prisma.$queryRaw`SELECT current_database()::text AS name`).toEqual([
+    { name: "faults" },
+  ]);
   const { seedDemoData } = await import("../../prisma/seed");
   const { buildWindow, cooperativeIds, userByEmail } = await import("../../tests/builders");
   const { placeOrder } = await import("./orders.server");
