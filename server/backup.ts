@@ -19,16 +19,29 @@ function tar(args: string[]) {
   });
 }
 
+function isRunning(dataDir: string) {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return false;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Archives a stopped cluster's folder (tar.gz, owners and modes kept). Refuses a running one. */
 export async function backupDataDir(dataDir: string, archive: string) {
   const dir = path.resolve(dataDir);
   if (!fs.existsSync(path.join(dir, "PG_VERSION")))
     throw new StartupError(`${dir} does not hold a PostgreSQL database.`);
-  // A running server's files are not a consistent copy.
-  if (fs.existsSync(path.join(dir, "postmaster.pid")))
-    throw new StartupError(`PostgreSQL is running on ${dir}: stop Phsar first.`);
+  // A running server's files are not a consistent copy. A pid file left by a server that was killed
+  // is fine: the copy is what a crash leaves, and PostgreSQL recovers it from its WAL on start.
+  if (isRunning(dir)) throw new StartupError(`PostgreSQL is running on ${dir}: stop Phsar first.`);
   fs.mkdirSync(path.dirname(path.resolve(archive)), { recursive: true });
-  await tar(["-czf", path.resolve(archive), "-C", dir, "."]);
+  // The pid file names a process of this machine that may be another one by the time of a restore.
+  await tar(["-czf", path.resolve(archive), "--exclude=./postmaster.pid", "-C", dir, "."]);
 }
 
 /** Unpacks an archive made by backupDataDir into a new, empty folder. */
