@@ -4,7 +4,7 @@
 // a 4xx must carry a message, and a 4xx must leave the key tables exactly as they were.
 import fc from "fast-check";
 import Stripe from "stripe";
-import { beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
 const secrets = vi.hoisted(() => {
   const value = { platform: "whsec_fuzz_platform", connect: "whsec_fuzz_connect" };
@@ -16,9 +16,11 @@ const secrets = vi.hoisted(() => {
 import { createSession } from "~/auth/session.server";
 import { prisma } from "~/db/db.server";
 import { putInCart } from "~/orders/cart.server";
+import { manualProvider } from "~/payments/manual.server";
 import { seedDemoData } from "../prisma/seed";
 import { buildWindow, cooperativeIds } from "../tests/builders";
-import { orderFromTwoCooperatives } from "../tests/payments-fixtures";
+import { orderFromTwoCooperatives, paymentActor } from "../tests/payments-fixtures";
+import { CATEGORIES, CERTIFICATIONS, GRADES, SORTS } from "~/search/query";
 import * as apiListings from "./routes/api.v1.listings";
 import * as cart from "./routes/cart";
 import * as listingPage from "./routes/listings.$listingId";
@@ -81,10 +83,23 @@ async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
   return { status: 200, text: JSON.stringify(result) };
 }
 
+// FUZZ_REPORT=1 prints how often each status came back, to see that runs get past validation too.
+const tally = new Map<string, Map<number, number>>();
+afterAll(() => {
+  if (!process.env.FUZZ_REPORT) return;
+  for (const [name, counts] of tally)
+    process.stdout.write(
+      `${name}: ${JSON.stringify(Object.fromEntries([...counts].sort(([a], [b]) => a - b)))}\n`,
+    );
+});
+
 /** The property every case checks: below 500, a message with a 4xx, nothing written on a 4xx. */
 async function expectSafe(run: () => Promise<unknown>, label: () => string) {
   const before = await snapshot();
   const answer = await outcome(run);
+  const counts = tally.get(expect.getState().currentTestName ?? "") ?? new Map<number, number>();
+  counts.set(answer.status, (counts.get(answer.status) ?? 0) + 1);
+  tally.set(expect.getState().currentTestName ?? "", counts);
   expect(answer.status, label()).toBeLessThan(500);
   if (answer.status >= 400) {
     expect(answer.text.trim().length, `${label()}: a 4xx needs a message`).toBeGreaterThan(0);
@@ -135,28 +150,44 @@ const junk = fc.oneof(
 type Fields = Record<string, string | string[]>;
 
 /**
- * Form fields: each known name absent, junk, several junk values, or a near-valid value (`near`),
- * plus the occasional unknown field.
+ * Form fields: a near-valid form (every name with a `near` value gets one, the rest junk), then up
+ * to three fields replaced by junk, several junk values or nothing, and now and then an unknown
+ * field. With no mutation the form is valid, so runs reach the domain code and not only the parser.
  */
 function formFields(names: string[], near: Record<string, fc.Arbitrary<string>> = {}) {
-  const known = fc.record(
-    Object.fromEntries(
-      names.map((name) => [
-        name,
-        fc.oneof(
-          junk,
-          fc.array(junk, { minLength: 2, maxLength: 3 }),
-          ...(near[name] ? [near[name]!, near[name]!] : []),
-        ),
-      ]),
-    ) as Record<string, fc.Arbitrary<string | string[]>>,
-    { requiredKeys: [] },
+  const base = fc.record(
+    Object.fromEntries(names.map((name) => [name, near[name] ?? junk])) as Record<
+      string,
+      fc.Arbitrary<string>
+    >,
   );
-  const extra = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), junk, { maxKeys: 2 });
-  return fc
-    .tuple(known, extra, fc.boolean())
-    .map(([k, e, multipart]) => ({ fields: { ...e, ...k } as Fields, multipart }));
+  const mutations = fc.array(
+    fc.tuple(
+      fc.constantFrom(...names),
+      fc.option(fc.oneof(junk, fc.array(junk, { minLength: 2, maxLength: 3 }))),
+    ),
+    { maxLength: 3 },
+  );
+  const extra = fc.oneof(
+    { weight: 4, arbitrary: fc.constant({}) },
+    {
+      weight: 1,
+      arbitrary: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), junk, { maxKeys: 2 }),
+    },
+  );
+  return fc.tuple(base, mutations, extra, fc.boolean()).map(([b, changes, e, multipart]) => {
+    const fields: Fields = { ...e, ...b };
+    for (const [name, value] of changes) {
+      if (value === null) delete fields[name];
+      else fields[name] = value;
+    }
+    return { fields, multipart };
+  });
 }
+
+/** A route parameter: mostly a real one, sometimes junk. */
+const param = (real: fc.Arbitrary<string>) =>
+  fc.oneof({ weight: 3, arbitrary: real }, { weight: 1, arbitrary: junk });
 
 function body(fields: Fields, multipart: boolean) {
   if (multipart) {
@@ -206,6 +237,10 @@ let windowIds: number[];
 let subOrderIds: number[];
 let paymentIds: number[];
 let orderId: number;
+let paymentAmounts: number[];
+let productIds: number[];
+let provinceCodes: string[];
+let districtCodes: string[];
 
 async function sessionOf(email: string) {
   const user = await prisma.user.findUniqueOrThrow({
@@ -239,10 +274,25 @@ beforeAll(async () => {
     window.id,
     ...(await prisma.deliveryWindow.findMany({ select: { id: true }, take: 5 })).map((w) => w.id),
   ];
-  paymentIds = (await prisma.payment.findMany({ select: { id: true } })).map((p) => p.id);
+  // A waiting payment per cooperative, so the payments form has real ids and amounts to hit.
+  await manualProvider.startPayment(
+    order.id,
+    "BANK_TRANSFER",
+    await paymentActor("buyer@phsar.test"),
+  );
+  const waiting = await prisma.payment.findMany({ select: { id: true, amountMinor: true } });
+  paymentIds = waiting.map((p) => p.id);
+  paymentAmounts = waiting.map((p) => p.amountMinor);
+  productIds = (await prisma.product.findMany({ select: { id: true }, take: 5 })).map((p) => p.id);
+  const districts = await prisma.district.findMany({
+    select: { code: true, provinceCode: true },
+    take: 5,
+  });
+  districtCodes = districts.map((d) => d.code);
+  provinceCodes = districts.map((d) => d.provinceCode);
 });
 
-const pick = (list: () => number[]) =>
+const pick = (list: () => (number | string)[]) =>
   fc.nat().map((i) => {
     const values = list();
     return String(values.length ? values[i % values.length] : 1);
@@ -272,6 +322,9 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
             paymentMethod: fc.constantFrom("CASH_ON_DELIVERY", "BANK_TRANSFER", "KHQR", "CARD"),
             weightTolerancePct: fc.constantFrom("0", "5", "10"),
             prices: pick(() => windowIds).map((w) => `${w}:${2_000}`),
+            quantity: fc.integer({ min: 1, max: 50 }).map(String),
+            repeatWeeks: fc.constantFrom("1", "2", "52"),
+            payLater: fc.constantFrom("on", "true"),
           },
         ),
         async ({ fields, multipart }) => {
@@ -288,11 +341,11 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
   test("add to cart from a listing page, with arbitrary listing ids", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(
-          junk,
-          pick(() => [listingId]),
-        ),
-        formFields(["windowId", "quantity"], { windowId: pick(() => windowIds) }),
+        param(pick(() => [listingId])),
+        formFields(["windowId", "quantity"], {
+          windowId: pick(() => windowIds),
+          quantity: fc.integer({ min: 1, max: 50 }).map(String),
+        }),
         async (id, { fields, multipart }) => {
           await expectSafe(
             () =>
@@ -321,14 +374,17 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
     "deliveryDistricts",
   ];
   const listingNear = {
-    productId: fc.constantFrom("1", "2", "3"),
+    productId: pick(() => productIds),
+    variety: fc.constantFrom("", "Hybrid F1", "ពូជក្នុងស្រុក"),
+    descriptionKm: fc.constantFrom("", "ស្រស់ៗ"),
+    descriptionEn: fc.constantFrom("", "Fresh"),
     grade: fc.constantFrom("A", "B", "C"),
     certification: fc.constantFrom("NONE", "ORGANIC", "GAP"),
     currency: fc.constantFrom("KHR", "USD"),
     price: fc.constantFrom("2500", "1.25", "1,000,000,000,000"),
     minOrderQuantity: fc.constantFrom("1", "10"),
-    deliveryProvinces: fc.constantFrom("17", "04", "99"),
-    deliveryDistricts: fc.constantFrom("1701", "9999"),
+    deliveryProvinces: pick(() => provinceCodes),
+    deliveryDistricts: pick(() => districtCodes),
   };
 
   test("new listing form", async () => {
@@ -350,10 +406,7 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
   test("listing edit page: update, status, windows, pledges", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(
-          junk,
-          pick(() => [listingId]),
-        ),
+        param(pick(() => [listingId])),
         formFields(
           [
             "intent",
@@ -373,6 +426,7 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
             cutoffDate: fc.constantFrom("2026-12-29", "2031-01-01"),
             cutoffTime: fc.constantFrom("17:00", "25:61"),
             windowId: pick(() => windowIds),
+            "pledge-1": fc.integer({ min: 0, max: 100 }).map(String),
           },
         ),
         async (id, { fields, multipart }) => {
@@ -395,13 +449,11 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
   test("cooperative order transitions: accept, reject, pack", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(
-          junk,
-          pick(() => subOrderIds),
-        ),
-        fc.oneof(junk, fc.constant(cooperativeSlug)),
+        param(pick(() => subOrderIds)),
+        param(fc.constant(cooperativeSlug)),
         formFields(["intent", "reason", "line-1", "quantity"], {
           intent: fc.constantFrom("accept", "reject", "pack", "deliver"),
+          reason: fc.constantFrom("", "No stock", "ស្ពៃអស់"),
         }),
         async (subOrderId, slug, { fields, multipart }) => {
           await expectSafe(
@@ -423,10 +475,7 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
   test("buyer order page: cancel, confirm delivery", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(
-          junk,
-          pick(() => [orderId]),
-        ),
+        param(pick(() => [orderId])),
         formFields(["intent", "subOrderId"], {
           intent: fc.constantFrom("cancel", "confirm-delivery"),
           subOrderId: pick(() => subOrderIds),
@@ -457,6 +506,8 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
           paymentId: pick(() => paymentIds),
           subOrderId: pick(() => subOrderIds),
           currency: fc.constantFrom("KHR", "USD"),
+          amount: pick(() => paymentAmounts),
+          reference: fc.constantFrom("", "ABA 123"),
         }),
         async ({ fields, multipart }) => {
           await expectSafe(
@@ -479,6 +530,7 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
         formFields(["currency", "creditLimit", "termDays"], {
           currency: fc.constantFrom("KHR", "USD"),
           termDays: fc.constantFrom("7", "30", "366"),
+          creditLimit: fc.constantFrom("100000", "1,000,000", "0"),
         }),
         async ({ fields, multipart }) => {
           await expectSafe(
@@ -507,7 +559,14 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
             "provinceCode",
           ],
           {
-            identifier: fc.constantFrom("buyer@phsar.test", "012 000 001", "+855"),
+            identifier: fc.oneof(
+              fc.constantFrom("buyer@phsar.test", "012 000 001", "+855"),
+              fc.emailAddress(),
+            ),
+            password: fc.constantFrom("phsar-demo-2026", "wrong-password-1"),
+            name: fc.constantFrom("Dara", "សុខា"),
+            businessNameKm: fc.constantFrom("ហាងបាយ"),
+            businessNameEn: fc.constantFrom("Rice shop"),
             redirectTo: fc.constantFrom("/cart", "//evil.example", "/invitations/x"),
             provinceCode: fc.constantFrom("17", "04"),
           },
@@ -637,11 +696,20 @@ describe("query strings of the search page and the listings API", () => {
       fc.asyncProperty(
         fc.boolean(),
         formFields(names, {
-          sort: fc.constantFrom("relevance", "soonest", "remaining", "priceAsc"),
-          grade: fc.constantFrom("A", "B"),
-          category: fc.constantFrom("VEGETABLE", "POULTRY"),
+          sort: fc.constantFrom(...SORTS),
+          grade: fc.constantFrom(...GRADES),
+          category: fc.constantFrom(...CATEGORIES),
+          certification: fc.constantFrom(...CERTIFICATIONS),
+          product: pick(() => productIds),
+          province: pick(() => provinceCodes),
+          cooperative: pick(() => [1, 2, 3]),
+          from: fc.constantFrom("2026-01-01", "2026-12-01"),
+          to: fc.constantFrom("2026-12-31", "2027-06-30"),
+          priceMin: fc.constantFrom("", "0", "1000"),
+          priceMax: fc.constantFrom("", "5000", "1000000000"),
           page: fc.constantFrom("1", "2", "1000"),
-          q: fc.constantFrom("ត្រកួន", "cabbage", "spinch"),
+          perPage: fc.constantFrom("", "1", "50"),
+          q: fc.constantFrom("", "ត្រកួន", "cabbage", "spinch", "ស្ពៃ organic"),
         }),
         async (api, { fields }) => {
           const query = body(fields, false).toString();
