@@ -3,15 +3,16 @@
 // measures p50/p95 of (a) the JSON API over HTTP (the route's code: parse, search, read hits from
 // PostgreSQL, JSON) and (b) the raw query: the PostgreSQL driver's SQL statement, or Meilisearch's
 // own processingTimeMs. Not a test: figures depend on the machine; quote ratios from one run.
+// `npm run bench` calls runSearchBench on its own database, at 10k listings by default.
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 import { type PrismaClient } from "~/db/generated/client";
+import { percentile, row, type BenchRow } from "./table";
 
-const SIZES = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const WARMUP = 20;
 
 const QUERIES = [
@@ -25,35 +26,29 @@ const QUERIES = [
   "",
 ];
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phsar-bench-"));
-fs.chmodSync(dir, 0o755);
-
-function percentile(values: number[], p: number) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function main() {
+/**
+ * Measures both search drivers at each size on the database of process.env.DATABASE_URL (migrated,
+ * demo data in it; listings are added), with its own Meilisearch in `dir`. Returns the figures.
+ */
+export async function runSearchBench({
+  sizes,
+  requests,
+  dir,
+}: {
+  sizes: number[];
+  requests: number;
+  dir: string;
+}): Promise<{ rows: BenchRow[]; markdown: string }> {
   const { findFreePort } = await import("../tests/ports");
-  const { startEmbeddedPostgres } = await import("../server/embedded-postgres");
-  const { migrateDeploy } = await import("../server/database");
   const { startLocalMeilisearch } = await import("../server/meilisearch-server");
-  const pgServer = await startEmbeddedPostgres({
-    dataDir: path.join(dir, "postgres"),
-    port: await findFreePort(),
-    database: "phsar_bench",
-  });
   const meiliServer = await startLocalMeilisearch({
     port: await findFreePort(),
     dataDir: path.join(dir, "meilisearch"),
     masterKey: "bench-master-key-0123456789abcdef",
   });
-  process.env.DATABASE_URL = pgServer.url;
   const rows: string[] = [];
+  const figures: BenchRow[] = [];
   try {
-    await migrateDeploy(pgServer.url);
-    const { seedDatabase } = await import("../prisma/seed");
-    await seedDatabase(pgServer.url);
     const { prisma } = await import("~/db/db.server");
     const { postgresEngine, rebuildPostgresIndex } = await import("~/search/postgres.server");
     const { meilisearchEngine } = await import("~/search/meilisearch.server");
@@ -68,7 +63,7 @@ async function main() {
       }),
     };
 
-    for (const size of SIZES) {
+    for (const size of sizes) {
       const started = performance.now();
       await generateListings(prisma, size);
       await prisma.$transaction((tx) => rebuildPostgresIndex(tx), { timeout: 3_600_000 });
@@ -92,7 +87,7 @@ async function main() {
         const { port } = server.address() as { port: number };
         const api: number[] = [];
         const raw: number[] = [];
-        for (let i = 0; i < WARMUP + REQUESTS; i++) {
+        for (let i = 0; i < WARMUP + requests; i++) {
           const query = QUERIES[i % QUERIES.length]!;
           const t0 = performance.now();
           const response = await fetch(`http://127.0.0.1:${port}/api/v1/listings?${query}`);
@@ -108,7 +103,7 @@ async function main() {
           raw.push(result.processingTimeMs ?? t3 - t2);
         }
         server.close();
-        const row = {
+        const measured = {
           size,
           name,
           apiP50: percentile(api, 50),
@@ -117,22 +112,53 @@ async function main() {
           rawP95: percentile(raw, 95),
         };
         const line =
-          `| ${size.toLocaleString("en")} | ${name} | ${row.apiP50.toFixed(1)} | ${row.apiP95.toFixed(1)} | ` +
-          `${row.rawP50.toFixed(1)} | ${row.rawP95.toFixed(1)} | ${(row.apiP50 / Math.max(row.rawP50, 0.1)).toFixed(1)}× |`;
+          `| ${size.toLocaleString("en")} | ${name} | ${measured.apiP50.toFixed(1)} | ${measured.apiP95.toFixed(1)} | ` +
+          `${measured.rawP50.toFixed(1)} | ${measured.rawP95.toFixed(1)} | ${(measured.apiP50 / Math.max(measured.rawP50, 0.1)).toFixed(1)}× |`;
         rows.push(line);
         console.log(line);
+        const label = `search ${name} ${size / 1000}k: API vs raw`;
+        figures.push(
+          row(`${label}, p50`, measured.apiP50, "ms", measured.rawP50),
+          row(`${label}, p95`, measured.apiP95, "ms", measured.rawP95),
+        );
       }
     }
-    console.log(
-      `\n${REQUESTS} requests per driver and size (${QUERIES.length} queries in turn); times in ms.\n` +
-        `Raw: PostgreSQL = the driver's SQL round trip; Meilisearch = its processingTimeMs.\n\n` +
-        "| Listings | Driver | API p50 | API p95 | Raw p50 | Raw p95 | API/raw (p50) |\n" +
-        "|---:|---|---:|---:|---:|---:|---:|\n" +
-        rows.join("\n"),
-    );
-    await prisma.$disconnect();
+    const markdown =
+      `\n${requests} requests per driver and size (${QUERIES.length} queries in turn); times in ms.\n` +
+      `Raw: PostgreSQL = the driver's SQL round trip; Meilisearch = its processingTimeMs.\n\n` +
+      "| Listings | Driver | API p50 | API p95 | Raw p50 | Raw p95 | API/raw (p50) |\n" +
+      "|---:|---|---:|---:|---:|---:|---:|\n" +
+      rows.join("\n");
+    return { rows: figures, markdown };
   } finally {
     await meiliServer.stop();
+  }
+}
+
+/** `npm run bench:search`: its own embedded PostgreSQL, 10k and 100k listings unless BENCH_SIZES. */
+async function main() {
+  const sizes = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
+  const requests = Number(process.env.BENCH_REQUESTS ?? 200);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phsar-bench-"));
+  fs.chmodSync(dir, 0o755);
+  const { findFreePort } = await import("../tests/ports");
+  const { startEmbeddedPostgres } = await import("../server/embedded-postgres");
+  const { migrateDeploy } = await import("../server/database");
+  const pgServer = await startEmbeddedPostgres({
+    dataDir: path.join(dir, "postgres"),
+    port: await findFreePort(),
+    database: "phsar_bench",
+  });
+  process.env.DATABASE_URL = pgServer.url;
+  try {
+    await migrateDeploy(pgServer.url);
+    const { seedDatabase } = await import("../prisma/seed");
+    await seedDatabase(pgServer.url);
+    const { markdown } = await runSearchBench({ sizes, requests, dir });
+    console.log(markdown);
+    const { prisma } = await import("~/db/db.server");
+    await prisma.$disconnect();
+  } finally {
     await pgServer.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -168,7 +194,9 @@ async function generateListings(prisma: PrismaClient, size: number) {
       FROM new, (VALUES (2), (9)) AS days(d)`;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -64,6 +64,7 @@ for (const language of ["km", "en"] as const) {
   test(`a lead's pages have no serious accessibility violations (${language})`, async ({
     page,
   }) => {
+    test.slow(); // nine pages through axe: close to the default 30 s on 2 shared cores
     await signIn(page, "lead@phsar.test");
     if (language === "en") await page.getByRole("button", { name: "ប្តូរទៅភាសាអង់គ្លេស" }).click();
     await expect(page.locator("html")).toHaveAttribute("lang", language);
@@ -75,6 +76,23 @@ for (const language of ["km", "en"] as const) {
     await page.goto(leadPages[2]!);
     await listing.first().click();
     expect(await seriousViolations(page), "listing management").toEqual([]);
+  });
+
+  test(`the union monitor's dashboard and the admin's audit log have no serious accessibility violations (${language})`, async ({
+    page,
+  }) => {
+    for (const [who, path] of [
+      ["monitor@phsar.test", "/dashboard"],
+      ["admin@phsar.test", "/admin/audit"],
+    ] as const) {
+      await page.context().clearCookies();
+      await signIn(page, who);
+      if (language === "en") await page.getByRole("button", { name: "ប្តូរទៅភាសាអង់គ្លេស" }).click();
+      await expect(page.locator("html")).toHaveAttribute("lang", language);
+      await page.goto(path);
+      await expect(page).toHaveURL(new RegExp(`${path}$`));
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
   });
 }
 

@@ -2,6 +2,7 @@
 // constraint in the same transaction as its effect, and every handler checks the state it would
 // change first, so events that arrive late, out of order or more than once change nothing twice.
 import Stripe from "stripe";
+import { z } from "zod";
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
 import { env } from "~/env.server";
@@ -295,6 +296,61 @@ export async function processStripeEvent(event: Stripe.Event) {
   return true;
 }
 
+// A valid signature proves who sent a body, not that it is an event we can read: check the fields
+// the handlers use before any of them runs, so a malformed event is a 400 and never a 500.
+const stripeId = z.string().min(1).max(255);
+const reference = z.union([stripeId, z.looseObject({ id: stripeId })]).nullish();
+const amount = z.number().int().min(0).max(2_147_483_647);
+const objectShapes: Record<string, z.ZodType> = {
+  "payment_intent.succeeded": z.looseObject({
+    id: stripeId,
+    amount_received: amount,
+    currency: z.string().max(10),
+    metadata: z.record(z.string(), z.string()).nullish(),
+    latest_charge: reference,
+  }),
+  "payment_intent.payment_failed": z.looseObject({
+    id: stripeId,
+    metadata: z.record(z.string(), z.string()).nullish(),
+  }),
+  "checkout.session.completed": z.looseObject({ id: stripeId, payment_intent: reference }),
+  "charge.refunded": z.looseObject({ id: stripeId, amount_refunded: amount }),
+  "charge.dispute.created": z.looseObject({
+    id: stripeId,
+    charge: reference,
+    amount,
+    reason: z.string().max(255).nullish(),
+  }),
+  "account.updated": z.looseObject({
+    id: stripeId,
+    payouts_enabled: z.boolean().nullish(),
+    capabilities: z.looseObject({ transfers: z.string().optional() }).nullish(),
+  }),
+  "transfer.reversed": z.looseObject({ id: stripeId, amount_reversed: amount }),
+  "payout.failed": z.looseObject({
+    id: stripeId,
+    amount,
+    failure_code: z.string().max(255).nullish(),
+  }),
+};
+const EventEnvelope = z.looseObject({
+  id: stripeId,
+  type: z.string().min(1).max(255),
+  // Seconds since 1970, before 2100: a Date the database accepts.
+  created: z.number().int().min(0).max(4_102_444_800),
+  account: stripeId.nullish(),
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
+
+/** The first problem that stops us reading a signed event, or null when its fields are usable. */
+export function malformedEvent(event: unknown): string | null {
+  const envelope = EventEnvelope.safeParse(event);
+  if (!envelope.success) return z.prettifyError(envelope.error);
+  const shape = objectShapes[envelope.data.type];
+  const object = shape?.safeParse(envelope.data.data.object);
+  return object && !object.success ? z.prettifyError(object.error) : null;
+}
+
 function secretFor(endpoint: WebhookEndpoint) {
   return endpoint === "connect" ? env.STRIPE_CONNECT_WEBHOOK_SECRET : env.STRIPE_WEBHOOK_SECRET;
 }
@@ -313,6 +369,11 @@ export async function receiveStripeWebhook(
   } catch {
     console.warn(`Stripe webhook (${endpoint}) with a bad signature refused`);
     return { status: 400, body: "Bad signature" };
+  }
+  const problem = malformedEvent(event);
+  if (problem) {
+    console.warn(`Stripe webhook (${endpoint}) with a malformed event refused: ${problem}`);
+    return { status: 400, body: `Malformed event: ${problem}` };
   }
   try {
     const applied = await processStripeEvent(event);

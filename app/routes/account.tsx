@@ -14,6 +14,7 @@ import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { StatusMessage } from "~/ui/messages";
 import { formatCambodiaDateTime } from "~/ui/format";
+import { readFormData } from "~/http/form-data.server";
 
 export const meta: MetaFunction = () => [{ title: "គណនី Account · ផ្សារ Phsar" }];
 
@@ -33,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = AccountActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = AccountActionSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success)
     return Response.json({ error: "Unknown or malformed intent" }, { status: 400 });
   const info = requestInfo(request, context);

@@ -22,6 +22,7 @@ import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
+import { readFormData } from "~/http/form-data.server";
 
 export const meta: MetaFunction = () => [{ title: "កន្ត្រក Cart · ផ្សារ Phsar" }];
 
@@ -95,7 +96,7 @@ type LineAnswer = { windowId: number; error: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, buyerId } = await requireBuyer(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get("intent") === "checkout") {
     const submission = parseWithZod(formData, { schema: CheckoutSchema });
     if (submission.status !== "success")

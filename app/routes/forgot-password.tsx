@@ -11,6 +11,7 @@ import { identifierField } from "~/auth/schemas";
 import { requestInfo } from "~/http/request-info";
 import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { StatusMessage } from "~/ui/messages";
+import { readFormData } from "~/http/form-data.server";
 
 const ForgotPasswordSchema = z.object({ identifier: identifierField });
 
@@ -19,7 +20,7 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: ForgotPasswordSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: ForgotPasswordSchema });
   if (submission.status !== "success")
     return Response.json({ result: submission.reply(), sent: false }, { status: 400 });
   const origin = new URL(request.url).origin;

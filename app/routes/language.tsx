@@ -3,6 +3,7 @@ import { z } from "zod";
 import { safeRedirectPath } from "~/http/responses";
 import { languages } from "~/i18n/config";
 import { languageCookie } from "~/i18n/i18next.server";
+import { readFormData } from "~/http/form-data.server";
 
 const LanguageSchema = z.object({
   lng: z.enum(languages),
@@ -10,7 +11,7 @@ const LanguageSchema = z.object({
 });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = LanguageSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = LanguageSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) {
     return new Response("Choose km or en.", {
       status: 400,

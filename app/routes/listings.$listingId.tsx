@@ -22,6 +22,7 @@ import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~
 import { LocalName } from "~/ui/local-name";
 import { Photos } from "~/supply/photos";
 import { useLanguage } from "~/ui/use-language";
+import { readFormData } from "~/http/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -55,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = ListingId.safeParse(params.listingId);
   invariantResponse(id.success, "Not found", { status: 404 });
   const { user } = await requireBuyer(request);
-  const submission = parseWithZod(await request.formData(), { schema: AddToCartSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: AddToCartSchema });
   if (submission.status !== "success")
     return Response.json(
       { windowId: Number(submission.payload.windowId), reply: submission.reply() },

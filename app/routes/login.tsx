@@ -17,6 +17,7 @@ import { safeRedirectPath } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { StatusMessage } from "~/ui/messages";
+import { readFormData } from "~/http/form-data.server";
 
 export const LoginSchema = z.object({
   identifier: identifierField,
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: LoginSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: LoginSchema });
   if (submission.status !== "success") {
     return Response.json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }

@@ -36,6 +36,7 @@ import { formatCambodiaDateTime, formatDate, formatMoney } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
+import { readFormData } from "~/http/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `ការកុម្ម៉ង់ Order ${data.order.id} · ផ្សារ Phsar` : "ផ្សារ Phsar" },
@@ -89,7 +90,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   invariantResponse(orderId.success, "Not found", { status: 404 });
   const order = await getBuyerOrder(orderId.data, buyerId);
   invariantResponse(order, "Not found", { status: 404 });
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get("intent") === "pay-card") {
     const stripe = stripeProvider();
     invariantResponse(stripe, "Not found", { status: 404 });

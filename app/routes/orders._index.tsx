@@ -17,6 +17,7 @@ import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~
 import { LocalName } from "~/ui/local-name";
 import { StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
+import { readFormData } from "~/http/form-data.server";
 
 export const meta: MetaFunction = () => [{ title: "ការកុម្ម៉ង់ Orders · ផ្សារ Phsar" }];
 
@@ -36,7 +37,7 @@ const StopSchema = z.object({
 
 export async function action({ request }: ActionFunctionArgs) {
   const { buyerId } = await requireBuyer(request);
-  const parsed = StopSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = StopSchema.safeParse(Object.fromEntries(await readFormData(request)));
   invariantResponse(parsed.success, "Bad request", { status: 400 });
   try {
     await stopStandingOrder(parsed.data.standingOrderId, buyerId);

@@ -13,6 +13,7 @@ import { listDistricts, listProvinces } from "~/organizations/places.server";
 import { Field, SelectField, SubmitButton, useForm } from "~/ui/forms";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
+import { readFormData } from "~/http/form-data.server";
 
 const name = z
   .string({ error: "validation.required" })
@@ -68,7 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "update:organization:own", organization.id);
-  const submission = await parseWithZod(await request.formData(), {
+  const submission = await parseWithZod(await readFormData(request), {
     schema: profileSchema(async (provinceCode) =>
       (await listDistricts(provinceCode)).map((d) => d.code),
     ),

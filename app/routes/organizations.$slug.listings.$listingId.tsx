@@ -38,6 +38,7 @@ import { LocalName } from "~/ui/local-name";
 import { Photos } from "~/supply/photos";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
+import { readFormData } from "~/http/form-data.server";
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 const isoDate = z.string().refine(isIsoDate, "validation.required");
@@ -105,7 +106,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const listingId = id.safeParse(params.listingId);
   invariantResponse(listingId.success, "Not found", { status: 404 });
   const actor = { userId: user.id, ipAddress: requestInfo(request, context).ipAddress };
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get("intent");
   const manage = () => {
     if (!can(user, "manage:listings:own", organization.id))

@@ -10,6 +10,7 @@ import { createListing, SupplyError } from "~/supply/listings.server";
 import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
 import { replyWithRefusal } from "~/ui/forms";
 import { listProductsForListing } from "~/supply/queries.server";
+import { readFormData } from "~/http/form-data.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "manage:listings:own", organization.id);
-  const submission = parseWithZod(await request.formData(), { schema: ListingFormSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: ListingFormSchema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   try {
     const id = await createListing(organization.id, submission.value, {

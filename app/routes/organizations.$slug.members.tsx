@@ -18,6 +18,7 @@ import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { formatCambodiaDateTime } from "~/ui/format";
+import { readFormData } from "~/http/form-data.server";
 
 const role = z.enum(Object.values(MembershipRole) as [MembershipRole, ...MembershipRole[]], {
   error: "validation.role",
@@ -46,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "manage:members:own", organization.id);
-  const parsed = MembersActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = MembersActionSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) return Response.json({ error: "validation.role" }, { status: 400 });
   const actor = { userId: user.id, ipAddress: requestInfo(request, context).ipAddress };
   try {

@@ -34,6 +34,7 @@ import { formatDate } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
+import { readFormData } from "~/http/form-data.server";
 
 export const meta: MetaFunction = () => [{ title: "ការកុម្ម៉ង់ Order · ផ្សារ Phsar" }];
 
@@ -72,7 +73,7 @@ type Answer = { error?: string; problems?: Record<string, string> };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, organization, subOrder } = await load(request, params);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = Intent.safeParse(
     Object.fromEntries([...formData].filter(([key]) => key === "intent" || key === "reason")),
   );

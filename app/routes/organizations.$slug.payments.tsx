@@ -18,6 +18,7 @@ import { parsePriceToMinor } from "~/supply/rules";
 import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { formatCambodiaDateTime, formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
+import { readFormData } from "~/http/form-data.server";
 
 const reference = z.string().trim().max(120, "validation.tooLong").optional();
 
@@ -72,7 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "manage:payments:own", organization.id);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema });
   const target =
     String(formData.get("intent") ?? "") +

@@ -16,6 +16,7 @@ import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { formatDate, formatMoney } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { readFormData } from "~/http/form-data.server";
 
 // A platform admin gives a trusted buyer pay-later terms: a credit limit and the days to pay.
 const TermsSchema = z
@@ -51,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const admin = await requireAdmin(request);
   invariantResponse(organization.kind === "BUYER", "Not found", { status: 404 });
-  const submission = parseWithZod(await request.formData(), { schema: TermsSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: TermsSchema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   try {
     await grantCreditTerms(organization.id, submission.value, admin);

@@ -14,6 +14,7 @@ import { newPasswordField } from "~/auth/schemas";
 import { requestInfo } from "~/http/request-info";
 import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { ErrorMessage } from "~/ui/messages";
+import { readFormData } from "~/http/form-data.server";
 
 const tokenField = z.string().min(20).max(200);
 
@@ -39,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: ResetPasswordSchema });
   if (submission.status !== "success") {
     return Response.json(submission.reply({ hideFields: ["password", "confirmPassword"] }), {
       status: 400,

@@ -20,6 +20,7 @@ import { listProvinces } from "~/organizations/places.server";
 import { Field, FormErrors, SelectField, SubmitButton, useForm } from "~/ui/forms";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
+import { readFormData } from "~/http/form-data.server";
 
 const name = z
   .string({ error: "validation.required" })
@@ -74,7 +75,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const joining = isJoining(formData.get("redirectTo")?.toString());
   const provinces = await listProvinces();
   const submission = await parseWithZod(formData, {
