@@ -29,7 +29,8 @@ const many = <T extends z.ZodType>(item: T) =>
     z.array(item).max(100),
   );
 
-const positiveId = z.coerce.number().int().positive();
+// Ids are PostgreSQL integers: a larger number names nothing and must not reach the query.
+const positiveId = z.coerce.number().int().positive().max(2_147_483_647);
 const isoDate = z
   .string()
   .refine(isIsoDate, "YYYY-MM-DD")
