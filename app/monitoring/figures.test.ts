@@ -79,11 +79,16 @@ describe("rates and the below-market rule", () => {
 
 describe("CSV", () => {
   test("starts with a BOM, quotes what needs it, defuses formulas", () => {
-    const csv = toCsv(["name", "kg"], [["ត្រកួន, ស្រស់", 12.5], ['say "hi"', null], ["=1+1", -3]]);
-    expect(csv.charCodeAt(0)).toBe(0xfeff);
-    expect(csv.slice(1)).toBe(
-      'name,kg\r\n"ត្រកួន, ស្រស់",12.5\r\n"say ""hi""",\r\n\'=1+1,-3\r\n',
+    const csv = toCsv(
+      ["name", "kg"],
+      [
+        ["ត្រកួន, ស្រស់", 12.5],
+        ['say "hi"', null],
+        ["=1+1", -3],
+      ],
     );
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv.slice(1)).toBe('name,kg\r\n"ត្រកួន, ស្រស់",12.5\r\n"say ""hi""",\r\n\'=1+1,-3\r\n');
   });
 });
 
@@ -92,12 +97,17 @@ describe("filters from the URL", () => {
 
   test("defaults: the last 12 weeks up to today in Phnom Penh", () => {
     const parsed = parseMonitoringParams(new URLSearchParams(), now);
-    expect(parsed).toEqual({ ok: true, value: { from: "2026-09-07", to: "2026-11-25", below: 10 } });
+    expect(parsed).toEqual({
+      ok: true,
+      value: { from: "2026-09-07", to: "2026-11-25", below: 10 },
+    });
   });
 
   test("empty form fields are absent; values are coerced", () => {
     const parsed = parseMonitoringParams(
-      new URLSearchParams("from=2026-01-01&to=2026-02-01&product=3&province=12&cooperative=&below=15"),
+      new URLSearchParams(
+        "from=2026-01-01&to=2026-02-01&product=3&province=12&cooperative=&below=15",
+      ),
       now,
     );
     expect(parsed).toEqual({
