@@ -1,7 +1,9 @@
 // Every figure below is worked out by hand from tests/monitoring-fixtures.ts.
 import { beforeAll, describe, expect, test } from "vitest";
 import { buildMonitoringHistory } from "../../tests/monitoring-fixtures";
+import { prisma } from "~/db/db.server";
 import { fillWeeks } from "./figures";
+import { importMarketPrices } from "./market-prices.server";
 import { type MonitoringFilters } from "./filters";
 import {
   inclusionRows,
@@ -182,5 +184,32 @@ describe("market comparison", () => {
     ]);
     const stricter = await marketComparisonRows(march({ below: 5 }));
     expect(stricter.map((r) => r.belowMarket)).toEqual([true, true, true]);
+  });
+});
+
+describe("importing market prices", () => {
+  test("all rows or none; a re-import of the same date, province and product replaces it", async () => {
+    const count = () => prisma.marketPrice.count({ where: { productId: ids.kale } });
+    const before = await count();
+    const bad =
+      "date,province,commodity,price_khr\n2026-04-01,,m-kale,3000\n2026-04-02,,m-kale,abc\n";
+    expect(await importMarketPrices(bad, null)).toMatchObject({
+      imported: 0,
+      errors: [{ line: 3 }],
+    });
+    expect(await count()).toBe(before);
+    const good =
+      "date,province,commodity,price_khr\n2026-04-01,,m-kale,3000\n2026-04-01,Kandal,Kale,2800\n";
+    expect(await importMarketPrices(good, null)).toEqual({ imported: 2, errors: [] });
+    expect(await importMarketPrices(good.replace("3000", "3100"), null)).toEqual({
+      imported: 2,
+      errors: [],
+    });
+    expect(await count()).toBe(before + 2);
+    const national = await prisma.marketPrice.findFirstOrThrow({
+      where: { productId: ids.kale, provinceCode: null, date: new Date("2026-04-01") },
+      select: { priceKhr: true },
+    });
+    expect(national.priceKhr).toBe(3100);
   });
 });
