@@ -87,7 +87,11 @@ const matrix: Record<string, Case[]> = {
   "admin.audit.tsx": [{ GET: ["admin"] }],
   "cooperatives._index.tsx": [{ GET: everyone }],
   "cooperatives.$slug.tsx": [{ params: () => ({ slug: slugs.cooperativeA }), GET: everyone }],
-  "dashboard.tsx": [{ GET: ["monitor", "admin"] }],
+  "dashboard.tsx": [{ GET: ["monitor", "admin"], POST: ["monitor", "admin"] }],
+  "dashboard_.export.$file.ts": [
+    { params: () => ({ file: "volumes.csv" }), GET: ["monitor", "admin"] },
+  ],
+  "api.v1.stats.$table.ts": [{ params: () => ({ table: "prices" }), GET: ["monitor", "admin"] }],
   "forgot-password.tsx": [{ POST: everyone }],
   "healthz.tsx": [{ GET: everyone }],
   "invitations.$token.tsx": [

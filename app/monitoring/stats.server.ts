@@ -372,3 +372,34 @@ export async function marketComparisonRows(
     belowMarket: isBelowMarket(r.median, r.market, f.below),
   }));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Filter choices
+
+/** What the dashboard's filter form offers: products, provinces with cooperatives, cooperatives. */
+export async function filterOptions() {
+  const [products, cooperatives] = await Promise.all([
+    prisma.product.findMany({
+      select: { id: true, nameKm: true, nameEn: true, unit: true },
+      orderBy: { nameEn: "asc" },
+    }),
+    prisma.organization.findMany({
+      where: { kind: "COOPERATIVE" },
+      select: {
+        id: true,
+        nameKm: true,
+        nameEn: true,
+        province: { select: { code: true, nameKm: true, nameEn: true } },
+      },
+      orderBy: { nameEn: "asc" },
+    }),
+  ]);
+  const provinces = [
+    ...new Map(cooperatives.map((c) => [c.province.code, c.province])).values(),
+  ].sort((a, b) => a.nameEn.localeCompare(b.nameEn));
+  return {
+    products,
+    provinces,
+    cooperatives: cooperatives.map(({ province: _, ...c }) => c),
+  };
+}
