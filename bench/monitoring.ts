@@ -62,7 +62,7 @@ async function main() {
       "1 year, one province": new URLSearchParams({
         from: addYears(-1),
         to: addYears(0),
-        province: "08",
+        province: provinceCode,
       }),
     };
     const queries = {
