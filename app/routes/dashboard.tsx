@@ -185,17 +185,34 @@ export default function Dashboard() {
       <Form method="get" className="rounded-lg bg-white p-4 shadow-sm">
         <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
           <legend className="mb-2 text-lg font-semibold">{t("dashboard.filters.legend")}</legend>
-          <label>
-            {t("dashboard.filters.from")}
-            <input type="date" name="from" defaultValue={filters.from} className={inputClass} />
-          </label>
-          <label>
-            {t("dashboard.filters.to")}
-            <input type="date" name="to" defaultValue={filters.to} className={inputClass} />
-          </label>
-          <label>
-            {t("dashboard.filters.product")}
-            <select name="product" defaultValue={filters.product ?? ""} className={inputClass}>
+          <div>
+            <label htmlFor="filter-from">{t("dashboard.filters.from")}</label>
+            <input
+              type="date"
+              id="filter-from"
+              name="from"
+              defaultValue={filters.from}
+              className={inputClass}
+            />
+          </div>
+          <div>
+            <label htmlFor="filter-to">{t("dashboard.filters.to")}</label>
+            <input
+              type="date"
+              id="filter-to"
+              name="to"
+              defaultValue={filters.to}
+              className={inputClass}
+            />
+          </div>
+          <div>
+            <label htmlFor="filter-product">{t("dashboard.filters.product")}</label>
+            <select
+              id="filter-product"
+              name="product"
+              defaultValue={filters.product ?? ""}
+              className={inputClass}
+            >
               <option value="">{t("dashboard.filters.all")}</option>
               {options.products.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -203,10 +220,15 @@ export default function Dashboard() {
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            {t("dashboard.filters.province")}
-            <select name="province" defaultValue={filters.province ?? ""} className={inputClass}>
+          </div>
+          <div>
+            <label htmlFor="filter-province">{t("dashboard.filters.province")}</label>
+            <select
+              id="filter-province"
+              name="province"
+              defaultValue={filters.province ?? ""}
+              className={inputClass}
+            >
               <option value="">{t("dashboard.filters.all")}</option>
               {options.provinces.map((p) => (
                 <option key={p.code} value={p.code}>
@@ -214,10 +236,11 @@ export default function Dashboard() {
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            {t("dashboard.filters.cooperative")}
+          </div>
+          <div>
+            <label htmlFor="filter-cooperative">{t("dashboard.filters.cooperative")}</label>
             <select
+              id="filter-cooperative"
               name="cooperative"
               defaultValue={filters.cooperative ?? ""}
               className={inputClass}
@@ -229,11 +252,12 @@ export default function Dashboard() {
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            {t("dashboard.filters.below")}
+          </div>
+          <div>
+            <label htmlFor="filter-below">{t("dashboard.filters.below")}</label>
             <input
               type="number"
+              id="filter-below"
               name="below"
               min={0}
               max={100}
@@ -241,7 +265,7 @@ export default function Dashboard() {
               defaultValue={filters.below}
               className={inputClass}
             />
-          </label>
+          </div>
         </fieldset>
         <button
           type="submit"
