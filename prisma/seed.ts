@@ -246,6 +246,8 @@ export async function seedDemoData(
           buyerSlugs: demoBuyers.map((b) => b.slug).filter((s) => !withLogins.has(s)),
         });
       }
+      // The dashboard reads volumes and prices from its roll-up: fill it now, not a minute later.
+      await tx.$executeRaw`REFRESH MATERIALIZED VIEW "MonitoringDaily"`;
       // The demo listings are written directly, so build their search rows in the same transaction.
       await rebuildPostgresIndex(tx);
       return { created: true };

@@ -4,6 +4,7 @@ import { buildMonitoringHistory } from "../../tests/monitoring-fixtures";
 import { prisma } from "~/db/db.server";
 import { fillWeeks } from "./figures";
 import { importMarketPrices } from "./market-prices.server";
+import { refreshMonitoringRollup } from "./rollup.server";
 import { type MonitoringFilters } from "./filters";
 import {
   inclusionRows,
@@ -23,6 +24,7 @@ const march = (extra: Partial<MonitoringFilters> = {}): MonitoringFilters => ({
 
 beforeAll(async () => {
   ids = await buildMonitoringHistory();
+  await refreshMonitoringRollup();
 });
 
 describe("volumes", () => {
@@ -211,5 +213,34 @@ describe("importing market prices", () => {
       select: { priceKhr: true },
     });
     expect(national.priceKhr).toBe(3100);
+  });
+});
+
+describe("the daily roll-up", () => {
+  test("gives the same volumes and prices as the order tables, for every filter", async () => {
+    for (const extra of [
+      {},
+      { province: "08" },
+      { product: ids.kale },
+      { cooperative: ids.coopB },
+    ]) {
+      const f = march(extra);
+      expect(await volumeRows(f)).toEqual(await volumeRows(f, { source: "live" }));
+      expect(await priceRows(f)).toEqual(await priceRows(f, { source: "live" }));
+      expect(await marketComparisonRows(f)).toEqual(
+        await marketComparisonRows(f, { source: "live" }),
+      );
+    }
+  });
+
+  test("is stale until refreshed, then includes a new delivery", async () => {
+    const f = march({ cooperative: ids.coopB, from: "2026-03-16" });
+    await prisma.subOrder.updateMany({
+      where: { cooperativeId: ids.coopB, deliveryDate: new Date("2026-03-19") },
+      data: { status: "CANCELLED" },
+    });
+    expect((await volumeRows(f)).map((r) => r.ordered)).toEqual([6]);
+    await refreshMonitoringRollup();
+    expect((await volumeRows(f)).map((r) => r.ordered)).toEqual([0]);
   });
 });

@@ -40,6 +40,46 @@ function where(f: MonitoringFilters, productOn: "line" | "subOrder") {
   return Prisma.join(parts, " AND ");
 }
 
+/**
+ * Where volumes and prices come from: the daily roll-up (the materialized view "MonitoringDaily",
+ * refreshed every minute, see rollup.server.ts) or the order tables themselves. Both give the same
+ * figures once the view is fresh; the tests check both and the benchmark measures both.
+ */
+export type Source = "rollup" | "live";
+type Options = { db?: Db; source?: Source };
+
+/** The filters on a roll-up row `d` of cooperative `c`. */
+function whereDaily(f: MonitoringFilters) {
+  const parts = [
+    Prisma.sql`d."deliveryDate" >= ${f.from}::date`,
+    Prisma.sql`d."deliveryDate" <= ${f.to}::date`,
+  ];
+  if (f.cooperative) parts.push(Prisma.sql`d."cooperativeId" = ${f.cooperative}`);
+  if (f.province) parts.push(Prisma.sql`c."provinceCode" = ${f.province}`);
+  if (f.product) parts.push(Prisma.sql`d."productId" = ${f.product}`);
+  return Prisma.join(parts, " AND ");
+}
+
+/** Riel prices of delivered lines with their week, cooperative and product (the `t` of price queries). */
+function deliveredPrices(f: MonitoringFilters, source: Source) {
+  return source === "rollup"
+    ? Prisma.sql`
+      SELECT date_trunc('week', d."deliveryDate")::date AS week, d."cooperativeId", d."productId",
+             unnest(d."prices") AS price
+        FROM "MonitoringDaily" d
+        JOIN "Organization" c ON c."id" = d."cooperativeId"
+       WHERE d."prices" IS NOT NULL AND ${whereDaily(f)}`
+    : Prisma.sql`
+      SELECT date_trunc('week', s."deliveryDate")::date AS week, s."cooperativeId", l."productId",
+             ${rielSql(Prisma.sql`ol."unitPriceMinor"`, Prisma.sql`o."currency"`)} AS price
+        FROM "OrderLine" ol
+        JOIN "SubOrder" s ON s."id" = ol."subOrderId"
+        JOIN "Order" o ON o."id" = s."orderId"
+        JOIN "Listing" l ON l."id" = ol."listingId"
+        JOIN "Organization" c ON c."id" = s."cooperativeId"
+       WHERE s."status" IN ('DELIVERED', 'SETTLED') AND ${where(f, "line")}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Volumes
 
@@ -62,7 +102,30 @@ export type VolumeRow = {
 };
 
 /** Ordered and delivered quantities by week × product × cooperative (units never mixed: a product has one). */
-export async function volumeRows(f: MonitoringFilters, db: Db = prisma): Promise<VolumeRow[]> {
+export async function volumeRows(
+  f: MonitoringFilters,
+  { db = prisma, source = "rollup" }: Options = {},
+): Promise<VolumeRow[]> {
+  const sums =
+    source === "rollup"
+      ? Prisma.sql`
+        SELECT date_trunc('week', d."deliveryDate")::date AS week, d."productId", d."cooperativeId",
+               SUM(d."ordered") AS ordered, SUM(d."deliveredMilli") AS "deliveredMilli"
+          FROM "MonitoringDaily" d
+          JOIN "Organization" c ON c."id" = d."cooperativeId"
+         WHERE ${whereDaily(f)}
+         GROUP BY 1, 2, 3`
+      : Prisma.sql`
+        SELECT date_trunc('week', s."deliveryDate")::date AS week, l."productId", s."cooperativeId",
+               SUM(ol."quantity") FILTER (WHERE s."status" NOT IN ('CANCELLED', 'REJECTED')) AS ordered,
+               SUM(COALESCE(ol."deliveredQuantityMilli", ol."packedQuantityMilli", ol."quantity" * 1000))
+                 FILTER (WHERE s."status" IN ('DELIVERED', 'SETTLED')) AS "deliveredMilli"
+          FROM "OrderLine" ol
+          JOIN "SubOrder" s ON s."id" = ol."subOrderId"
+          JOIN "Listing" l ON l."id" = ol."listingId"
+          JOIN "Organization" c ON c."id" = s."cooperativeId"
+         WHERE ${where(f, "line")}
+         GROUP BY 1, 2, 3`;
   const rows = await db.$queryRaw<
     (Omit<VolumeRow, "week" | "ordered" | "delivered"> & {
       week: Date;
@@ -70,22 +133,17 @@ export async function volumeRows(f: MonitoringFilters, db: Db = prisma): Promise
       deliveredMilli: bigint | null;
     })[]
   >`
-    SELECT date_trunc('week', s."deliveryDate")::date AS week,
+    WITH sums AS (${sums})
+    SELECT sums.week,
            p."unit", p."id" AS "productId", p."nameKm" AS "productKm", p."nameEn" AS "productEn",
            c."id" AS "cooperativeId", c."nameKm" AS "cooperativeKm", c."nameEn" AS "cooperativeEn",
            v."code" AS "provinceCode", v."nameKm" AS "provinceKm", v."nameEn" AS "provinceEn",
-           SUM(ol."quantity") FILTER (WHERE s."status" NOT IN ('CANCELLED', 'REJECTED'))::bigint AS ordered,
-           SUM(COALESCE(ol."deliveredQuantityMilli", ol."packedQuantityMilli", ol."quantity" * 1000))
-             FILTER (WHERE s."status" IN ('DELIVERED', 'SETTLED'))::bigint AS "deliveredMilli"
-      FROM "OrderLine" ol
-      JOIN "SubOrder" s ON s."id" = ol."subOrderId"
-      JOIN "Listing" l ON l."id" = ol."listingId"
-      JOIN "Product" p ON p."id" = l."productId"
-      JOIN "Organization" c ON c."id" = s."cooperativeId"
+           sums.ordered::bigint AS ordered, sums."deliveredMilli"::bigint AS "deliveredMilli"
+      FROM sums
+      JOIN "Product" p ON p."id" = sums."productId"
+      JOIN "Organization" c ON c."id" = sums."cooperativeId"
       JOIN "Province" v ON v."code" = c."provinceCode"
-     WHERE ${where(f, "line")}
-     GROUP BY week, p."id", c."id", v."code"
-     ORDER BY week, p."nameEn", c."nameEn"`;
+     ORDER BY sums.week, p."nameEn", c."nameEn"`;
   return rows.map(({ deliveredMilli, ...r }) => ({
     ...r,
     week: dateOnly(r.week),
@@ -119,7 +177,10 @@ export type PriceRow = {
  * Transacted prices (riel per unit) of delivered lines per product and week: min, median, max, one
  * value per order line. Beside them the posted price and the official market price.
  */
-export async function priceRows(f: MonitoringFilters, db: Db = prisma): Promise<PriceRow[]> {
+export async function priceRows(
+  f: MonitoringFilters,
+  { db = prisma, source = "rollup" }: Options = {},
+): Promise<PriceRow[]> {
   const listingFilters = [Prisma.sql`TRUE`];
   if (f.cooperative) listingFilters.push(Prisma.sql`pl."cooperativeId" = ${f.cooperative}`);
   if (f.province) listingFilters.push(Prisma.sql`pc2."provinceCode" = ${f.province}`);
@@ -135,15 +196,7 @@ export async function priceRows(f: MonitoringFilters, db: Db = prisma): Promise<
       market: number | null;
     })[]
   >`
-    WITH t AS (
-      SELECT date_trunc('week', s."deliveryDate")::date AS week, l."productId",
-             ${rielSql(Prisma.sql`ol."unitPriceMinor"`, Prisma.sql`o."currency"`)} AS price
-        FROM "OrderLine" ol
-        JOIN "SubOrder" s ON s."id" = ol."subOrderId"
-        JOIN "Order" o ON o."id" = s."orderId"
-        JOIN "Listing" l ON l."id" = ol."listingId"
-        JOIN "Organization" c ON c."id" = s."cooperativeId"
-       WHERE s."status" IN ('DELIVERED', 'SETTLED') AND ${where(f, "line")}
+    WITH t AS (${deliveredPrices(f, source)}
     ), g AS (
       SELECT week, "productId", COUNT(*)::int AS lines, MIN(price) AS min,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS median, MAX(price) AS max
@@ -198,7 +251,7 @@ export type PerformanceRow = {
 
 export async function performanceRows(
   f: MonitoringFilters,
-  db: Db = prisma,
+  { db = prisma }: Options = {},
 ): Promise<PerformanceRow[]> {
   const rows = await db.$queryRaw<
     {
@@ -282,7 +335,7 @@ export type InclusionRow = {
  */
 export async function inclusionRows(
   f: MonitoringFilters,
-  db: Db = prisma,
+  { db = prisma }: Options = {},
 ): Promise<InclusionRow[]> {
   const value = rielSql(Prisma.sql`a."shareMinor"`, Prisma.sql`a."currency"`);
   const rows = await db.$queryRaw<(Omit<InclusionRow, "month"> & { month: Date })[]>`
@@ -334,20 +387,12 @@ export type MarketComparisonRow = {
 /** Each cooperative's median price per product and week beside the market, flagged by the alert rule. */
 export async function marketComparisonRows(
   f: MonitoringFilters,
-  db: Db = prisma,
+  { db = prisma, source = "rollup" }: Options = {},
 ): Promise<MarketComparisonRow[]> {
   const rows = await db.$queryRaw<
     (Omit<MarketComparisonRow, "week" | "percentBelow" | "belowMarket"> & { week: Date })[]
   >`
-    WITH t AS (
-      SELECT date_trunc('week', s."deliveryDate")::date AS week, s."cooperativeId", l."productId",
-             ${rielSql(Prisma.sql`ol."unitPriceMinor"`, Prisma.sql`o."currency"`)} AS price
-        FROM "OrderLine" ol
-        JOIN "SubOrder" s ON s."id" = ol."subOrderId"
-        JOIN "Order" o ON o."id" = s."orderId"
-        JOIN "Listing" l ON l."id" = ol."listingId"
-        JOIN "Organization" c ON c."id" = s."cooperativeId"
-       WHERE s."status" IN ('DELIVERED', 'SETTLED') AND ${where(f, "line")}
+    WITH t AS (${deliveredPrices(f, source)}
     ), g AS (
       SELECT week, "cooperativeId", "productId", COUNT(*)::int AS lines,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS median

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { createSession } from "~/auth/session.server";
 import { prisma } from "~/db/db.server";
+import { refreshMonitoringRollup } from "~/monitoring/rollup.server";
 import { buildMonitoringHistory } from "../../tests/monitoring-fixtures";
 import { loader as apiLoader } from "./api.v1.stats.$table";
 import { loader as csvLoader } from "./dashboard_.export.$file";
@@ -11,6 +12,7 @@ let ids: Awaited<ReturnType<typeof buildMonitoringHistory>>;
 
 beforeAll(async () => {
   ids = await buildMonitoringHistory();
+  await refreshMonitoringRollup();
   const union = await prisma.organization.create({
     data: { slug: "m-union", kind: "UNION", provinceCode: "12", nameKm: "សហភាព", nameEn: "Union" },
     select: { id: true },
