@@ -74,9 +74,11 @@ async function main() {
     const { registerScheduledJobs, startQueue } = await import("~/jobs/queue.server");
     const { orderJobs } = await import("~/orders/jobs.server");
     const { monitoringJobs } = await import("~/monitoring/rollup.server");
+    const { exportJobs, startExportWorker } = await import("~/monitoring/exports.server");
     const boss = await startQueue(databaseUrl, say);
     stopJobs = () => boss.stop({ graceful: true, wait: true, timeout: 10_000 });
-    await registerScheduledJobs(boss, [...orderJobs, ...monitoringJobs], say);
+    await registerScheduledJobs(boss, [...orderJobs, ...monitoringJobs, ...exportJobs], say);
+    await startExportWorker(boss);
 
     const { startSearch } = await import("~/search/boot.server");
     stopSearch = (await startSearch(databaseUrl, env, say, boss)).stop;

@@ -91,6 +91,13 @@ const matrix: Record<string, Case[]> = {
   "dashboard_.export.$file.ts": [
     { params: () => ({ file: "volumes.csv" }), GET: ["monitor", "admin"] },
   ],
+  // A missing export is a 404 for monitors and admins (counted as allowed), a 403 for others.
+  "dashboard_.exports.$exportId.tsx": [
+    { params: () => ({ exportId: "999999" }), GET: ["monitor", "admin"] },
+  ],
+  "dashboard_.exports.$exportId.download.ts": [
+    { params: () => ({ exportId: "999999" }), GET: ["monitor", "admin"] },
+  ],
   "api.v1.stats.$table.ts": [{ params: () => ({ table: "prices" }), GET: ["monitor", "admin"] }],
   "forgot-password.tsx": [{ POST: everyone }],
   "healthz.tsx": [{ GET: everyone }],

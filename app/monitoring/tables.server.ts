@@ -51,7 +51,11 @@ export async function statCsv(table: StatTable, f: MonitoringFilters): Promise<s
   return toCsv(header, rows);
 }
 
-async function csvTable(table: StatTable, f: MonitoringFilters): Promise<[string[], CsvValue[][]]> {
+/** The table's CSV header and rows, for exports written in parts (exports.server.ts). */
+export async function csvTable(
+  table: StatTable,
+  f: MonitoringFilters,
+): Promise<[string[], CsvValue[][]]> {
   switch (table) {
     case "volumes":
       return [

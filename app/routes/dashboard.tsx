@@ -4,6 +4,7 @@ import {
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
+  redirect,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { type ReactNode } from "react";
@@ -14,7 +15,8 @@ import { Chart } from "~/monitoring/charts";
 import { loadDashboard } from "~/monitoring/dashboard.server";
 import { parseMonitoringParams, toMonitoringSearch } from "~/monitoring/filters";
 import { importMarketPrices } from "~/monitoring/market-prices.server";
-import { type StatTable } from "~/monitoring/tables.server";
+import { STAT_TABLES, type StatTable } from "~/monitoring/tables.server";
+import { requestExport } from "~/monitoring/exports.server";
 import { share } from "~/organizations/inclusion";
 import { membershipByProvince } from "~/organizations/organizations.server";
 import { formatNumber, formatPercent, formatRiel } from "~/ui/format";
@@ -42,10 +44,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const ActionSchema = z.object({
-  intent: z.literal("import-market-prices"),
-  csv: z.string().min(1).max(2_000_000),
-});
+const ActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("import-market-prices"), csv: z.string().min(1).max(2_000_000) }),
+  z.object({ intent: z.literal("export"), table: z.enum(STAT_TABLES) }),
+]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "view:dashboard:any");
@@ -55,6 +57,12 @@ export async function action({ request }: ActionFunctionArgs) {
       { imported: 0, errors: [{ line: 0, column: "csv", message: "is empty" }] },
       { status: 400 },
     );
+  if (parsed.data.intent === "export") {
+    const filters = parseMonitoringParams(new URL(request.url).searchParams);
+    if (!filters.ok) return Response.json({ error: filters.problem }, { status: 400 });
+    const id = await requestExport(parsed.data.table, filters.value, user.id);
+    return redirect(`/dashboard/exports/${id}`);
+  }
   const result = await importMarketPrices(parsed.data.csv, user.id);
   return Response.json(result, { status: result.errors.length > 0 ? 400 : 200 });
 }
@@ -100,6 +108,16 @@ function Section({
           >
             {t("dashboard.export")} <span className="sr-only">({title})</span>
           </a>
+        ) : null}
+        {table ? (
+          // Large ranges: the job queue writes the CSV and a status page shows its progress.
+          <Form method="post" action={`/dashboard?${search}`}>
+            <input type="hidden" name="intent" value="export" />
+            <input type="hidden" name="table" value={table} />
+            <button type="submit" className="text-sm text-leaf-800 underline">
+              {t("dashboard.exports.prepare")} <span className="sr-only">({title})</span>
+            </button>
+          </Form>
         ) : null}
       </div>
       {children}

@@ -240,6 +240,19 @@ const en = {
       chartDescription:
         "Lines per month: the share of allocated value to women and to farmers under 35.",
     },
+    exports: {
+      prepare: "Prepare in the background",
+      title: "Export: {{table}}",
+      status: {
+        QUEUED: "Waiting in the queue…",
+        RUNNING: "Being written…",
+        DONE: "Ready.",
+        FAILED: "Failed. Try again from the dashboard.",
+      },
+      progress: "{{done}} of {{total}} rows written",
+      download: "Download CSV",
+      back: "Back to the dashboard",
+    },
     market: {
       title: "Market comparison",
       alerts: "Alerts: more than {{below}}% below the market",
