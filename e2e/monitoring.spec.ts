@@ -64,3 +64,22 @@ test("a bad filter in the URL is named, and the API answers 400 naming the param
     error: { parameter: "from", message: "must be a date YYYY-MM-DD" },
   });
 });
+
+test("a large export runs in the background, with its progress shown, then downloads", async ({
+  page,
+}) => {
+  await signIn(page, "monitor@phsar.test");
+  await page.goto("/dashboard");
+  await page.getByRole("button", { name: "ប្តូរទៅភាសាអង់គ្លេស" }).click();
+  await page
+    .getByRole("button", { name: "Prepare in the background (Cooperative performance)" })
+    .click();
+  await expect(page).toHaveURL(/\/dashboard\/exports\/\d+$/);
+  // The page refreshes itself until the job queue has written the file.
+  await expect(page.getByRole("status")).toContainText("Ready.", { timeout: 20_000 });
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download CSV" }).click();
+  const bytes = fs.readFileSync((await (await download).path())!);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  expect(bytes.toString("utf8").slice(1)).toMatch(/^cooperative_id,cooperative_km/);
+});
