@@ -79,7 +79,8 @@ async function main() {
       "prices (live)": (f) => stats.priceRows(f, { source: "live" }),
       "market (roll-up)": (f) => stats.marketComparisonRows(f),
       "market (live)": (f) => stats.marketComparisonRows(f, { source: "live" }),
-      "performance (live)": (f) => stats.performanceRows(f),
+      "performance (roll-up fills)": (f) => stats.performanceRows(f),
+      "performance (live)": (f) => stats.performanceRows(f, { source: "live" }),
       "inclusion (live)": (f) => stats.inclusionRows(f),
       "whole dashboard": loadDashboard,
     };

@@ -217,7 +217,7 @@ describe("importing market prices", () => {
 });
 
 describe("the daily roll-up", () => {
-  test("gives the same volumes and prices as the order tables, for every filter", async () => {
+  test("gives the same volumes, prices and fill rates as the order tables, for every filter", async () => {
     for (const extra of [
       {},
       { province: "08" },
@@ -230,6 +230,7 @@ describe("the daily roll-up", () => {
       expect(await marketComparisonRows(f)).toEqual(
         await marketComparisonRows(f, { source: "live" }),
       );
+      expect(await performanceRows(f)).toEqual(await performanceRows(f, { source: "live" }));
     }
   });
 

@@ -251,8 +251,29 @@ export type PerformanceRow = {
 
 export async function performanceRows(
   f: MonitoringFilters,
-  { db = prisma }: Options = {},
+  { db = prisma, source = "rollup" }: Options = {},
 ): Promise<PerformanceRow[]> {
+  // Fill sums are line-level: from the roll-up, or from the lines of the sub-orders in range.
+  const fills =
+    source === "rollup"
+      ? Prisma.sql`
+      SELECT d."cooperativeId", SUM(d."finishedLines")::int AS "finishedLines", SUM(d."fillSum") AS "fillSum"
+        FROM "MonitoringDaily" d
+        JOIN "Organization" c ON c."id" = d."cooperativeId"
+       WHERE ${whereDaily(f)}
+       GROUP BY d."cooperativeId"`
+      : Prisma.sql`
+      SELECT subs."cooperativeId",
+             COUNT(*)::int AS "finishedLines",
+             SUM(CASE WHEN subs."status" = 'CANCELLED' THEN 0
+                      ELSE COALESCE(ol."deliveredQuantityMilli", ol."packedQuantityMilli", ol."quantity" * 1000)::float8
+                           / (ol."quantity" * 1000) END) AS "fillSum"
+        FROM subs
+        JOIN "OrderLine" ol ON ol."subOrderId" = subs."id"
+        JOIN "Listing" l ON l."id" = ol."listingId"
+       WHERE subs.accepted AND subs."status" IN ('DELIVERED', 'SETTLED', 'CANCELLED')
+         ${f.product ? Prisma.sql`AND l."productId" = ${f.product}` : Prisma.empty}
+       GROUP BY subs."cooperativeId"`;
   const rows = await db.$queryRaw<
     {
       cooperativeId: number;
@@ -276,19 +297,7 @@ export async function performanceRows(
         FROM "SubOrder" s
         JOIN "Organization" c ON c."id" = s."cooperativeId"
        WHERE ${where(f, "subOrder")}
-    ), fills AS (
-      SELECT subs."cooperativeId",
-             COUNT(*)::int AS "finishedLines",
-             SUM(CASE WHEN subs."status" = 'CANCELLED' THEN 0
-                      ELSE COALESCE(ol."deliveredQuantityMilli", ol."packedQuantityMilli", ol."quantity" * 1000)::float8
-                           / (ol."quantity" * 1000) END) AS "fillSum"
-        FROM subs
-        JOIN "OrderLine" ol ON ol."subOrderId" = subs."id"
-        JOIN "Listing" l ON l."id" = ol."listingId"
-       WHERE subs.accepted AND subs."status" IN ('DELIVERED', 'SETTLED', 'CANCELLED')
-         ${f.product ? Prisma.sql`AND l."productId" = ${f.product}` : Prisma.empty}
-       GROUP BY subs."cooperativeId"
-    )
+    ), fills AS (${fills})
     SELECT c."id" AS "cooperativeId", c."nameKm" AS "cooperativeKm", c."nameEn" AS "cooperativeEn",
            c."provinceCode",
            COUNT(*)::int AS "subOrders",
