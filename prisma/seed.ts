@@ -14,6 +14,7 @@ import {
   femaleGivenNames,
   maleGivenNames,
 } from "./seed/demo-data";
+import { seedOrderHistory } from "./seed/history";
 
 export const DEMO_PASSWORD = "phsar-demo-2026";
 
@@ -93,7 +94,14 @@ function seededRandom(seed: number) {
 
 const SEED_LOCK = 727_001; // pg_advisory_xact_lock key: two starts at once must not both seed
 
-export async function seedDemoData(prisma: PrismaClient, { year = new Date().getFullYear() } = {}) {
+/**
+ * `history`: also sixteen weeks of past orders for the union dashboard (prisma/seed/history.ts). The
+ * app and the end-to-end tests seed with it; unit tests seed without it and build what they need.
+ */
+export async function seedDemoData(
+  prisma: PrismaClient,
+  { year = new Date().getFullYear(), history = false } = {},
+) {
   const random = seededRandom(2026);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
@@ -228,6 +236,18 @@ export async function seedDemoData(prisma: PrismaClient, { year = new Date().get
         data: { ...demoAdmin, isAdmin: true, password: { create: { hash: passwordHash } } },
         select: { id: true },
       });
+      if (history) {
+        const withLogins = new Set(demoLogins.map((l) => l.organizationSlug));
+        await seedOrderHistory(tx, {
+          today,
+          // Its own stream, so the demo farmers stay as they were before the history existed.
+          random: seededRandom(2027),
+          cooperativeSlugs: demoCooperatives.map((c) => c.slug).filter((s) => !withLogins.has(s)),
+          buyerSlugs: demoBuyers.map((b) => b.slug).filter((s) => !withLogins.has(s)),
+        });
+      }
+      // The dashboard reads volumes and prices from its roll-up: fill it now, not a minute later.
+      await tx.$executeRaw`REFRESH MATERIALIZED VIEW "MonitoringDaily"`;
       // The demo listings are written directly, so build their search rows in the same transaction.
       await rebuildPostgresIndex(tx);
       return { created: true };
@@ -240,7 +260,7 @@ export async function seedDemoData(prisma: PrismaClient, { year = new Date().get
 export async function seedDatabase(url: string) {
   const prisma = createPrismaClient(url);
   try {
-    return await seedDemoData(prisma);
+    return await seedDemoData(prisma, { history: true });
   } finally {
     await prisma.$disconnect();
   }

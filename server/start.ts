@@ -69,13 +69,16 @@ async function main() {
       );
     }
 
-    // One job queue: the order timers (unpaid expiry, auto-confirmation, standing orders) and the
-    // search sync worker.
+    // One job queue: the order timers (unpaid expiry, auto-confirmation, standing orders), the
+    // dashboard's roll-up refresh and the search sync worker.
     const { registerScheduledJobs, startQueue } = await import("~/jobs/queue.server");
     const { orderJobs } = await import("~/orders/jobs.server");
+    const { monitoringJobs } = await import("~/monitoring/rollup.server");
+    const { exportJobs, startExportWorker } = await import("~/monitoring/exports.server");
     const boss = await startQueue(databaseUrl, say);
     stopJobs = () => boss.stop({ graceful: true, wait: true, timeout: 10_000 });
-    await registerScheduledJobs(boss, orderJobs, say);
+    await registerScheduledJobs(boss, [...orderJobs, ...monitoringJobs, ...exportJobs], say);
+    await startExportWorker(boss);
 
     const { startSearch } = await import("~/search/boot.server");
     stopSearch = (await startSearch(databaseUrl, env, say, boss)).stop;

@@ -87,7 +87,18 @@ const matrix: Record<string, Case[]> = {
   "admin.audit.tsx": [{ GET: ["admin"] }],
   "cooperatives._index.tsx": [{ GET: everyone }],
   "cooperatives.$slug.tsx": [{ params: () => ({ slug: slugs.cooperativeA }), GET: everyone }],
-  "dashboard.tsx": [{ GET: ["monitor", "admin"] }],
+  "dashboard.tsx": [{ GET: ["monitor", "admin"], POST: ["monitor", "admin"] }],
+  "dashboard_.export.$file.ts": [
+    { params: () => ({ file: "volumes.csv" }), GET: ["monitor", "admin"] },
+  ],
+  // A missing export is a 404 for monitors and admins (counted as allowed), a 403 for others.
+  "dashboard_.exports.$exportId.tsx": [
+    { params: () => ({ exportId: "999999" }), GET: ["monitor", "admin"] },
+  ],
+  "dashboard_.exports.$exportId.download.ts": [
+    { params: () => ({ exportId: "999999" }), GET: ["monitor", "admin"] },
+  ],
+  "api.v1.stats.$table.ts": [{ params: () => ({ table: "prices" }), GET: ["monitor", "admin"] }],
   "forgot-password.tsx": [{ POST: everyone }],
   "healthz.tsx": [{ GET: everyone }],
   "invitations.$token.tsx": [

@@ -1,0 +1,139 @@
+import { describe, expect, test } from "vitest";
+import { toCsv } from "./csv";
+import {
+  fillWeeks,
+  isBelowMarket,
+  isoWeek,
+  median,
+  percentBelow,
+  rate,
+  rollUp,
+  weeksBetween,
+  weekStart,
+} from "./figures";
+import { parseMonitoringParams, toMonitoringSearch } from "./filters";
+
+describe("median", () => {
+  test("odd, even and empty counts", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4000, 1000, 3000, 2000])).toBe(2500);
+    expect(median([5])).toBe(5);
+    expect(median([])).toBeNull();
+  });
+});
+
+describe("weeks", () => {
+  test("ISO weeks start on Monday; the Thursday decides the year", () => {
+    expect(weekStart("2026-11-24")).toBe("2026-11-23"); // a Tuesday
+    expect(weekStart("2026-11-22")).toBe("2026-11-16"); // a Sunday belongs to the week before
+    expect(isoWeek("2026-01-01")).toBe("2026-W01");
+    expect(isoWeek("2027-01-01")).toBe("2026-W53"); // a Friday: its Thursday is in 2026
+    expect(isoWeek("2024-12-30")).toBe("2025-W01");
+  });
+
+  test("empty weeks are filled with zero", () => {
+    expect(weeksBetween("2026-03-04", "2026-03-20")).toEqual([
+      "2026-03-02",
+      "2026-03-09",
+      "2026-03-16",
+    ]);
+    const rows = [
+      { week: "2026-03-02" as const, kg: 10 },
+      { week: "2026-03-16" as const, kg: 5 },
+      { week: "2026-03-02" as const, kg: 2.5 },
+    ];
+    expect(fillWeeks("2026-03-02", "2026-03-22", rows, (r) => r.kg)).toEqual([
+      { week: "2026-03-02", value: 12.5 },
+      { week: "2026-03-09", value: 0 },
+      { week: "2026-03-16", value: 5 },
+    ]);
+  });
+});
+
+describe("rates and the below-market rule", () => {
+  test("a rate of nothing is no rate", () => {
+    expect(rate(3, 4)).toBe(0.75);
+    expect(rate(0, 0)).toBeNull();
+  });
+
+  test("strictly more than the threshold below the market", () => {
+    expect(percentBelow(1800, 2000)).toBe(10);
+    expect(isBelowMarket(1800, 2000, 10)).toBe(false);
+    expect(isBelowMarket(1799, 2000, 10)).toBe(true);
+    expect(isBelowMarket(2500, 2000, 0)).toBe(false);
+    expect(isBelowMarket(100, 0, 10)).toBe(false);
+  });
+
+  test("roll-ups sum the named fields by key", () => {
+    const rows = [
+      { unit: "KG", product: 1, ordered: 10, delivered: 8 },
+      { unit: "KG", product: 2, ordered: 5, delivered: 5 },
+      { unit: "HEAD", product: 3, ordered: 7, delivered: 0 },
+    ];
+    expect(rollUp(rows, (r) => r.unit, ["ordered", "delivered"])).toEqual([
+      { unit: "KG", product: 1, ordered: 15, delivered: 13 },
+      { unit: "HEAD", product: 3, ordered: 7, delivered: 0 },
+    ]);
+  });
+});
+
+describe("CSV", () => {
+  test("starts with a BOM, quotes what needs it, defuses formulas", () => {
+    const csv = toCsv(
+      ["name", "kg"],
+      [
+        ["ត្រកួន, ស្រស់", 12.5],
+        ['say "hi"', null],
+        ["=1+1", -3],
+      ],
+    );
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv.slice(1)).toBe('name,kg\r\n"ត្រកួន, ស្រស់",12.5\r\n"say ""hi""",\r\n\'=1+1,-3\r\n');
+  });
+});
+
+describe("filters from the URL", () => {
+  const now = new Date("2026-11-24T20:00:00Z"); // already 25 November in Phnom Penh
+
+  test("defaults: the last 12 weeks up to today in Phnom Penh", () => {
+    const parsed = parseMonitoringParams(new URLSearchParams(), now);
+    expect(parsed).toEqual({
+      ok: true,
+      value: { from: "2026-09-07", to: "2026-11-25", below: 10 },
+    });
+  });
+
+  test("empty form fields are absent; values are coerced", () => {
+    const parsed = parseMonitoringParams(
+      new URLSearchParams(
+        "from=2026-01-01&to=2026-02-01&product=3&province=12&cooperative=&below=15",
+      ),
+      now,
+    );
+    expect(parsed).toEqual({
+      ok: true,
+      value: { from: "2026-01-01", to: "2026-02-01", product: 3, province: "12", below: 15 },
+    });
+    if (parsed.ok)
+      expect(toMonitoringSearch(parsed.value)).toBe(
+        "from=2026-01-01&to=2026-02-01&product=3&province=12&below=15",
+      );
+  });
+
+  test.each([
+    ["from=2026-02-30", "from", "must be a date YYYY-MM-DD"],
+    ["province=Kandal", "province", "must be a 2-digit province code"],
+    ["from=2026-03-01&to=2026-02-01", "to", "must not be before from"],
+    ["from=2020-01-01&to=2026-01-01", "to", "must be at most 731 days after from"],
+    ["product=1&product=2", "product", "must be given once"],
+    ["colour=red", "colour", undefined],
+    ["below=150", "below", undefined],
+  ])("%s is refused, naming %s", (query, parameter, message) => {
+    const parsed = parseMonitoringParams(new URLSearchParams(query), now);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.problem.parameter).toBe(parameter);
+      if (message) expect(parsed.problem.message).toBe(message);
+    }
+  });
+});

@@ -1,0 +1,85 @@
+// Monitoring arithmetic that needs no database: medians, ISO weeks in Cambodia's calendar, rates,
+// the below-market rule and roll-ups. Pure, so every figure can be checked by hand in tests.
+import { addDays, type IsoDate } from "~/supply/rules";
+
+/** The median; with an even count, the mean of the two middle values (as percentile_cont(0.5)). */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A part of a whole as a fraction 0..1; nothing to divide by gives no rate (null), not 0%. */
+export function rate(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+/**
+ * The Monday that starts the ISO week of a calendar date. Delivery dates are already Cambodian
+ * calendar dates (DATE columns), so no time zone applies here; instants go through cambodiaToday.
+ */
+export function weekStart(date: IsoDate): IsoDate {
+  const day = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+  return addDays(date, -((day + 6) % 7));
+}
+
+/** The ISO week label, e.g. "2026-W01" (the week's Thursday decides its year, as ISO 8601 says). */
+export function isoWeek(date: IsoDate): string {
+  const thursday = new Date(`${addDays(weekStart(date), 3)}T00:00:00Z`);
+  const year = thursday.getUTCFullYear();
+  const jan1 = Date.UTC(year, 0, 1);
+  const week = Math.floor((thursday.getTime() - jan1) / (7 * 86_400_000)) + 1;
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}
+
+/** Every week (its Monday) from the week of `from` to the week of `to`, so empty weeks show as 0. */
+export function weeksBetween(from: IsoDate, to: IsoDate): IsoDate[] {
+  const weeks: IsoDate[] = [];
+  for (let w = weekStart(from); w <= to; w = addDays(w, 7)) weeks.push(w);
+  return weeks;
+}
+
+/**
+ * One value per week of the range: the rows' values summed by week, and `empty` where a week has no
+ * rows. Rows carry their week's Monday.
+ */
+export function fillWeeks<T extends { week: IsoDate }>(
+  from: IsoDate,
+  to: IsoDate,
+  rows: readonly T[],
+  value: (row: T) => number,
+): { week: IsoDate; value: number }[] {
+  const sums = new Map<string, number>();
+  for (const row of rows) sums.set(row.week, (sums.get(row.week) ?? 0) + value(row));
+  return weeksBetween(from, to).map((week) => ({ week, value: sums.get(week) ?? 0 }));
+}
+
+/** How far (percent) a price is below the market price; negative when above. */
+export function percentBelow(price: number, market: number): number {
+  return ((market - price) / market) * 100;
+}
+
+/** The alert rule: strictly more than `thresholdPct` percent below the market price. */
+export function isBelowMarket(price: number, market: number, thresholdPct: number): boolean {
+  return market > 0 && percentBelow(price, market) > thresholdPct;
+}
+
+/** Sums the numeric fields `fields` of rows that share `key`, keeping the first row's other fields. */
+export function rollUp<T extends Record<string, unknown>, F extends keyof T>(
+  rows: readonly T[],
+  key: (row: T) => string,
+  fields: readonly F[],
+): T[] {
+  const groups = new Map<string, T>();
+  for (const row of rows) {
+    const k = key(row);
+    const seen = groups.get(k);
+    if (!seen) {
+      groups.set(k, { ...row });
+      continue;
+    }
+    for (const f of fields) (seen[f] as number) = (seen[f] as number) + (row[f] as number);
+  }
+  return [...groups.values()];
+}

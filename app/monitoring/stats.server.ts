@@ -1,0 +1,459 @@
+// The union's monitoring figures, straight from the order tables (docs/decisions/010-monitoring.md).
+// Sums, medians and groupings happen in SQL; this file turns bigints into numbers and dates into
+// ISO dates. Every query takes the same filters (app/monitoring/filters.ts).
+import { Prisma } from "~/db/generated/client";
+import { prisma } from "~/db/db.server";
+import { type Unit } from "~/db/generated/enums";
+import { YOUNG_FARMER_AGE_LIMIT } from "~/organizations/inclusion";
+import { SEARCH_KHR_PER_USD } from "~/search/sources.server";
+import { dateOnly, type IsoDate } from "~/supply/rules";
+import { isBelowMarket, percentBelow, rate } from "./figures";
+import { type MonitoringFilters } from "./filters";
+
+/** USD amounts are compared in riel at the same fixed rate the search uses. */
+export const MONITORING_KHR_PER_USD = SEARCH_KHR_PER_USD;
+
+type Db = Pick<typeof prisma, "$queryRaw">;
+
+const num = (value: bigint | number | null) => (value === null ? 0 : Number(value));
+const numOrNull = (value: bigint | number | null) => (value === null ? null : Number(value));
+
+/** Riel per unit of a price in minor units of `currency` (USD cents). */
+const rielSql = (minor: Prisma.Sql, currency: Prisma.Sql) =>
+  Prisma.sql`(CASE WHEN ${currency} = 'KHR' THEN ${minor}::float8 ELSE ${minor}::float8 * ${MONITORING_KHR_PER_USD}::float8 / 100 END)`;
+
+/** The filters on a sub-order `s` of cooperative `c`; the product filter on listing `l` when given. */
+function where(f: MonitoringFilters, productOn: "line" | "subOrder") {
+  const parts = [
+    Prisma.sql`s."deliveryDate" >= ${f.from}::date`,
+    Prisma.sql`s."deliveryDate" <= ${f.to}::date`,
+  ];
+  if (f.cooperative) parts.push(Prisma.sql`s."cooperativeId" = ${f.cooperative}`);
+  if (f.province) parts.push(Prisma.sql`c."provinceCode" = ${f.province}`);
+  if (f.product)
+    parts.push(
+      productOn === "line"
+        ? Prisma.sql`l."productId" = ${f.product}`
+        : Prisma.sql`EXISTS (SELECT 1 FROM "OrderLine" fl JOIN "Listing" fli ON fli."id" = fl."listingId"
+                              WHERE fl."subOrderId" = s."id" AND fli."productId" = ${f.product})`,
+    );
+  return Prisma.join(parts, " AND ");
+}
+
+/**
+ * Where volumes and prices come from: the daily roll-up (the materialized view "MonitoringDaily",
+ * refreshed every minute, see rollup.server.ts) or the order tables themselves. Both give the same
+ * figures once the view is fresh; the tests check both and the benchmark measures both.
+ */
+export type Source = "rollup" | "live";
+type Options = { db?: Db; source?: Source };
+
+/** The filters on a roll-up row `d` of cooperative `c`. */
+function whereDaily(f: MonitoringFilters) {
+  const parts = [
+    Prisma.sql`d."deliveryDate" >= ${f.from}::date`,
+    Prisma.sql`d."deliveryDate" <= ${f.to}::date`,
+  ];
+  if (f.cooperative) parts.push(Prisma.sql`d."cooperativeId" = ${f.cooperative}`);
+  if (f.province) parts.push(Prisma.sql`c."provinceCode" = ${f.province}`);
+  if (f.product) parts.push(Prisma.sql`d."productId" = ${f.product}`);
+  return Prisma.join(parts, " AND ");
+}
+
+/** Riel prices of delivered lines with their week, cooperative and product (the `t` of price queries). */
+function deliveredPrices(f: MonitoringFilters, source: Source) {
+  return source === "rollup"
+    ? Prisma.sql`
+      SELECT date_trunc('week', d."deliveryDate")::date AS week, d."cooperativeId", d."productId",
+             unnest(d."prices") AS price
+        FROM "MonitoringDaily" d
+        JOIN "Organization" c ON c."id" = d."cooperativeId"
+       WHERE d."prices" IS NOT NULL AND ${whereDaily(f)}`
+    : Prisma.sql`
+      SELECT date_trunc('week', s."deliveryDate")::date AS week, s."cooperativeId", l."productId",
+             ${rielSql(Prisma.sql`ol."unitPriceMinor"`, Prisma.sql`o."currency"`)} AS price
+        FROM "OrderLine" ol
+        JOIN "SubOrder" s ON s."id" = ol."subOrderId"
+        JOIN "Order" o ON o."id" = s."orderId"
+        JOIN "Listing" l ON l."id" = ol."listingId"
+        JOIN "Organization" c ON c."id" = s."cooperativeId"
+       WHERE s."status" IN ('DELIVERED', 'SETTLED') AND ${where(f, "line")}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Volumes
+
+export type VolumeRow = {
+  week: IsoDate;
+  unit: Unit;
+  productId: number;
+  productKm: string;
+  productEn: string;
+  cooperativeId: number;
+  cooperativeKm: string;
+  cooperativeEn: string;
+  provinceCode: string;
+  provinceKm: string;
+  provinceEn: string;
+  /** Units ordered, leaving out sub-orders that were cancelled or rejected. */
+  ordered: number;
+  /** Units delivered (DELIVERED or SETTLED), weighed to the gram for goods sold by weight. */
+  delivered: number;
+};
+
+/** Ordered and delivered quantities by week × product × cooperative (units never mixed: a product has one). */
+export async function volumeRows(
+  f: MonitoringFilters,
+  { db = prisma, source = "rollup" }: Options = {},
+): Promise<VolumeRow[]> {
+  const sums =
+    source === "rollup"
+      ? Prisma.sql`
+        SELECT date_trunc('week', d."deliveryDate")::date AS week, d."productId", d."cooperativeId",
+               SUM(d."ordered") AS ordered, SUM(d."deliveredMilli") AS "deliveredMilli"
+          FROM "MonitoringDaily" d
+          JOIN "Organization" c ON c."id" = d."cooperativeId"
+         WHERE ${whereDaily(f)}
+         GROUP BY 1, 2, 3`
+      : Prisma.sql`
+        SELECT date_trunc('week', s."deliveryDate")::date AS week, l."productId", s."cooperativeId",
+               SUM(ol."quantity") FILTER (WHERE s."status" NOT IN ('CANCELLED', 'REJECTED')) AS ordered,
+               SUM(COALESCE(ol."deliveredQuantityMilli", ol."packedQuantityMilli", ol."quantity" * 1000))
+                 FILTER (WHERE s."status" IN ('DELIVERED', 'SETTLED')) AS "deliveredMilli"
+          FROM "OrderLine" ol
+          JOIN "SubOrder" s ON s."id" = ol."subOrderId"
+          JOIN "Listing" l ON l."id" = ol."listingId"
+          JOIN "Organization" c ON c."id" = s."cooperativeId"
+         WHERE ${where(f, "line")}
+         GROUP BY 1, 2, 3`;
+  const rows = await db.$queryRaw<
+    (Omit<VolumeRow, "week" | "ordered" | "delivered"> & {
+      week: Date;
+      ordered: bigint | null;
+      deliveredMilli: bigint | null;
+    })[]
+  >`
+    WITH sums AS (${sums})
+    SELECT sums.week,
+           p."unit", p."id" AS "productId", p."nameKm" AS "productKm", p."nameEn" AS "productEn",
+           c."id" AS "cooperativeId", c."nameKm" AS "cooperativeKm", c."nameEn" AS "cooperativeEn",
+           v."code" AS "provinceCode", v."nameKm" AS "provinceKm", v."nameEn" AS "provinceEn",
+           sums.ordered::bigint AS ordered, sums."deliveredMilli"::bigint AS "deliveredMilli"
+      FROM sums
+      JOIN "Product" p ON p."id" = sums."productId"
+      JOIN "Organization" c ON c."id" = sums."cooperativeId"
+      JOIN "Province" v ON v."code" = c."provinceCode"
+     ORDER BY sums.week, p."nameEn", c."nameEn"`;
+  return rows.map(({ deliveredMilli, ...r }) => ({
+    ...r,
+    week: dateOnly(r.week),
+    ordered: num(r.ordered),
+    delivered: num(deliveredMilli) / 1000,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prices
+
+export type PriceRow = {
+  week: IsoDate;
+  productId: number;
+  productKm: string;
+  productEn: string;
+  unit: Unit;
+  /** Delivered order lines the transacted prices come from. */
+  lines: number;
+  min: number;
+  median: number;
+  max: number;
+  /** Median of the listings' prices in force at the end of the week. */
+  posted: number | null;
+  /** Imported official market price that week (mean of its rows). */
+  market: number | null;
+  referencePriceKhr: number | null;
+};
+
+/**
+ * Transacted prices (riel per unit) of delivered lines per product and week: min, median, max, one
+ * value per order line. Beside them the posted price and the official market price.
+ */
+export async function priceRows(
+  f: MonitoringFilters,
+  { db = prisma, source = "rollup" }: Options = {},
+): Promise<PriceRow[]> {
+  const listingFilters = [Prisma.sql`TRUE`];
+  if (f.cooperative) listingFilters.push(Prisma.sql`pl."cooperativeId" = ${f.cooperative}`);
+  if (f.province) listingFilters.push(Prisma.sql`pc2."provinceCode" = ${f.province}`);
+  // With a province: its own rows, else the national ones. Without: national rows, else all.
+  const marketProvince = f.province
+    ? Prisma.sql`COALESCE(AVG(m."priceKhr") FILTER (WHERE m."provinceCode" = ${f.province}),
+                          AVG(m."priceKhr") FILTER (WHERE m."provinceCode" IS NULL))`
+    : Prisma.sql`COALESCE(AVG(m."priceKhr") FILTER (WHERE m."provinceCode" IS NULL), AVG(m."priceKhr"))`;
+  const rows = await db.$queryRaw<
+    (Omit<PriceRow, "week" | "posted" | "market"> & {
+      week: Date;
+      posted: number | null;
+      market: number | null;
+    })[]
+  >`
+    WITH t AS (${deliveredPrices(f, source)}
+    ), g AS (
+      SELECT week, "productId", COUNT(*)::int AS lines, MIN(price) AS min,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS median, MAX(price) AS max
+        FROM t GROUP BY week, "productId"
+    )
+    SELECT g.*, p."nameKm" AS "productKm", p."nameEn" AS "productEn", p."unit", p."referencePriceKhr",
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY latest.price)
+              FROM (SELECT DISTINCT ON (pc."listingId")
+                           ${rielSql(Prisma.sql`pc."priceMinor"`, Prisma.sql`pc."currency"`)} AS price
+                      FROM "PriceChange" pc
+                      JOIN "Listing" pl ON pl."id" = pc."listingId"
+                      JOIN "Organization" pc2 ON pc2."id" = pl."cooperativeId"
+                     WHERE pl."productId" = g."productId"
+                       -- the week ends at midnight in Phnom Penh (UTC+7); changedAt is UTC
+                       AND pc."changedAt" < (g.week + 7)::timestamp - interval '7 hours'
+                       AND ${Prisma.join(listingFilters, " AND ")}
+                     ORDER BY pc."listingId", pc."changedAt" DESC, pc."id" DESC) latest) AS posted,
+           (SELECT ${marketProvince}::float8 FROM "MarketPrice" m
+             WHERE m."productId" = g."productId" AND m."date" >= g.week AND m."date" < g.week + 7) AS market
+      FROM g JOIN "Product" p ON p."id" = g."productId"
+     ORDER BY p."nameEn", g.week`;
+  return rows.map((r) => ({
+    ...r,
+    week: dateOnly(r.week),
+    posted: numOrNull(r.posted),
+    market: numOrNull(r.market),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cooperative performance
+
+export type PerformanceRow = {
+  cooperativeId: number;
+  cooperativeKm: string;
+  cooperativeEn: string;
+  provinceCode: string;
+  subOrders: number;
+  /** Sub-orders the cooperative accepted or rejected. */
+  decided: number;
+  accepted: number;
+  acceptanceRate: number | null;
+  /** Lines of accepted sub-orders that are finished (delivered, settled or cancelled). */
+  finishedLines: number;
+  /** Mean over those lines of delivered ÷ ordered quantity (a cancelled line delivered 0). */
+  fillRate: number | null;
+  delivered: number;
+  /** Delivered on or before the delivery date, by the clock in Phnom Penh. */
+  onTime: number;
+  onTimeRate: number | null;
+};
+
+export async function performanceRows(
+  f: MonitoringFilters,
+  { db = prisma, source = "rollup" }: Options = {},
+): Promise<PerformanceRow[]> {
+  // Fill sums are line-level: from the roll-up, or from the lines of the sub-orders in range.
+  const fills =
+    source === "rollup"
+      ? Prisma.sql`
+      SELECT d."cooperativeId", SUM(d."finishedLines")::int AS "finishedLines", SUM(d."fillSum") AS "fillSum"
+        FROM "MonitoringDaily" d
+        JOIN "Organization" c ON c."id" = d."cooperativeId"
+       WHERE ${whereDaily(f)}
+       GROUP BY d."cooperativeId"`
+      : Prisma.sql`
+      SELECT subs."cooperativeId",
+             COUNT(*)::int AS "finishedLines",
+             SUM(CASE WHEN subs."status" = 'CANCELLED' THEN 0
+                      ELSE COALESCE(ol."deliveredQuantityMilli", ol."packedQuantityMilli", ol."quantity" * 1000)::float8
+                           / (ol."quantity" * 1000) END) AS "fillSum"
+        FROM subs
+        JOIN "OrderLine" ol ON ol."subOrderId" = subs."id"
+        JOIN "Listing" l ON l."id" = ol."listingId"
+       WHERE subs.accepted AND subs."status" IN ('DELIVERED', 'SETTLED', 'CANCELLED')
+         ${f.product ? Prisma.sql`AND l."productId" = ${f.product}` : Prisma.empty}
+       GROUP BY subs."cooperativeId"`;
+  const rows = await db.$queryRaw<
+    {
+      cooperativeId: number;
+      cooperativeKm: string;
+      cooperativeEn: string;
+      provinceCode: string;
+      subOrders: number;
+      decided: number;
+      accepted: number;
+      delivered: number;
+      onTime: number;
+      finishedLines: number;
+      fillSum: number | null;
+    }[]
+  >`
+    WITH subs AS (
+      SELECT s."id", s."cooperativeId", s."status", s."deliveryDate",
+             EXISTS (SELECT 1 FROM "SubOrderTransition" t WHERE t."subOrderId" = s."id" AND t."to" = 'ACCEPTED') AS accepted,
+             EXISTS (SELECT 1 FROM "SubOrderTransition" t WHERE t."subOrderId" = s."id" AND t."to" = 'REJECTED') AS rejected,
+             (SELECT MIN(t."at") FROM "SubOrderTransition" t WHERE t."subOrderId" = s."id" AND t."to" = 'DELIVERED') AS "deliveredAt"
+        FROM "SubOrder" s
+        JOIN "Organization" c ON c."id" = s."cooperativeId"
+       WHERE ${where(f, "subOrder")}
+    ), fills AS (${fills})
+    SELECT c."id" AS "cooperativeId", c."nameKm" AS "cooperativeKm", c."nameEn" AS "cooperativeEn",
+           c."provinceCode",
+           COUNT(*)::int AS "subOrders",
+           COUNT(*) FILTER (WHERE subs.accepted OR subs.rejected)::int AS decided,
+           COUNT(*) FILTER (WHERE subs.accepted)::int AS accepted,
+           COUNT(*) FILTER (WHERE subs."deliveredAt" IS NOT NULL)::int AS delivered,
+           COUNT(*) FILTER (WHERE ((subs."deliveredAt" AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Phnom_Penh')::date
+                                  <= subs."deliveryDate")::int AS "onTime",
+           COALESCE(MAX(fills."finishedLines"), 0)::int AS "finishedLines",
+           MAX(fills."fillSum") AS "fillSum"
+      FROM subs
+      JOIN "Organization" c ON c."id" = subs."cooperativeId"
+      LEFT JOIN fills ON fills."cooperativeId" = subs."cooperativeId"
+     GROUP BY c."id"
+     ORDER BY c."nameEn"`;
+  return rows.map(({ fillSum, ...r }) => ({
+    ...r,
+    acceptanceRate: rate(r.accepted, r.decided),
+    fillRate: r.finishedLines > 0 ? num(fillSum) / r.finishedLines : null,
+    onTimeRate: rate(r.onTime, r.delivered),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inclusion
+
+export type InclusionRow = {
+  month: IsoDate;
+  cooperativeId: number;
+  cooperativeKm: string;
+  cooperativeEn: string;
+  provinceCode: string;
+  provinceKm: string;
+  provinceEn: string;
+  /** Value allocated to member farmers, in riel. */
+  allocated: number;
+  women: number;
+  young: number;
+};
+
+/**
+ * What settled sub-orders allocated to member farmers (MemberAllocation.shareMinor, in riel), and
+ * how much of it went to women and to farmers under 35 in the year of the delivery date.
+ */
+export async function inclusionRows(
+  f: MonitoringFilters,
+  { db = prisma }: Options = {},
+): Promise<InclusionRow[]> {
+  const value = rielSql(Prisma.sql`a."shareMinor"`, Prisma.sql`a."currency"`);
+  const rows = await db.$queryRaw<(Omit<InclusionRow, "month"> & { month: Date })[]>`
+    SELECT date_trunc('month', s."deliveryDate")::date AS month,
+           c."id" AS "cooperativeId", c."nameKm" AS "cooperativeKm", c."nameEn" AS "cooperativeEn",
+           v."code" AS "provinceCode", v."nameKm" AS "provinceKm", v."nameEn" AS "provinceEn",
+           SUM(${value}) AS allocated,
+           COALESCE(SUM(${value}) FILTER (WHERE fa."gender" = 'FEMALE'), 0) AS women,
+           COALESCE(SUM(${value}) FILTER (
+             WHERE fa."birthYear" > EXTRACT(YEAR FROM s."deliveryDate")::int - ${YOUNG_FARMER_AGE_LIMIT}), 0) AS young
+      FROM "MemberAllocation" a
+      JOIN "Farmer" fa ON fa."id" = a."farmerId"
+      JOIN "SubOrder" s ON s."id" = a."subOrderId"
+      JOIN "Organization" c ON c."id" = s."cooperativeId"
+      JOIN "Province" v ON v."code" = c."provinceCode"
+     WHERE ${where(f, "subOrder")}
+     GROUP BY month, c."id", v."code"
+     ORDER BY month, c."nameEn"`;
+  return rows.map((r) => ({
+    ...r,
+    month: dateOnly(r.month),
+    allocated: Number(r.allocated),
+    women: Number(r.women),
+    young: Number(r.young),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Market comparison
+
+export type MarketComparisonRow = {
+  week: IsoDate;
+  cooperativeId: number;
+  cooperativeKm: string;
+  cooperativeEn: string;
+  productId: number;
+  productKm: string;
+  productEn: string;
+  unit: Unit;
+  lines: number;
+  /** Median transacted price of the cooperative's delivered lines that week. */
+  median: number;
+  /** The market price in the cooperative's province that week, else the national one. */
+  market: number;
+  percentBelow: number;
+  belowMarket: boolean;
+};
+
+/** Each cooperative's median price per product and week beside the market, flagged by the alert rule. */
+export async function marketComparisonRows(
+  f: MonitoringFilters,
+  { db = prisma, source = "rollup" }: Options = {},
+): Promise<MarketComparisonRow[]> {
+  const rows = await db.$queryRaw<
+    (Omit<MarketComparisonRow, "week" | "percentBelow" | "belowMarket"> & { week: Date })[]
+  >`
+    WITH t AS (${deliveredPrices(f, source)}
+    ), g AS (
+      SELECT week, "cooperativeId", "productId", COUNT(*)::int AS lines,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS median
+        FROM t GROUP BY week, "cooperativeId", "productId"
+    )
+    SELECT g.*, c."nameKm" AS "cooperativeKm", c."nameEn" AS "cooperativeEn",
+           p."nameKm" AS "productKm", p."nameEn" AS "productEn", p."unit", mk.market
+      FROM g
+      JOIN "Organization" c ON c."id" = g."cooperativeId"
+      JOIN "Product" p ON p."id" = g."productId"
+      JOIN LATERAL (
+        SELECT COALESCE(AVG(m."priceKhr") FILTER (WHERE m."provinceCode" = c."provinceCode"),
+                        AVG(m."priceKhr") FILTER (WHERE m."provinceCode" IS NULL))::float8 AS market
+          FROM "MarketPrice" m
+         WHERE m."productId" = g."productId" AND m."date" >= g.week AND m."date" < g.week + 7
+      ) mk ON mk.market IS NOT NULL
+     ORDER BY g.week, c."nameEn", p."nameEn"`;
+  return rows.map((r) => ({
+    ...r,
+    week: dateOnly(r.week),
+    percentBelow: percentBelow(r.median, r.market),
+    belowMarket: isBelowMarket(r.median, r.market, f.below),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter choices
+
+/** What the dashboard's filter form offers: products, provinces with cooperatives, cooperatives. */
+export async function filterOptions() {
+  const [products, cooperatives] = await Promise.all([
+    prisma.product.findMany({
+      select: { id: true, nameKm: true, nameEn: true, unit: true },
+      orderBy: { nameEn: "asc" },
+    }),
+    prisma.organization.findMany({
+      where: { kind: "COOPERATIVE" },
+      select: {
+        id: true,
+        nameKm: true,
+        nameEn: true,
+        province: { select: { code: true, nameKm: true, nameEn: true } },
+      },
+      orderBy: { nameEn: "asc" },
+    }),
+  ]);
+  const provinces = [
+    ...new Map(cooperatives.map((c) => [c.province.code, c.province])).values(),
+  ].sort((a, b) => a.nameEn.localeCompare(b.nameEn));
+  return {
+    products,
+    provinces,
+    cooperatives: cooperatives.map(({ province: _, ...c }) => c),
+  };
+}
