@@ -3,12 +3,14 @@
 // order benchmarks (listings are generated into it), one with only the demo data for the app server
 // that the HTTP load and Lighthouse hit. Each part fails soft: its row says "error: …".
 // Not part of npm test. Figures depend on the machine: compare ratios from the same run.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { type RunningServer } from "./http";
-import { renderTable, softly, type BenchRow } from "./table";
+import type { MonitoringFigure } from "./monitoring";
+import { renderTable, row, softly, type BenchRow } from "./table";
 
 const SEARCH_SIZES = (process.env.BENCH_SIZES ?? "10000").split(",").map(Number);
 const SEARCH_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
@@ -105,6 +107,10 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
+  // Its own process and PostgreSQL: it generates a million order lines and must not share this
+  // process's Prisma client, which points at the database above.
+  rows.push(...(await softly("monitoring", runMonitoringBench)));
+
   console.log(`\n${renderTable(rows)}\n`);
   const results = {
     startedAt: started.toISOString(),
@@ -129,6 +135,56 @@ async function main() {
     `${JSON.stringify(results, null, 2)}\n`,
   );
   console.log("Written to bench/results/latest.json");
+}
+
+const MONITORING_LINES = Number(process.env.BENCH_MONITORING_LINES ?? 1_000_000);
+
+async function runMonitoringBench(): Promise<BenchRow[]> {
+  const out = path.join(os.tmpdir(), `phsar-bench-monitoring-${process.pid}.json`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/monitoring.ts"], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: {
+        ...process.env,
+        BENCH_LINES: String(MONITORING_LINES),
+        BENCH_RUNS: process.env.BENCH_MONITORING_RUNS ?? "10",
+        BENCH_JSON: out,
+      },
+    });
+    child.on("error", reject);
+    child.on("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`bench/monitoring.ts exited with ${code}`);
+  const { lines, measured } = JSON.parse(fs.readFileSync(out, "utf8")) as {
+    lines: number;
+    measured: MonitoringFigure[];
+  };
+  fs.rmSync(out, { force: true });
+  const find = (view: string, query: string) =>
+    measured.find((m) => m.view === view && m.query === query);
+  const result: BenchRow[] = [];
+  const scale = `${(lines / 1e6).toFixed(lines >= 1e6 ? 0 : 1)}M order lines`;
+  for (const view of ["12 weeks", "1 year"]) {
+    const whole = find(view, "whole dashboard");
+    if (whole) {
+      result.push(row(`monitoring: whole dashboard, ${view}, ${scale}, p50`, whole.p50, "ms"));
+      result.push(row(`monitoring: whole dashboard, ${view}, ${scale}, p95`, whole.p95, "ms"));
+    }
+    for (const query of ["volumes", "prices"]) {
+      const rolled = find(view, `${query} (roll-up)`);
+      const live = find(view, `${query} (live)`);
+      if (rolled && live)
+        result.push(
+          row(
+            `monitoring: ${query} ${view} p50, roll-up vs live query`,
+            rolled.p50,
+            "ms",
+            live.p50,
+          ),
+        );
+    }
+  }
+  return result;
 }
 
 main().catch((error) => {
