@@ -97,18 +97,6 @@ for (const language of ["km", "en"] as const) {
 }
 
 for (const language of ["km", "en"] as const) {
-  test(`the union dashboard, charts included, has no serious accessibility violations (${language})`, async ({
-    page,
-  }) => {
-    await signIn(page, "monitor@phsar.test");
-    if (language === "en") await page.getByRole("button", { name: "ប្តូរទៅភាសាអង់គ្លេស" }).click();
-    await expect(page.locator("html")).toHaveAttribute("lang", language);
-    await page.goto("/dashboard");
-    expect(await seriousViolations(page), "/dashboard").toEqual([]);
-  });
-}
-
-for (const language of ["km", "en"] as const) {
   test(`a buyer's pages, with something in the cart, have no serious accessibility violations (${language})`, async ({
     page,
   }) => {

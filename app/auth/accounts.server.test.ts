@@ -84,6 +84,24 @@ describe("sign in", () => {
     expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(5);
     expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(7);
   });
+
+  test("people signing in successfully behind one address (an office) are never locked out; failures from it are", async () => {
+    const office = { ipAddress: "198.51.100.20", userAgent: "test" };
+    for (let i = 0; i < 40; i++)
+      expect(
+        (await signIn(email("buyer@phsar.test"), DEMO_PASSWORD, office)).ok,
+        `sign-in ${i}`,
+      ).toBe(true);
+    // Guesses at 30 different (unknown) accounts: each account's own limit is never reached.
+    for (let i = 0; i < 30; i++)
+      expect(await signIn(email(`guess-${i}@phsar.test`), "guess", office)).toMatchObject({
+        reason: "invalid",
+      });
+    expect(await signIn(email("buyer@phsar.test"), DEMO_PASSWORD, office)).toMatchObject({
+      ok: false,
+      reason: "rate_limited",
+    });
+  });
 });
 
 describe("sign up", () => {

@@ -3,7 +3,7 @@ import { recordAudit } from "~/audit/audit.server";
 import { type Identifier } from "./identifier";
 import { notifier } from "./notifier.server";
 import { hashPassword, verifyPassword } from "./password.server";
-import { clearRateLimit, hitRateLimit, rateLimits } from "./rate-limit.server";
+import { clearRateLimit, forgiveRateLimitHit, hitRateLimit, rateLimits } from "./rate-limit.server";
 import { createSession } from "./session.server";
 import { hashToken, randomToken } from "./tokens.server";
 
@@ -47,9 +47,10 @@ export async function signIn(
   });
   // Count per account, whichever identifier (email or phone) was typed for it.
   const accountKey = `sign-in:account:${user ? `user-${user.id}` : identifierKey(identifier)}`;
+  const addressKey = `sign-in:address:${request.ipAddress}`;
   for (const [key, rule] of [
     [accountKey, rateLimits.signInPerAccount],
-    [`sign-in:address:${request.ipAddress}`, rateLimits.signInPerAddress],
+    [addressKey, rateLimits.signInPerAddress],
   ] as const) {
     const limit = await hitRateLimit(key, rule);
     if (!limit.allowed)
@@ -67,6 +68,7 @@ export async function signIn(
     return { ok: false, reason: "invalid" };
   }
   await clearRateLimit(accountKey);
+  await forgiveRateLimitHit(addressKey);
   const setCookie = await createSession(user.id, request);
   await recordAudit({ action: "auth.sign_in", actorUserId: user.id, ipAddress: request.ipAddress });
   return { ok: true, userId: user.id, setCookie };

@@ -31,6 +31,15 @@ export async function hitRateLimit(key: string, rule: RateLimitRule): Promise<Ra
     : { allowed: false, retryAfterSeconds: Math.max(1, row.retry_after) };
 }
 
+/**
+ * Takes back one attempt under `key`: a successful sign-in does not count against its address, so
+ * an office where many people sign in behind one address is not locked out; failures still do.
+ */
+export async function forgiveRateLimitHit(key: string) {
+  await prisma.$executeRaw`
+    UPDATE "RateLimit" SET "count" = "count" - 1 WHERE "key" = ${key} AND "count" > 0`;
+}
+
 /** Forget the attempts under `key` (after a successful sign-in). */
 export async function clearRateLimit(key: string) {
   await prisma.rateLimit.deleteMany({ where: { key } });
