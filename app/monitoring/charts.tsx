@@ -50,6 +50,10 @@ export function Chart({
 
   return (
     <figure className="rounded-lg bg-white p-3 shadow-sm">
+      {/* Visible too: on a phone the chart is small and several sit one under another. */}
+      <p className="mb-1 font-semibold" aria-hidden="true">
+        {title}
+      </p>
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         width="100%"
@@ -68,7 +72,7 @@ export function Chart({
               y2={y(max * f)}
               stroke="#d6d3d1"
             />
-            <text x={PAD.left - 6} y={y(max * f) + 4} textAnchor="end" fontSize="11" fill="#44403c">
+            <text x={PAD.left - 6} y={y(max * f) + 4} textAnchor="end" fontSize="15" fill="#44403c">
               {format(max * f)}
             </text>
           </g>
@@ -80,7 +84,7 @@ export function Chart({
               x={x(i)}
               y={HEIGHT - 8}
               textAnchor="middle"
-              fontSize="11"
+              fontSize="15"
               fill="#44403c"
             >
               {label}
