@@ -36,10 +36,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const { prisma } = await import("~/db/db.server");
-  // After the restart $disconnect() does not resolve here (node-postgres' pool.end() waits for a
-  // connection it still counts as checked out): give it 5 s, then let the shutdown close it, and keep
-  // tests/setup-database.ts from waiting on this client again.
-  await Promise.race([prisma.$disconnect(), sleep(5_000)]);
+  // Resolves only if every connection came back to the pool: one still counted as checked out
+  // (a transaction the restart cut, see app/db/client.ts) would keep pool.end() waiting.
+  await prisma.$disconnect();
+  // Keep tests/setup-database.ts from disconnecting this client again.
   delete (globalThis as { __phsarPrisma?: unknown }).__phsarPrisma;
   await db?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
