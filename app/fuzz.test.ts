@@ -21,7 +21,10 @@ import { seedDemoData } from "../prisma/seed";
 import { buildWindow, cooperativeIds } from "../tests/builders";
 import { orderFromTwoCooperatives, paymentActor } from "../tests/payments-fixtures";
 import { CATEGORIES, CERTIFICATIONS, GRADES, SORTS } from "~/search/query";
+import { STAT_TABLES } from "./monitoring/tables.server";
 import * as apiListings from "./routes/api.v1.listings";
+import * as statsApi from "./routes/api.v1.stats.$table";
+import * as dashboard from "./routes/dashboard";
 import * as cart from "./routes/cart";
 import * as listingPage from "./routes/listings.$listingId";
 import * as login from "./routes/login";
@@ -57,6 +60,9 @@ const KEY_TABLES = [
   "User",
   "Organization",
   "Membership",
+  "PaymentProfile",
+  "MarketPrice",
+  "MonitoringExport",
 ] as const;
 
 async function snapshot() {
@@ -230,6 +236,7 @@ const describeFields = (fields: Fields) =>
 let buyerCookie: string;
 let leadCookie: string;
 let adminCookie: string;
+let monitorCookie: string;
 let cooperativeSlug: string;
 let buyerSlug: string;
 let listingId: number;
@@ -256,9 +263,12 @@ async function sessionOf(email: string) {
 
 beforeAll(async () => {
   await seedDemoData(prisma);
-  const [buyer, lead, admin] = await Promise.all(
-    ["buyer@phsar.test", "lead@phsar.test", "admin@phsar.test"].map(sessionOf),
+  const [buyer, lead, admin, monitor] = await Promise.all(
+    ["buyer@phsar.test", "lead@phsar.test", "admin@phsar.test", "monitor@phsar.test"].map(
+      sessionOf,
+    ),
   );
+  monitorCookie = monitor!.cookie;
   buyerCookie = buyer!.cookie;
   buyerSlug = buyer!.slug;
   leadCookie = lead!.cookie;
@@ -494,21 +504,35 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
     );
   });
 
-  test("payments page: received, payout, onboard", async () => {
+  test("payments page: received, payout, onboard, Bakong account, refund given back", async () => {
     const post = () =>
       postTo(payments.action, `/organizations/${cooperativeSlug}/payments`, leadCookie, {
         slug: cooperativeSlug,
       });
     await fc.assert(
       fc.asyncProperty(
-        formFields(["intent", "paymentId", "subOrderId", "currency", "amount", "reference"], {
-          intent: fc.constantFrom("received", "payout", "onboard"),
-          paymentId: pick(() => paymentIds),
-          subOrderId: pick(() => subOrderIds),
-          currency: fc.constantFrom("KHR", "USD"),
-          amount: pick(() => paymentAmounts),
-          reference: fc.constantFrom("", "ABA 123"),
-        }),
+        formFields(
+          [
+            "intent",
+            "paymentId",
+            "subOrderId",
+            "currency",
+            "amount",
+            "reference",
+            "bakongAccountId",
+            "refundId",
+          ],
+          {
+            intent: fc.constantFrom("received", "payout", "onboard", "bakong", "handed-back"),
+            bakongAccountId: fc.constantFrom("", "kralanh@aclb", "KRALANH@ACLB", "no-at-sign"),
+            refundId: fc.constantFrom("1", "2", "999999"),
+            paymentId: pick(() => paymentIds),
+            subOrderId: pick(() => subOrderIds),
+            currency: fc.constantFrom("KHR", "USD"),
+            amount: pick(() => paymentAmounts),
+            reference: fc.constantFrom("", "ABA 123"),
+          },
+        ),
         fc.boolean(),
         async ({ fields, multipart }, coherent) => {
           // Now and then the amount due of the payment named, so a receipt can be recorded.
@@ -635,6 +659,12 @@ test("a body that is not a form is a 400 on every form action", async () => {
       params: () => ({ slug: cooperativeSlug }),
     },
     {
+      handler: dashboard.action,
+      path: "/dashboard",
+      cookie: () => monitorCookie,
+      params: () => ({}),
+    },
+    {
       handler: statement.action,
       path: "/organizations/x/statement",
       cookie: () => adminCookie,
@@ -736,6 +766,82 @@ describe("query strings of the search page and the listings API", () => {
         },
       ),
       { numRuns: RUNS * 2 },
+    );
+  });
+});
+
+describe("the union dashboard and the stats API", () => {
+  const names = ["from", "to", "product", "province", "cooperative", "below"];
+  const filters = () =>
+    formFields(names, {
+      from: fc.constantFrom("2026-01-01", "2026-11-01"),
+      to: fc.constantFrom("2026-12-31", "2025-01-01"),
+      product: pick(() => productIds),
+      province: pick(() => provinceCodes),
+      cooperative: pick(() => [1, 2, 3]),
+      below: fc.constantFrom("10", "0", "100", "101"),
+    });
+
+  test("any query string is a 200 or a 400 naming the parameter (API), the page never fails", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...STAT_TABLES, "nonsense"),
+        fc.boolean(),
+        filters(),
+        async (table, api, { fields }) => {
+          const query = body(fields, false).toString();
+          const request = new Request(
+            `http://localhost/${api ? `api/v1/stats/${table}` : "dashboard"}?${query}`,
+            { headers: { Cookie: monitorCookie } },
+          );
+          const answer = await expectSafe(
+            () =>
+              (api ? statsApi.loader : dashboard.loader)({
+                request,
+                params: { table },
+                context: { clientIp: "192.0.2.92" },
+              }),
+            () => `${table} ${query}`,
+          );
+          if (api && answer.status === 400)
+            expect(JSON.parse(answer.text).error.parameter, query).toEqual(expect.any(String));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  test("dashboard actions: market-price import and background exports", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        formFields(["intent", "csv", "table"], {
+          intent: fc.constantFrom("import-market-prices", "export"),
+          csv: fc.constantFrom(
+            "date,province,commodity,price_khr\n2026-11-02,,Cabbage,2500",
+            "date,province,commodity,price_khr\n2026-02-30,99,Gold,-1",
+            "not,a,header\n1,2,3",
+          ),
+          table: fc.constantFrom(...STAT_TABLES, "nonsense"),
+        }),
+        async ({ fields, multipart }) => {
+          await expectSafe(
+            () => postTo(dashboard.action, "/dashboard", monitorCookie, {})(fields, multipart),
+            () => describeFields(fields),
+          );
+          // An accepted export goes on writing its progress after the answer: let it finish
+          // before the next run takes its snapshot.
+          await vi.waitFor(
+            async () =>
+              expect(
+                await prisma.monitoringExport.count({
+                  where: { status: { in: ["QUEUED", "RUNNING"] } },
+                }),
+              ).toBe(0),
+            { timeout: 20_000 },
+          );
+        },
+      ),
+      { numRuns: RUNS },
     );
   });
 });

@@ -21,12 +21,13 @@ export const MonitoringParamsSchema = z
     /** Delivery dates from/to, inclusive, in Cambodia's calendar. */
     from: isoDate.optional(),
     to: isoDate.optional(),
-    product: z.coerce.number().int().positive().optional(),
+    // Ids are PostgreSQL integers: a larger number names nothing and must not reach the query.
+    product: z.coerce.number().int().positive().max(2_147_483_647).optional(),
     province: z
       .string()
       .regex(/^\d{2}$/, "must be a 2-digit province code")
       .optional(),
-    cooperative: z.coerce.number().int().positive().optional(),
+    cooperative: z.coerce.number().int().positive().max(2_147_483_647).optional(),
     /** Alert threshold, percent below the market price. */
     below: z.coerce.number().min(0).max(100).default(DEFAULT_BELOW_PCT),
   })

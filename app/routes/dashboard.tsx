@@ -11,6 +11,7 @@ import { type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { requirePermission } from "~/auth/session.server";
+import { readFormData } from "~/http/form-data.server";
 import { Chart } from "~/monitoring/charts";
 import { loadDashboard } from "~/monitoring/dashboard.server";
 import { parseMonitoringParams, toMonitoringSearch } from "~/monitoring/filters";
@@ -51,7 +52,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "view:dashboard:any");
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success)
     return Response.json(
       { imported: 0, errors: [{ line: 0, column: "csv", message: "is empty" }] },
