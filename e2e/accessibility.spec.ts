@@ -81,6 +81,8 @@ for (const language of ["km", "en"] as const) {
   test(`the union monitor's dashboard and the admin's audit log have no serious accessibility violations (${language})`, async ({
     page,
   }) => {
+    // The dashboard is a long page of tables and charts: axe alone takes most of 30 s on 2 cores.
+    test.slow();
     for (const [who, path] of [
       ["monitor@phsar.test", "/dashboard"],
       ["admin@phsar.test", "/admin/audit"],
