@@ -164,20 +164,12 @@ export async function startFakeStripe() {
         "allowed_payment_method_types",
         "description",
       ]);
-      const intent = {
-        id: id("pi"),
-        object: "payment_intent",
-        amount: positiveInt(params, "amount"),
-        amount_received: 0,
-        currency: str(params, "currency"),
-        status: "requires_payment_method",
+      const intent = newIntent({
+        amount: positiveInt(params, "amount")!,
+        currency: str(params, "currency")!,
         transfer_group: str(params, "transfer_group", false) ?? null,
         metadata: params.metadata ?? {},
-        latest_charge: null as string | null,
-        last_payment_error: null as Json | null,
-        created: now(),
-      };
-      paymentIntents.set(intent.id, intent);
+      });
       return {
         status: 200,
         body: { ...intent, client_secret: `${intent.id}_secret_${randomBytes(6).toString("hex")}` },
@@ -521,6 +513,27 @@ export async function startFakeStripe() {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
+  /** A PaymentIntent waiting for a card, stored; made by the API or by a payment page. */
+  function newIntent(fields: {
+    amount: number;
+    currency: string;
+    transfer_group: string | null;
+    metadata: Params | string;
+  }) {
+    const intent = {
+      id: id("pi"),
+      object: "payment_intent",
+      ...fields,
+      amount_received: 0,
+      status: "requires_payment_method",
+      latest_charge: null as string | null,
+      last_payment_error: null as Json | null,
+      created: now(),
+    };
+    paymentIntents.set(intent.id, intent);
+    return intent;
+  }
+
   /** A session as the API shows it (without what we keep for making its PaymentIntent). */
   function publicSession(stored: Json) {
     const { payment_intent_data: _kept, ...session } = stored;
@@ -531,20 +544,12 @@ export async function startFakeStripe() {
   function intentForSession(session: Json) {
     if (session.payment_intent) return paymentIntents.get(String(session.payment_intent))!;
     const data = (session.payment_intent_data ?? {}) as Params;
-    const intent = {
-      id: id("pi"),
-      object: "payment_intent",
-      amount: session.amount_total,
-      amount_received: 0,
-      currency: session.currency,
-      status: "requires_payment_method",
+    const intent = newIntent({
+      amount: Number(session.amount_total),
+      currency: String(session.currency),
       transfer_group: typeof data.transfer_group === "string" ? data.transfer_group : null,
       metadata: typeof data.metadata === "object" ? data.metadata : {},
-      latest_charge: null as string | null,
-      last_payment_error: null as Json | null,
-      created: now(),
-    };
-    paymentIntents.set(intent.id, intent);
+    });
     session.payment_intent = intent.id;
     return intent as Json;
   }

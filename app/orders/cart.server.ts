@@ -155,13 +155,8 @@ export type CheckoutInput = {
  */
 export async function checkout(input: CheckoutInput, now = new Date()) {
   if (input.payLater) return checkoutOnAccount(input, now);
-  // Refused before anything is placed: a way of paying this Phsar or this cart cannot take.
+  // Refused before anything is placed: a way of paying this Phsar cannot take.
   const provider = providerForMethod(input.paymentMethod);
-  if (input.paymentMethod === "CARD") {
-    const cart = await getCart(input.userId, now);
-    if (cart.mixedCurrencies || cart.totals.some((t) => t.currency !== "USD"))
-      throw new OrderError("payments.stripeUsdOnly");
-  }
   const placed = await placeFromCart(input, now);
   await provider.startPayment(placed.orderId, input.paymentMethod, input.payer);
   return placed;
@@ -199,7 +194,7 @@ async function placeFromCart(input: CheckoutInput, now: Date) {
     select: {
       windowId: true,
       quantity: true,
-      window: { select: { listing: { select: { cooperativeId: true } } } },
+      window: { select: { listing: { select: { cooperativeId: true, currency: true } } } },
     },
   });
   if (items.length === 0) {
@@ -216,6 +211,12 @@ async function placeFromCart(input: CheckoutInput, now: Date) {
     if (!input.expectedPrices.has(item.windowId))
       throw new OrderError("orders.priceChanged", item.windowId);
   }
+  // Refused before anything is written: Stripe charges dollars only.
+  if (
+    input.paymentMethod === "CARD" &&
+    items.some((item) => item.window.listing.currency !== "USD")
+  )
+    throw new OrderError("payments.stripeUsdOnly");
   // Refused before anything is written: a KHQR code needs the cooperative's Bakong account.
   if (
     input.paymentMethod === "KHQR" &&

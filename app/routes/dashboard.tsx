@@ -181,6 +181,34 @@ function Table({
 
 const inputClass = "mt-1 block w-full rounded border border-stone-400 bg-white p-2";
 
+/** One filter of the GET form: "all" first, the current value selected. */
+function FilterSelect({
+  name,
+  label,
+  value,
+  options,
+}: {
+  name: string;
+  label: string;
+  value: string | number | undefined;
+  options: { value: string | number; label: string }[];
+}) {
+  const { t } = useTranslation();
+  return (
+    <div>
+      <label htmlFor={`filter-${name}`}>{label}</label>
+      <select id={`filter-${name}`} name={name} defaultValue={value ?? ""} className={inputClass}>
+        <option value="">{t("dashboard.filters.all")}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export default function Dashboard() {
   const { t } = useTranslation();
   const lng = useLanguage();
@@ -224,54 +252,33 @@ export default function Dashboard() {
               className={inputClass}
             />
           </div>
-          <div>
-            <label htmlFor="filter-product">{t("dashboard.filters.product")}</label>
-            <select
-              id="filter-product"
-              name="product"
-              defaultValue={filters.product ?? ""}
-              className={inputClass}
-            >
-              <option value="">{t("dashboard.filters.all")}</option>
-              {options.products.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {lng === "km" ? `${p.nameKm} · ${p.nameEn}` : `${p.nameEn} · ${p.nameKm}`}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="filter-province">{t("dashboard.filters.province")}</label>
-            <select
-              id="filter-province"
-              name="province"
-              defaultValue={filters.province ?? ""}
-              className={inputClass}
-            >
-              <option value="">{t("dashboard.filters.all")}</option>
-              {options.provinces.map((p) => (
-                <option key={p.code} value={p.code}>
-                  {lng === "km" ? p.nameKm : p.nameEn}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="filter-cooperative">{t("dashboard.filters.cooperative")}</label>
-            <select
-              id="filter-cooperative"
-              name="cooperative"
-              defaultValue={filters.cooperative ?? ""}
-              className={inputClass}
-            >
-              <option value="">{t("dashboard.filters.all")}</option>
-              {options.cooperatives.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {lng === "km" ? c.nameKm : c.nameEn}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            name="product"
+            label={t("dashboard.filters.product")}
+            value={filters.product}
+            options={options.products.map((p) => ({
+              value: p.id,
+              label: lng === "km" ? `${p.nameKm} · ${p.nameEn}` : `${p.nameEn} · ${p.nameKm}`,
+            }))}
+          />
+          <FilterSelect
+            name="province"
+            label={t("dashboard.filters.province")}
+            value={filters.province}
+            options={options.provinces.map((p) => ({
+              value: p.code,
+              label: lng === "km" ? p.nameKm : p.nameEn,
+            }))}
+          />
+          <FilterSelect
+            name="cooperative"
+            label={t("dashboard.filters.cooperative")}
+            value={filters.cooperative}
+            options={options.cooperatives.map((c) => ({
+              value: c.id,
+              label: lng === "km" ? c.nameKm : c.nameEn,
+            }))}
+          />
           <div>
             <label htmlFor="filter-below">{t("dashboard.filters.below")}</label>
             <input
