@@ -19,7 +19,10 @@ export function safeRedirectPath(value: unknown, fallback = "/") {
     typeof value !== "string" ||
     !value.startsWith("/") ||
     value.startsWith("//") ||
-    value.startsWith("/\\")
+    value.startsWith("/\\") ||
+    // A Location header holds bytes: control characters, spaces or U+3000 make Node refuse the
+    // header (a 500), and browsers drop some of them. A real path here is percent-encoded ASCII.
+    !/^[\x21-\x7e]*$/.test(value)
   ) {
     return fallback;
   }

@@ -1,7 +1,8 @@
 // The monitoring filters, shared by the dashboard's GET form, its CSV exports and /api/v1/stats/*.
 // They live in the URL, so a filtered view can be bookmarked and shared. Pure (no I/O).
 import { z } from "zod";
-import { addDays, cambodiaToday, isIsoDate, type IsoDate } from "~/supply/rules";
+import { addDays, cambodiaToday, type IsoDate } from "~/supply/rules";
+import { dbId, isoDate } from "~/validation/schemas";
 import { weekStart } from "./figures";
 
 /** Weeks shown when no date range is given. */
@@ -11,23 +12,18 @@ export const MAX_RANGE_DAYS = 731;
 /** Default alert threshold: selling more than this percent below the market. */
 export const DEFAULT_BELOW_PCT = 10;
 
-const isoDate = z
-  .string()
-  .refine(isIsoDate, "must be a date YYYY-MM-DD")
-  .transform((v) => v as IsoDate);
 
 export const MonitoringParamsSchema = z
   .object({
     /** Delivery dates from/to, inclusive, in Cambodia's calendar. */
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    // Ids are PostgreSQL integers: a larger number names nothing and must not reach the query.
-    product: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+    from: isoDate().optional(),
+    to: isoDate().optional(),
+    product: dbId.optional(),
     province: z
       .string()
       .regex(/^\d{2}$/, "must be a 2-digit province code")
       .optional(),
-    cooperative: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+    cooperative: dbId.optional(),
     /** Alert threshold, percent below the market price. */
     below: z.coerce.number().min(0).max(100).default(DEFAULT_BELOW_PCT),
   })

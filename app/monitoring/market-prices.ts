@@ -2,7 +2,7 @@
 // the dashboard's import form and the tests check rows the same way. Nothing is imported unless every
 // row is good: errors name the line numbers (the header is line 1).
 import { z } from "zod";
-import { isIsoDate } from "~/supply/rules";
+import { isoDate } from "~/validation/schemas";
 
 export const MARKET_CSV_HEADER = ["date", "province", "commodity", "price_khr"] as const;
 export const MAX_MARKET_ROWS = 10_000;
@@ -42,7 +42,7 @@ const khmerDigits = (text: string) =>
   text.replace(/[\u17E0-\u17E9]/g, (d) => String(d.charCodeAt(0) - 0x17e0));
 
 const RowSchema = z.object({
-  date: z.string().refine(isIsoDate, "must be a date YYYY-MM-DD"),
+  date: isoDate(),
   province: z.string(),
   commodity: z.string().min(1, "is empty"),
   price_khr: z

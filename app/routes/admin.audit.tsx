@@ -8,10 +8,11 @@ import { invariantResponse } from "~/http/responses";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { formatCambodiaDateTime } from "~/ui/format";
+import { dbId } from "~/validation/schemas";
 
 export const meta: MetaFunction = () => [{ title: "កំណត់ហេតុសវនកម្ម Audit log · ផ្សារ Phsar" }];
 
-const QuerySchema = z.object({ before: z.coerce.number().int().positive().optional() });
+const QuerySchema = z.object({ before: dbId.optional() });
 const PAGE = 100;
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -14,12 +14,9 @@ import { Field, SelectField, SubmitButton, useForm } from "~/ui/forms";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { nameText } from "~/validation/schemas";
 
-const name = z
-  .string({ error: "validation.required" })
-  .trim()
-  .min(1, "validation.required")
-  .max(120, "validation.tooLong");
+const name = nameText(120);
 
 function profileSchema(districtsOf?: (provinceCode: string) => Promise<string[]>) {
   return z

@@ -37,6 +37,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) return refuse("supply.photoTooLarge");
     if (error instanceof TypeError) return refuse("supply.photoNotImage"); // not a multipart upload
+    // A body cut short (the client went away, or a forged request) is the client's fault.
+    if (error instanceof Error && /^malformed (multipart|content-disposition)/.test(error.message))
+      throw new Response("The upload was cut short; send the photo again.", {
+        status: 400,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
     throw error;
   }
   if (!(file instanceof File)) return refuse("supply.photoNotImage");

@@ -27,7 +27,6 @@ import {
 import {
   cambodiaInstant,
   formatPriceInput,
-  isIsoDate,
   MAX_QUANTITY,
   parsePledgeCsv,
   remainingOf,
@@ -39,9 +38,10 @@ import { Photos } from "~/supply/photos";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { dbId, idInFieldName, isoDate } from "~/validation/schemas";
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
-const isoDate = z.string().refine(isIsoDate, "validation.required");
+const id = dbId;
+const deliveryDate = isoDate("validation.dateRange");
 const CSV_MAX_BYTES = 100_000;
 
 const OtherIntents = z.discriminatedUnion("intent", [
@@ -51,8 +51,8 @@ const OtherIntents = z.discriminatedUnion("intent", [
   }),
   z.object({
     intent: z.literal("add-window"),
-    deliveryDate: isoDate,
-    cutoffDate: isoDate,
+    deliveryDate: deliveryDate,
+    cutoffDate: deliveryDate,
     cutoffTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "validation.required"),
   }),
   z.object({ intent: z.literal("copy-week") }),
@@ -152,8 +152,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "add-window": {
         manage();
         await addWindow(listingId.data, organization.id, {
-          deliveryDate: data.deliveryDate as IsoDate,
-          cutoffAt: cambodiaInstant(data.cutoffDate as IsoDate, data.cutoffTime),
+          deliveryDate: data.deliveryDate,
+          cutoffAt: cambodiaInstant(data.cutoffDate, data.cutoffTime),
         });
         return redirect(here);
       }
@@ -163,11 +163,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "pledges": {
         const pledges: { farmerId: number; quantity: number }[] = [];
         for (const [key, value] of formData) {
-          const match = /^pledge-(\d+)$/.exec(key);
-          if (!match) continue;
+          // pledge-<farmer id>; an id past int4 (pledge-2147483648) names no farmer: a 400.
+          const farmerId = idInFieldName(key, "pledge");
+          if (farmerId === undefined) continue;
           const text = String(value).trim();
           const quantity = text === "" ? 0 : Number(text);
-          if (!Number.isInteger(quantity) || quantity < 0 || quantity > MAX_QUANTITY) {
+          if (
+            farmerId === null ||
+            !Number.isInteger(quantity) ||
+            quantity < 0 ||
+            quantity > MAX_QUANTITY
+          ) {
             return Response.json(
               {
                 error: "supply.quantity",
@@ -178,7 +184,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
               },
             );
           }
-          pledges.push({ farmerId: Number(match[1]), quantity });
+          pledges.push({ farmerId, quantity });
         }
         await setPledges(data.windowId, organization.id, pledges, actor);
         return redirect(`${here}?window=${data.windowId}&saved=1`);

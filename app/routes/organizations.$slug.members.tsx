@@ -19,6 +19,7 @@ import { useLanguage } from "~/ui/use-language";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { formatCambodiaDateTime } from "~/ui/format";
 import { readFormData } from "~/http/form-data.server";
+import { dbId } from "~/validation/schemas";
 
 const role = z.enum(Object.values(MembershipRole) as [MembershipRole, ...MembershipRole[]], {
   error: "validation.role",
@@ -27,10 +28,10 @@ const MembersActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("invite"), role }),
   z.object({
     intent: z.literal("change-role"),
-    membershipId: z.coerce.number().int().positive(),
+    membershipId: dbId,
     role,
   }),
-  z.object({ intent: z.literal("remove"), membershipId: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("remove"), membershipId: dbId }),
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -35,13 +35,14 @@ import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { dbId, plainText } from "~/validation/schemas";
 
 export const meta: MetaFunction = () => [{ title: "ការកុម្ម៉ង់ Order · ផ្សារ Phsar" }];
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
+const id = dbId;
 const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept") }),
-  z.object({ intent: z.literal("reject"), reason: z.string().trim().max(300).optional() }),
+  z.object({ intent: z.literal("reject"), reason: plainText({ max: 300, multiline: true }).optional() }),
   z.object({ intent: z.literal("pack") }),
 ]);
 

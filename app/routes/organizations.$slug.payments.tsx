@@ -19,19 +19,20 @@ import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { formatCambodiaDateTime, formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { dbId, plainText } from "~/validation/schemas";
 
-const reference = z.string().trim().max(120, "validation.tooLong").optional();
+const reference = plainText({ max: 120 }).optional();
 
 const receivedSchema = z.object({
   intent: z.literal("received"),
-  paymentId: z.coerce.number().int().positive(),
+  paymentId: dbId,
   currency: z.enum(["KHR", "USD"]),
   amount: z.string({ error: "validation.required" }).trim().min(1, "validation.required"),
   reference,
 });
 const payoutSchema = z.object({
   intent: z.literal("payout"),
-  subOrderId: z.coerce.number().int().positive(),
+  subOrderId: dbId,
   reference,
 });
 const onboardSchema = z.object({ intent: z.literal("onboard") });
@@ -49,12 +50,12 @@ const bakongSchema = z.object({
 });
 const handedBackSchema = z.object({
   intent: z.literal("handed-back"),
-  refundId: z.coerce.number().int().positive().max(2_147_483_647),
-  reference: z
-    .string({ error: "payments.referenceRequired" })
-    .trim()
-    .min(1, "payments.referenceRequired")
-    .max(120, "validation.tooLong"),
+  refundId: dbId,
+  reference: plainText({
+    max: 120,
+    required: true,
+    requiredMessage: "payments.referenceRequired",
+  }),
 });
 const schema = z.discriminatedUnion("intent", [
   receivedSchema,

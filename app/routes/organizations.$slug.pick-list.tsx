@@ -4,14 +4,15 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { requireCooperativeOrders } from "~/orders/access.server";
 import { deliveryDatesToPrepare, pickList } from "~/orders/queries.server";
-import { cambodiaToday, dateOnly, isIsoDate, type IsoDate } from "~/supply/rules";
+import { cambodiaToday, dateOnly, type IsoDate } from "~/supply/rules";
+import { isoDate } from "~/validation/schemas";
 import { formatDate, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 
 export const meta: MetaFunction = () => [{ title: "បញ្ជីរៀបចំទំនិញ Pick list · ផ្សារ Phsar" }];
 
-const DateParam = z.string().refine(isIsoDate);
+const DateParam = isoDate();
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organization } = await requireCooperativeOrders(

@@ -1,7 +1,7 @@
 // The search parameters shared by the search page and GET /api/v1/listings. Pure (no I/O), so the
 // page's form and the API validate the same way.
 import { z } from "zod";
-import { isIsoDate, type IsoDate } from "~/supply/rules";
+import { dbId, isoDate } from "~/validation/schemas";
 
 export const SORTS = ["relevance", "price_asc", "price_desc", "soonest", "remaining"] as const;
 export type Sort = (typeof SORTS)[number];
@@ -29,12 +29,7 @@ const many = <T extends z.ZodType>(item: T) =>
     z.array(item).max(100),
   );
 
-// Ids are PostgreSQL integers: a larger number names nothing and must not reach the query.
-const positiveId = z.coerce.number().int().positive().max(2_147_483_647);
-const isoDate = z
-  .string()
-  .refine(isIsoDate, "YYYY-MM-DD")
-  .transform((v) => v as IsoDate);
+const positiveId = dbId;
 const riel = z.coerce.number().int().min(0).max(1_000_000_000);
 
 export const SearchParamsSchema = z
@@ -47,8 +42,8 @@ export const SearchParamsSchema = z
     certification: many(z.enum(CERTIFICATIONS)),
     grade: many(z.enum(GRADES)),
     /** Delivery dates from/to (inclusive), in Cambodia's calendar. */
-    from: isoDate.optional(),
-    to: isoDate.optional(),
+    from: isoDate().optional(),
+    to: isoDate().optional(),
     /** Price range per unit, in riel (USD prices are compared at a fixed rate). */
     priceMin: riel.optional(),
     priceMax: riel.optional(),

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { ErrorList, Field, FormErrors, SelectField, SubmitButton, useForm } from "~/ui/forms";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
+import { MAX_DB_INT, plainText } from "~/validation/schemas";
 import { deliveryAreasFrom, MAX_QUANTITY, parsePriceToMinor } from "./rules";
 
 // The listing form, shared by "post produce" and "manage listing". Messages are translation keys.
@@ -18,8 +19,9 @@ const ListingFormFields = z.object({
   productId: z.coerce
     .number({ error: "supply.unknownProduct" })
     .int()
-    .positive("supply.unknownProduct"),
-  variety: z.string().trim().max(80, "validation.tooLong").optional(),
+    .positive("supply.unknownProduct")
+    .max(MAX_DB_INT, "supply.unknownProduct"),
+  variety: plainText({ max: 80 }).optional(),
   grade: z.enum(["A", "B", "C"], { error: "validation.required" }),
   certification: z.enum(["NONE", "ORGANIC", "GAP"], { error: "validation.required" }),
   currency: z.enum(["KHR", "USD"], { error: "validation.required" }),
@@ -29,8 +31,8 @@ const ListingFormFields = z.object({
     .int("supply.quantity")
     .positive("supply.quantity")
     .max(MAX_QUANTITY, "supply.quantity"),
-  descriptionKm: z.string().trim().max(2000, "validation.tooLong").optional(),
-  descriptionEn: z.string().trim().max(2000, "validation.tooLong").optional(),
+  descriptionKm: plainText({ max: 2000, multiline: true }).optional(),
+  descriptionEn: plainText({ max: 2000, multiline: true }).optional(),
   deliveryProvinces: z
     .array(z.string().regex(/^\d{2}$/, "validation.province"), { error: "validation.province" })
     .max(25)

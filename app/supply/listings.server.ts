@@ -192,7 +192,7 @@ export async function addWindow(
   if (problems.length)
     throw new SupplyError(
       problems[0]!,
-      problems[0] === "supply.deliveryInPast" ? "deliveryDate" : "cutoffTime",
+      problems[0]!.startsWith("supply.delivery") ? "deliveryDate" : "cutoffTime",
     );
   return prisma.$transaction(async (tx) => {
     await ownedListing(tx, listingId, cooperativeId);

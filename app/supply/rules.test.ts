@@ -44,6 +44,15 @@ describe("checkWindow", () => {
       "supply.cutoffAfterDelivery",
     ]);
   });
+  test("refuses a delivery more than a year ahead (year 9999 is a typing mistake)", () => {
+    expect(checkWindow("2027-11-23", cambodiaInstant("2027-11-22", "17:00"), now)).toEqual([]);
+    expect(checkWindow("2027-11-24", cambodiaInstant("2027-11-23", "17:00"), now)).toEqual([
+      "supply.deliveryTooFar",
+    ]);
+    expect(checkWindow("9999-12-30", cambodiaInstant("9999-12-29", "17:00"), now)).toEqual([
+      "supply.deliveryTooFar",
+    ]);
+  });
 });
 
 describe("parsePriceToMinor", () => {

@@ -40,12 +40,20 @@ export function dateOnly(date: Date): IsoDate {
 }
 
 export type WindowProblem =
-  "supply.deliveryInPast" | "supply.cutoffAfterDelivery" | "supply.cutoffInPast";
+  | "supply.deliveryInPast"
+  | "supply.deliveryTooFar"
+  | "supply.cutoffAfterDelivery"
+  | "supply.cutoffInPast";
+
+/** Produce is planned weeks ahead: a delivery more than a year away is a typing mistake. */
+export const MAX_DELIVERY_DAYS_AHEAD = 366;
 
 /** A delivery window is open for orders until its cutoff, which must come before the delivery day starts. */
 export function checkWindow(deliveryDate: IsoDate, cutoffAt: Date, now: Date): WindowProblem[] {
   const problems: WindowProblem[] = [];
   if (deliveryDate <= cambodiaToday(now)) problems.push("supply.deliveryInPast");
+  if (deliveryDate > addDays(cambodiaToday(now), MAX_DELIVERY_DAYS_AHEAD))
+    problems.push("supply.deliveryTooFar");
   if (cutoffAt.getTime() >= cambodiaInstant(deliveryDate).getTime())
     problems.push("supply.cutoffAfterDelivery");
   if (cutoffAt.getTime() <= now.getTime()) problems.push("supply.cutoffInPast");

@@ -62,6 +62,10 @@ const en = {
     youngLabel: "Under 35",
   },
   validation: {
+    controlCharacters: "Remove the hidden control characters (for example from a copy and paste).",
+    bidiCharacters: "Remove the hidden text-direction characters.",
+    visibleCharacters: "Use letters or numbers, not only invisible characters.",
+    dateRange: "Choose a date between 2000 and 2100.",
     required: "This is required.",
     tooLong: "This is too long.",
     identifier: "Enter an email address or a Cambodian phone number (for example 012 345 678).",
@@ -349,6 +353,7 @@ const en = {
     priceFarFromMarket:
       "This price is more than ten times away from the usual market price. Check for a missing or extra zero.",
     quantity: "Enter a whole number greater than zero.",
+    deliveryTooFar: "The delivery date must be within a year from today.",
     deliveryInPast: "The delivery date must be after today.",
     cutoffAfterDelivery: "Orders must close before the delivery day starts.",
     cutoffInPast: "The order cutoff has already passed.",
