@@ -4,6 +4,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { refuseUnusualMethods } from "./methods";
 import { contentSecurityPolicy, createNonce, isSameOriginRequest } from "./security";
 
 export const BUILD_ENTRY = path.resolve("build/server/index.js");
@@ -14,6 +15,7 @@ export async function createApp({ dev, trustProxy }: { dev: boolean; trustProxy:
   app.disable("x-powered-by");
   // Behind a reverse proxy, the client's address comes from X-Forwarded-For (rate limits, audit log).
   app.set("trust proxy", trustProxy);
+  app.use(refuseUnusualMethods);
   app.use(compression());
   app.use((req, res, next) => {
     const nonce = createNonce();
