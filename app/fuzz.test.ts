@@ -134,7 +134,23 @@ const nasty = fc.constantFrom(
   "១២៣",
   "ស្ពៃក្តោប",
   "\u0000",
+  "a\u0000b",
+  "\u0001\u0007\u001b[2J",
+  "\u007f",
+  "\u0085",
+  "\u000b\u000c",
   "\u200b",
+  "\u200b\u200c\u200d",
+  "\u3000",
+  "abc\u202Egnp.exe",
+  "\u2066x\u2069",
+  "0000-01-01",
+  "9999-12-31",
+  "1999-12-31",
+  "2100-12-31",
+  "+275760-09-13",
+  "-2147483649",
+  "4294967296",
   "🥬",
   "<script>alert(1)</script>",
   "' OR 1=1 --",
@@ -144,8 +160,14 @@ const nasty = fc.constantFrom(
   "[]",
   "x".repeat(5_000),
 );
+// Any code point from U+0000 to U+009F: every C0 and C1 control, DEL and plain ASCII.
+const controls = fc.string({
+  unit: fc.integer({ min: 0, max: 0x9f }).map((c) => String.fromCharCode(c)),
+  maxLength: 12,
+});
 const junk = fc.oneof(
   nasty,
+  controls,
   fc.string({ maxLength: 30 }),
   fc.string({ unit: "grapheme", maxLength: 12 }),
   fc.integer().map(String),
@@ -967,6 +989,263 @@ describe("Stripe webhooks", () => {
         },
       ),
       { numRuns: RUNS },
+    );
+  });
+});
+
+// Every route's loader and action, listed from the route files (like the authorization matrix), so a
+// new route is fuzzed without anyone adding it here. Last in the file: the account page's
+// "sign out everywhere" may revoke the sessions the tests above use.
+describe("every route's loader and action", () => {
+  type RouteModule = { loader?: Handler; action?: Handler };
+  const routeFiles = import.meta.glob<RouteModule>(["./routes/*.{ts,tsx}", "!./routes/*.test.ts"]);
+  const routes = Object.keys(routeFiles)
+    .map((file) => file.replace("./routes/", ""))
+    .sort();
+  const ROUTE_RUNS = Math.max(4, Math.round(RUNS / 4));
+  const ALL_METHODS = { loader: ["GET", "HEAD"], action: ["POST", "PUT", "PATCH", "DELETE"] };
+  const INT4_PAST = ["2147483648", "99999999999", "-2147483649", "0", "1e3"];
+
+  /** Route params from a flat-route file name: `organizations.$slug.orders.$subOrderId.tsx`. */
+  const paramNames = (file: string) =>
+    file
+      .replace(/\.(tsx|ts)$/, "")
+      .replace(/\[\.csv\]$/, "")
+      .split(".")
+      .filter((part) => part.startsWith("$"))
+      .map((part) => (part === "$" ? "*" : part.slice(1).replace(/_$/, "")));
+
+  const nearParam = (name: string): fc.Arbitrary<string> => {
+    switch (name) {
+      case "slug":
+        return fc.constantFrom(cooperativeSlug, buyerSlug, "seuac", "no-such-org");
+      case "listingId":
+        return pick(() => [listingId]);
+      case "orderId":
+        return pick(() => [orderId]);
+      case "subOrderId":
+        return pick(() => subOrderIds);
+      case "table":
+        return fc.constantFrom(...STAT_TABLES);
+      case "file":
+        return fc.constantFrom(...STAT_TABLES.map((t) => `${t}.csv`));
+      default:
+        return fc.constantFrom("1", "x");
+    }
+  };
+
+  // Field names the app's forms use, plus ids past int4 inside field names.
+  const fieldNames = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom(
+        "intent",
+        "windowId",
+        "quantity",
+        "listingId",
+        "subOrderId",
+        "paymentId",
+        "refundId",
+        "membershipId",
+        "standingOrderId",
+        "sessionId",
+        "productId",
+        "name",
+        "nameKm",
+        "nameEn",
+        "businessNameKm",
+        "businessNameEn",
+        "variety",
+        "descriptionKm",
+        "descriptionEn",
+        "reason",
+        "reference",
+        "identifier",
+        "password",
+        "confirmPassword",
+        "redirectTo",
+        "lng",
+        "token",
+        "deliveryDate",
+        "cutoffDate",
+        "cutoffTime",
+        "date",
+        "from",
+        "to",
+        "provinceCode",
+        "districtCode",
+        "phone",
+        "email",
+        "role",
+        "currency",
+        "amount",
+        "creditLimit",
+        "termDays",
+        "csv",
+        "table",
+        "status",
+        "before",
+        "window",
+        "q",
+        "page",
+      ),
+    },
+    { weight: 2, arbitrary: fc.constantFrom(...INT4_PAST).map((id) => `pledge-${id}`) },
+    { weight: 1, arbitrary: fc.constantFrom(...INT4_PAST).map((id) => `q-${id}`) },
+    { weight: 1, arbitrary: fc.constantFrom("pledge-1", "q-1") },
+    { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 10 }) },
+  );
+  const intents = fc.constantFrom(
+    "update",
+    "status",
+    "add-window",
+    "copy-week",
+    "pledges",
+    "import-csv",
+    "checkout",
+    "remove",
+    "accept",
+    "reject",
+    "pack",
+    "cancel",
+    "confirm-delivery",
+    "pay-card",
+    "received",
+    "payout",
+    "onboard",
+    "bakong",
+    "handed-back",
+    "invite",
+    "change-role",
+    "revoke",
+    "revoke-all",
+    "stop-standing",
+    "export",
+    "import-market-prices",
+  );
+  const fields = fc
+    .tuple(
+      fc.option(intents, { nil: undefined }),
+      fc.array(fc.tuple(fieldNames, fc.oneof(junk, fc.array(junk, { maxLength: 3 }))), {
+        maxLength: 6,
+      }),
+    )
+    .map(([intent, pairs]) => {
+      const result: Fields = intent ? { intent } : {};
+      for (const [name, value] of pairs) result[name] = value;
+      return result;
+    });
+
+  /** How the body is sent, including a multipart body cut short and a body past any sane size. */
+  const bodyKinds = fc.constantFrom(
+    "form",
+    "multipart",
+    "truncated-multipart",
+    "oversized",
+    "json",
+    "none",
+  );
+
+  async function requestBody(kind: string, values: Fields, cut: number) {
+    switch (kind) {
+      case "form":
+        return { body: body(values, false) };
+      case "multipart":
+        return { body: body(values, true) };
+      case "truncated-multipart": {
+        const encoded = new Response(body({ ...values, photo: "x".repeat(64) }, true));
+        const bytes = new Uint8Array(await encoded.arrayBuffer());
+        return {
+          body: bytes.slice(0, Math.max(1, Math.floor(bytes.length * cut))),
+          contentType: encoded.headers.get("Content-Type")!,
+        };
+      }
+      case "oversized":
+        return { body: body({ ...values, padding: "x".repeat(1_200_000) }, false) };
+      case "json":
+        return { body: JSON.stringify(values), contentType: "application/json" };
+      default:
+        return { body: undefined };
+    }
+  }
+
+  const people = ["buyer@phsar.test", "lead@phsar.test", "admin@phsar.test", "monitor@phsar.test"];
+  const peopleIds = new Map<string, number>();
+  beforeAll(async () => {
+    for (const email of people)
+      peopleIds.set(
+        email,
+        (await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true } })).id,
+      );
+  });
+
+  test("the route files are all listed", () => {
+    expect(routes.length).toBeGreaterThan(40);
+    expect(routes).toContain("organizations.$slug.listings.$listingId.photos.tsx");
+  });
+
+  const cases = routes.flatMap((file) =>
+    (["loader", "action"] as const).map((kind) => ({ file, kind })),
+  );
+  test.each(cases)("$file $kind", async ({ file, kind }) => {
+    const module = await routeFiles[`./routes/${file}`]!();
+    const handler = module[kind];
+    if (!handler) return;
+    const names = paramNames(file);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          Object.fromEntries(
+            names.map((name) => [
+              name,
+              fc.oneof(
+                { weight: 3, arbitrary: nearParam(name) },
+                { weight: 1, arbitrary: fc.oneof(junk, fc.constantFrom(...INT4_PAST)) },
+              ),
+            ]),
+          ) as Record<string, fc.Arbitrary<string>>,
+        ),
+        fc.constantFrom(...ALL_METHODS[kind]),
+        fc.option(fc.constantFrom(...people), { nil: null }),
+        fields,
+        bodyKinds,
+        fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+        fc.ipV4(),
+        async (params, method, person, values, bodyKind, cut, ip) => {
+          const headers = new Headers();
+          if (person)
+            headers.set("Cookie", (await createSession(peopleIds.get(person)!)).split(";")[0]!);
+          const path = `/${file.replace(/\.(tsx|ts)$/, "")}`;
+          let request: Request;
+          if (kind === "loader") {
+            request = new Request(`http://localhost${path}?${body(values, false)}`, {
+              method,
+              headers,
+            });
+          } else {
+            const sent = await requestBody(bodyKind, values, cut);
+            if (sent.contentType) headers.set("Content-Type", sent.contentType);
+            request = new Request(`http://localhost${path}`, { method, headers, body: sent.body });
+          }
+          await expectSafe(
+            () => handler({ request, params, context: { clientIp: ip } }),
+            () =>
+              `${method} ${file} ${JSON.stringify(params)} as ${person} ${bodyKind} ${describeFields(values)}`,
+          );
+          // An accepted export goes on writing after the answer: let it finish first.
+          if (file === "dashboard.tsx")
+            await vi.waitFor(
+              async () =>
+                expect(
+                  await prisma.monitoringExport.count({
+                    where: { status: { in: ["QUEUED", "RUNNING"] } },
+                  }),
+                ).toBe(0),
+              { timeout: 20_000 },
+            );
+        },
+      ),
+      { numRuns: ROUTE_RUNS },
     );
   });
 });

@@ -5,6 +5,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requirePermission } from "~/auth/session.server";
 import { exportStatus } from "~/monitoring/exports.server";
+import { dbId } from "~/validation/schemas";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: "នាំចេញ Export · ផ្សារ Phsar" },
@@ -15,8 +16,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "view:dashboard:any");
-  const id = Number(params.exportId);
-  const status = Number.isInteger(id) && id > 0 ? await exportStatus(id) : null;
+  const id = dbId.safeParse(params.exportId);
+  const status = id.success ? await exportStatus(id.data) : null;
   if (!status) throw new Response("Not found", { status: 404 });
   return status;
 }
