@@ -31,6 +31,8 @@ import * as login from "./routes/login";
 import * as buyerOrder from "./routes/orders.$orderId";
 import * as editListing from "./routes/organizations.$slug.listings.$listingId";
 import * as newListing from "./routes/organizations.$slug.listings.new";
+import * as editOrganization from "./routes/organizations.$slug.edit";
+import * as pickList from "./routes/organizations.$slug.pick-list";
 import * as cooperativeOrder from "./routes/organizations.$slug.orders.$subOrderId";
 import * as payments from "./routes/organizations.$slug.payments";
 import * as statement from "./routes/organizations.$slug.statement";
@@ -160,6 +162,32 @@ const nasty = fc.constantFrom(
   "[]",
   "x".repeat(5_000),
 );
+// What PostgreSQL, a header or a page cannot take as it is (issue #15, item 7): NUL and other
+// controls, bidi controls, invisible-only text, years 0 and 9999, ids past int4. Mutations draw
+// from these most often, so a near-valid form gets one in a field that reaches the database.
+const hostile = fc.constantFrom(
+  "Dara\u0000",
+  "\u0000",
+  "a\u0001b",
+  "x\u001f",
+  "\u007f",
+  "\u0085",
+  "/\n/evil.example",
+  "/\r\n",
+  "/\u000b",
+  "/\u000c",
+  "/\u3000",
+  "\u200b\u200b",
+  "\u200d",
+  "abc\u202Egnp.exe",
+  "\u2067x",
+  "0000-01-01",
+  "9999-12-31",
+  "9999-12-30",
+  "2147483648",
+  "-2147483649",
+  "99999999999",
+);
 // Any code point from U+0000 to U+009F: every C0 and C1 control, DEL and plain ASCII.
 const controls = fc.string({
   unit: fc.integer({ min: 0, max: 0x9f }).map((c) => String.fromCharCode(c)),
@@ -167,6 +195,7 @@ const controls = fc.string({
 });
 const junk = fc.oneof(
   nasty,
+  hostile,
   controls,
   fc.string({ maxLength: 30 }),
   fc.string({ unit: "grapheme", maxLength: 12 }),
@@ -192,16 +221,24 @@ function formFields(names: string[], near: Record<string, fc.Arbitrary<string>> 
   const mutations = fc.array(
     fc.tuple(
       fc.constantFrom(...names),
-      fc.option(fc.oneof(junk, fc.array(junk, { minLength: 2, maxLength: 3 }))),
+      fc.option(
+        fc.oneof(
+          { weight: 3, arbitrary: hostile },
+          { weight: 3, arbitrary: junk },
+          { weight: 1, arbitrary: fc.array(junk, { minLength: 2, maxLength: 3 }) },
+        ),
+      ),
     ),
     { maxLength: 3 },
   );
+  // Unknown fields, and field names holding an id past int4 (`pledge-2147483648`).
+  const extraName = fc.oneof(
+    fc.string({ minLength: 1, maxLength: 8 }),
+    fc.constantFrom("pledge-2147483648", "pledge-99999999999", "pledge-0", "q-2147483648"),
+  );
   const extra = fc.oneof(
     { weight: 4, arbitrary: fc.constant({}) },
-    {
-      weight: 1,
-      arbitrary: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), junk, { maxKeys: 2 }),
-    },
+    { weight: 2, arbitrary: fc.dictionary(extraName, junk, { maxKeys: 2 }) },
   );
   return fc.tuple(base, mutations, extra, fc.boolean()).map(([b, changes, e, multipart]) => {
     const fields: Fields = { ...e, ...b };
@@ -454,7 +491,7 @@ describe("form actions answer arbitrary input below 500 and refuse without writi
             ...listingNear,
             intent: fc.constantFrom("update", "status", "add-window", "copy-week", "pledges"),
             status: fc.constantFrom("PUBLISHED", "PAUSED", "CLOSED", "DRAFT"),
-            deliveryDate: fc.constantFrom("2026-12-30", "2031-01-01", "1999-01-01"),
+            deliveryDate: fc.constantFrom("2026-12-30", "2031-01-01", "1999-01-01", "9999-12-30"),
             cutoffDate: fc.constantFrom("2026-12-29", "2031-01-01"),
             cutoffTime: fc.constantFrom("17:00", "25:61"),
             windowId: pick(() => windowIds),
@@ -841,6 +878,7 @@ describe("the union dashboard and the stats API", () => {
           csv: fc.constantFrom(
             "date,province,commodity,price_khr\n2026-11-02,,Cabbage,2500",
             "date,province,commodity,price_khr\n2026-02-30,99,Gold,-1",
+            "date,province,commodity,price_khr\n0000-01-01,,Cabbage,2500",
             "not,a,header\n1,2,3",
           ),
           table: fc.constantFrom(...STAT_TABLES, "nonsense"),
@@ -993,12 +1031,77 @@ describe("Stripe webhooks", () => {
   });
 });
 
+describe("organization profile and pick list", () => {
+  test("organization profile: names, place, contact", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        formFields(["nameKm", "nameEn", "provinceCode", "districtCode", "phone", "email"], {
+          nameKm: fc.constantFrom("សហករណ៍", "ស"),
+          nameEn: fc.constantFrom("Cooperative", "Coop"),
+          provinceCode: pick(() => provinceCodes),
+          districtCode: pick(() => districtCodes),
+          phone: fc.constantFrom("", "012 345 678"),
+          email: fc.constantFrom("", "coop@example.com"),
+        }),
+        async (buyer, { fields, multipart }) => {
+          const slug = buyer ? buyerSlug : cooperativeSlug;
+          await expectSafe(
+            () =>
+              postTo(
+                editOrganization.action,
+                `/organizations/${slug}/edit`,
+                buyer ? buyerCookie : leadCookie,
+                { slug },
+              )(fields, multipart),
+            () => describeFields(fields),
+          );
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  test("pick list: any date", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostile, junk, fc.constant("2026-12-30")), async (date) => {
+        await expectSafe(
+          () =>
+            pickList.loader({
+              request: new Request(
+                `http://localhost/organizations/${cooperativeSlug}/pick-list?${new URLSearchParams({ date })}`,
+                { headers: { Cookie: leadCookie } },
+              ),
+              params: { slug: cooperativeSlug },
+              context: {},
+            }),
+          () => date,
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
 // Every route's loader and action, listed from the route files (like the authorization matrix), so a
 // new route is fuzzed without anyone adding it here. Last in the file: the account page's
 // "sign out everywhere" may revoke the sessions the tests above use.
 describe("every route's loader and action", () => {
   type RouteModule = { loader?: Handler; action?: Handler };
   const routeFiles = import.meta.glob<RouteModule>(["./routes/*.{ts,tsx}", "!./routes/*.test.ts"]);
+  // The fields each route reads, from its source: `name="x"`, `x: z…` and `.get("x")`.
+  const routeSources = import.meta.glob<string>(["./routes/*.{ts,tsx}", "!./routes/*.test.ts"], {
+    query: "?raw",
+    import: "default",
+    eager: true,
+  });
+  const namesIn = (file: string) => {
+    const source = routeSources[`./routes/${file}`] ?? "";
+    const found = new Set<string>();
+    for (const pattern of [/name="([\w-]+)"/g, /(\w+): z\b/g, /\.get(?:All)?\("([\w-]+)"\)/g])
+      for (const match of source.matchAll(pattern)) found.add(match[1]!);
+    return [...found];
+  };
   const routes = Object.keys(routeFiles)
     .map((file) => file.replace("./routes/", ""))
     .sort();
@@ -1123,18 +1226,25 @@ describe("every route's loader and action", () => {
     "export",
     "import-market-prices",
   );
-  const fields = fc
-    .tuple(
-      fc.option(intents, { nil: undefined }),
-      fc.array(fc.tuple(fieldNames, fc.oneof(junk, fc.array(junk, { maxLength: 3 }))), {
-        maxLength: 6,
-      }),
-    )
-    .map(([intent, pairs]) => {
-      const result: Fields = intent ? { intent } : {};
-      for (const [name, value] of pairs) result[name] = value;
-      return result;
-    });
+  const fieldsOf = (own: string[]) =>
+    fc
+      .tuple(
+        fc.option(intents, { nil: undefined }),
+        fc.array(
+          fc.tuple(
+            own.length
+              ? fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...own) }, fieldNames)
+              : fieldNames,
+            fc.oneof(hostile, junk, fc.array(junk, { maxLength: 3 })),
+          ),
+          { maxLength: 6 },
+        ),
+      )
+      .map(([intent, pairs]) => {
+        const result: Fields = intent ? { intent } : {};
+        for (const [name, value] of pairs) result[name] = value;
+        return result;
+      });
 
   /** How the body is sent, including a multipart body cut short and a body past any sane size. */
   const bodyKinds = fc.constantFrom(
@@ -1207,7 +1317,7 @@ describe("every route's loader and action", () => {
         ),
         fc.constantFrom(...ALL_METHODS[kind]),
         fc.option(fc.constantFrom(...people), { nil: null }),
-        fields,
+        fieldsOf(namesIn(file)),
         bodyKinds,
         fc.double({ min: 0.05, max: 0.95, noNaN: true }),
         fc.ipV4(),
