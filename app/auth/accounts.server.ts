@@ -3,7 +3,14 @@ import { recordAudit } from "~/audit/audit.server";
 import { type Identifier } from "./identifier";
 import { notifier } from "./notifier.server";
 import { hashPassword, verifyPassword } from "./password.server";
-import { clearRateLimit, forgiveRateLimitHit, hitRateLimit, rateLimits } from "./rate-limit.server";
+import {
+  clearRateLimit,
+  forgiveRateLimitHit,
+  hitRateLimit,
+  rateLimits,
+  signInBackoff,
+  takeBackoffAttempt,
+} from "./rate-limit.server";
 import { createSession } from "./session.server";
 import { hashToken, randomToken } from "./tokens.server";
 
@@ -34,7 +41,8 @@ export type SignInResult =
 
 /**
  * Checks the password and starts a session. Unknown account and wrong password give the same
- * answer (and take the same time). Attempts are limited per account and per address.
+ * answer (and take the same time). Guesses at one account from one address wait longer and longer
+ * (so nobody can lock the owner out from elsewhere); each address has a ceiling across accounts.
  */
 export async function signIn(
   identifier: Identifier,
@@ -45,14 +53,15 @@ export async function signIn(
     where: identifierWhere(identifier),
     select: { id: true, password: { select: { hash: true } } },
   });
-  // Count per account, whichever identifier (email or phone) was typed for it.
-  const accountKey = `sign-in:account:${user ? `user-${user.id}` : identifierKey(identifier)}`;
+  // Count per account (whichever identifier, email or phone, was typed for it) and address.
+  const account = user ? `user-${user.id}` : identifierKey(identifier);
+  const accountKey = `sign-in:account-address:${account}:${request.ipAddress}`;
   const addressKey = `sign-in:address:${request.ipAddress}`;
-  for (const [key, rule] of [
-    [accountKey, rateLimits.signInPerAccount],
-    [addressKey, rateLimits.signInPerAddress],
-  ] as const) {
-    const limit = await hitRateLimit(key, rule);
+  for (const take of [
+    () => takeBackoffAttempt(accountKey, signInBackoff),
+    () => hitRateLimit(addressKey, rateLimits.signInPerAddress),
+  ]) {
+    const limit = await take();
     if (!limit.allowed)
       return { ok: false, reason: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
   }
@@ -215,6 +224,11 @@ export async function resetPassword(token: string, password: string, request: Re
       data: { usedAt: new Date() },
     });
     if (claimed.count !== 1) return false;
+    // The other links sent to this account (perhaps to someone who had the mailbox) stop working.
+    await tx.passwordResetToken.updateMany({
+      where: { userId: row.userId, usedAt: null },
+      data: { usedAt: new Date() },
+    });
     await tx.password.upsert({
       where: { userId: row.userId },
       create: { userId: row.userId, hash: passwordHash },

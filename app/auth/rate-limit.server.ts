@@ -3,7 +3,6 @@ import { prisma } from "~/db/db.server";
 export type RateLimitRule = { limit: number; windowSeconds: number };
 
 export const rateLimits = {
-  signInPerAccount: { limit: 5, windowSeconds: 15 * 60 },
   signInPerAddress: { limit: 30, windowSeconds: 15 * 60 },
   signUpPerAddress: { limit: 10, windowSeconds: 60 * 60 },
   passwordResetPerAddress: { limit: 5, windowSeconds: 60 * 60 },
@@ -29,6 +28,59 @@ export async function hitRateLimit(key: string, rule: RateLimitRule): Promise<Ra
   return row.count <= rule.limit
     ? { allowed: true }
     : { allowed: false, retryAfterSeconds: Math.max(1, row.retry_after) };
+}
+
+export type BackoffRule = {
+  /** Attempts allowed without any wait. */
+  freeAttempts: number;
+  /** The wait after the last free attempt; it doubles with each further attempt. */
+  firstWaitSeconds: number;
+  maxWaitSeconds: number;
+  /** A count with no attempt for this long starts again from zero. */
+  forgetSeconds: number;
+};
+
+/**
+ * Sign-in guesses per account and address: the owner, from their own address, is never slowed by
+ * someone guessing elsewhere, while each guesser waits longer and longer (15 s, 30 s, 1 min, … 15 min).
+ */
+export const signInBackoff: BackoffRule = {
+  freeAttempts: 5,
+  firstWaitSeconds: 15,
+  maxWaitSeconds: 15 * 60,
+  forgetSeconds: 24 * 60 * 60,
+};
+
+/** How long to wait after the `attempts`-th attempt in a row. */
+export function backoffWaitSeconds(attempts: number, rule: BackoffRule) {
+  if (attempts < rule.freeAttempts) return 0;
+  return Math.min(rule.maxWaitSeconds, rule.firstWaitSeconds * 2 ** (attempts - rule.freeAttempts));
+}
+
+/**
+ * Takes an attempt under `key` unless its wait is still running; the next attempt then waits
+ * longer. `resetAt` holds when the next attempt may come. The row is locked, so attempts that
+ * arrive together are counted one after another. Cleared by `clearRateLimit` on success.
+ */
+export async function takeBackoffAttempt(key: string, rule: BackoffRule): Promise<RateLimitResult> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`
+      INSERT INTO "RateLimit" ("key", "count", "resetAt") VALUES (${key}, 0, now())
+      ON CONFLICT ("key") DO NOTHING`;
+    const [row] = await tx.$queryRaw<{ count: number; wait: number; stale: boolean }[]>`
+      SELECT "count",
+             CEIL(EXTRACT(EPOCH FROM ("resetAt" - clock_timestamp())))::int AS wait,
+             "resetAt" < clock_timestamp() - make_interval(secs => ${rule.forgetSeconds}::float8) AS stale
+      FROM "RateLimit" WHERE "key" = ${key} FOR UPDATE`;
+    if (row!.wait > 0) return { allowed: false, retryAfterSeconds: row!.wait };
+    const attempts = (row!.stale ? 0 : row!.count) + 1;
+    await tx.$executeRaw`
+      UPDATE "RateLimit"
+      SET "count" = ${attempts},
+          "resetAt" = clock_timestamp() + make_interval(secs => ${backoffWaitSeconds(attempts, rule)}::float8)
+      WHERE "key" = ${key}`;
+    return { allowed: true };
+  });
 }
 
 /**

@@ -90,7 +90,7 @@ const en = {
     confirmPassword: "Repeat the password",
     name: "Your name",
     invalidCredentials: "That email or phone and password do not match an account.",
-    tooManyAttempts: "Too many attempts. Try again in {{minutes}} minutes.",
+    tooManyAttempts: "Too many attempts. Try again in {{minutes}} min.",
     noAccount: "No account yet?",
     haveAccount: "Already have an account?",
     forgotPassword: "Forgot your password?",
