@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { prisma } from "~/db/db.server";
 import { seedDemoData } from "../../prisma/seed";
 import { localDiskStorage } from "./photo-storage.server";
@@ -92,5 +92,89 @@ describe("addListingPhoto", () => {
       key: "supply.tooManyPhotos",
     });
     expect(fs.readdirSync(dir).length).toBe(files);
+  });
+});
+
+describe("the photo limit holds under concurrent uploads", () => {
+  async function emptyListing() {
+    const source = await prisma.listing.findFirstOrThrow({
+      where: { id: listing.id },
+      select: { cooperativeId: true, productId: true, grade: true, priceMinor: true, currency: true },
+    });
+    return prisma.listing.create({
+      data: { ...source, minOrderQuantity: 1, status: "DRAFT" },
+      select: { id: true, cooperativeId: true },
+    });
+  }
+  const rows = (listingId: number) =>
+    prisma.listingPhoto.findMany({ where: { listingId }, select: { position: true, storageKey: true } });
+
+  test("8 uploads at once end with 6 photos at distinct positions, and no file left over", async () => {
+    const target = await emptyListing();
+    const photo = await jpeg(120, 90);
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () =>
+        addListingPhoto(target.id, target.cooperativeId, photo, storage),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(MAX_PHOTOS_PER_LISTING);
+    for (const r of results)
+      if (r.status === "rejected") expect(r.reason).toMatchObject({ key: "supply.tooManyPhotos" });
+    const stored = await rows(target.id);
+    expect(stored.map((p) => p.position).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    const files = fs.readdirSync(dir).filter((f) => f.startsWith(`listing-${target.id}-`));
+    expect(files.sort()).toEqual(stored.map((p) => p.storageKey).sort());
+  });
+
+  test("two uploads for the last place, queued behind a held listing lock: one gets it", async () => {
+    const target = await emptyListing();
+    const photo = await jpeg(120, 90);
+    for (let i = 0; i < MAX_PHOTOS_PER_LISTING - 1; i++)
+      await addListingPhoto(target.id, target.cooperativeId, photo, storage);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const locked = new Promise<void>((resolve) => (held = resolve));
+    const holder = prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "Listing" WHERE "id" = ${target.id} FOR UPDATE`;
+        held();
+        await gate;
+      },
+      { timeout: 20_000 },
+    );
+    await locked;
+    const uploads = [0, 1].map(() =>
+      addListingPhoto(target.id, target.cooperativeId, photo, storage).then(
+        () => "added",
+        (error: { key?: string }) => error.key,
+      ),
+    );
+    await vi.waitFor(
+      async () => {
+        const [row] = await prisma.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE wait_event_type = 'Lock' AND datname = current_database()`;
+        expect(row!.n).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 10_000 },
+    );
+    release();
+    await holder;
+    expect((await Promise.all(uploads)).sort()).toEqual(["added", "supply.tooManyPhotos"]);
+    expect(await prisma.listingPhoto.count({ where: { listingId: target.id } })).toBe(
+      MAX_PHOTOS_PER_LISTING,
+    );
+  });
+
+  test("the database itself refuses a seventh position or a duplicate one", async () => {
+    const target = await emptyListing();
+    const row = (position: number, key: string) =>
+      prisma.listingPhoto.create({
+        data: { listingId: target.id, storageKey: key, width: 1, height: 1, position },
+      });
+    await row(0, `check-${target.id}-a`);
+    await expect(row(0, `check-${target.id}-b`)).rejects.toMatchObject({ code: "P2002" });
+    await expect(row(MAX_PHOTOS_PER_LISTING, `check-${target.id}-c`)).rejects.toThrow();
   });
 });

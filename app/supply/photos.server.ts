@@ -54,15 +54,24 @@ export async function addListingPhoto(
   const storageKey = `listing-${listingId}-${randomUUID()}.webp`;
   await storage.put(storageKey, photo.data);
   try {
-    await prisma.listingPhoto.create({
-      data: {
-        listingId,
-        storageKey,
-        width: photo.width,
-        height: photo.height,
-        position: listing._count.photos,
-      },
-      select: { id: true },
+    // The count above is only a quick refusal: uploads at the same time count again here, one at a
+    // time under the listing's row lock (the unique position and the CHECK back this up).
+    await prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "Listing" WHERE "id" = ${listingId} FOR UPDATE`;
+      const taken = new Set(
+        (await tx.listingPhoto.findMany({ where: { listingId }, select: { position: true } })).map(
+          (p) => p.position,
+        ),
+      );
+      const position = Array.from({ length: MAX_PHOTOS_PER_LISTING }, (_, i) => i).find(
+        (i) => !taken.has(i),
+      );
+      if (taken.size >= MAX_PHOTOS_PER_LISTING || position === undefined)
+        throw new SupplyError("supply.tooManyPhotos", "photo");
+      await tx.listingPhoto.create({
+        data: { listingId, storageKey, width: photo.width, height: photo.height, position },
+        select: { id: true },
+      });
     });
   } catch (error) {
     await storage.delete(storageKey); // no orphan file when the row could not be written
