@@ -194,3 +194,24 @@ describe("manual settlement", () => {
     await expectBalanced();
   });
 });
+
+describe("permission before any lookup that could leak", () => {
+  test("another cooperative's lead learns nothing about a sub-order's payment state", async () => {
+    const order = await orderFromTwoCooperatives("KHR", "BANK_TRANSFER");
+    // Cooperative A's sub-order, not paid: its own lead is told so, the other lead only "forbidden".
+    const subOrderA = order.subOrders.find((s) =>
+      lead.memberships.some((m) => m.organizationId === s.cooperativeId),
+    )!;
+    await expect(manualProvider.releaseSubOrder(subOrderA.id, lead)).rejects.toMatchObject({
+      key: "payments.notPaid",
+    });
+    for (const call of [
+      () => manualProvider.releaseSubOrder(subOrderA.id, lead2),
+      () => manualProvider.refundSubOrder(subOrderA.id, 100, lead2),
+      // A sub-order that does not exist answers the same way.
+      () => manualProvider.releaseSubOrder(2_000_000_000, lead2),
+      () => manualProvider.refundSubOrder(2_000_000_000, 100, lead2),
+    ])
+      await expect(call()).rejects.toMatchObject({ key: "payments.forbidden" });
+  });
+});

@@ -22,6 +22,7 @@ import {
 } from "./provider";
 import {
   assertCan,
+  assertCanManageSubOrder,
   confirmPaidSubOrders,
   orderSplit,
   PaymentError,
@@ -158,9 +159,10 @@ export async function markRefundHandedBack(
       subOrder: { select: { cooperativeId: true, orderId: true } },
     },
   });
-  if (!refund || refund.payment.provider !== "MANUAL" || refund.status !== "SUCCEEDED")
-    throw new PaymentError("payments.refundNotFound");
+  if (!refund) throw new PaymentError("payments.refundNotFound");
   assertCan(actor, "manage:payments:own", refund.subOrder.cooperativeId);
+  if (refund.payment.provider !== "MANUAL" || refund.status !== "SUCCEEDED")
+    throw new PaymentError("payments.refundNotFound");
   const reference = input.reference.trim();
   if (!reference) throw new PaymentError("payments.referenceRequired");
   await prisma.$transaction(async (tx) => {
@@ -203,10 +205,11 @@ export async function markReceived(
       subOrder: { select: { id: true, cooperativeId: true, status: true } },
     },
   });
-  if (!payment || payment.provider !== "MANUAL" || !payment.subOrder)
-    throw new PaymentError("payments.paymentNotFound");
+  if (!payment?.subOrder) throw new PaymentError("payments.paymentNotFound");
   const { subOrder } = payment;
+  // Before anything about the payment (its provider, amount, status) shapes the answer.
   assertCan(actor, "manage:payments:own", subOrder.cooperativeId);
+  if (payment.provider !== "MANUAL") throw new PaymentError("payments.paymentNotFound");
   if (input.amountMinor !== payment.amountMinor) throw new PaymentError("payments.amountMismatch");
   if (payment.status === "SUCCEEDED") {
     await confirmPaidSubOrders(payment.orderId, actor.id);
@@ -284,8 +287,8 @@ async function releaseSubOrder(
   actor: PaymentActor | null,
   reference?: string,
 ): Promise<Release> {
+  await assertCanManageSubOrder(actor, subOrderId);
   const { subOrder } = await loadPaidSubOrder(subOrderId);
-  if (actor) assertCan(actor, "manage:payments:own", subOrder.cooperativeId);
   if (subOrder.status !== "DELIVERED" && subOrder.status !== "SETTLED")
     throw new PaymentError("payments.notDelivered");
   const key = releaseKey(subOrder.orderId, subOrder.cooperativeId);
@@ -365,8 +368,8 @@ async function refundSubOrder(
   actor: PaymentActor | null,
   reason?: string,
 ): Promise<RefundResult> {
+  await assertCanManageSubOrder(actor, subOrderId);
   const { subOrder, payment } = await loadPaidSubOrder(subOrderId);
-  if (actor) assertCan(actor, "manage:payments:own", subOrder.cooperativeId);
   return prisma.$transaction(async (tx) => {
     const released = await tx.transfer.count({ where: { subOrderId } });
     if (released > 0) throw new PaymentError("payments.refundAfterPayout");

@@ -29,6 +29,23 @@ export function assertCan(actor: PaymentActor, permission: Permission, organizat
   if (!can(actor, permission, organizationId)) throw new PaymentError("payments.forbidden");
 }
 
+/**
+ * The permission check for a sub-order's money, before anything about its payments is read: an
+ * outsider gets "forbidden" whether the sub-order exists, is paid or not (no `notPaid` leak).
+ */
+export async function assertCanManageSubOrder(actor: PaymentActor | null, subOrderId: number) {
+  if (!actor) return;
+  const subOrder = await prisma.subOrder.findUnique({
+    where: { id: subOrderId },
+    select: { cooperativeId: true },
+  });
+  if (!subOrder) {
+    if (actor.isAdmin) throw new PaymentError("payments.subOrderNotFound");
+    throw new PaymentError("payments.forbidden");
+  }
+  assertCan(actor, "manage:payments:own", subOrder.cooperativeId);
+}
+
 /** The union fee rate for a cooperative: its union's own rate, else the platform default. */
 async function feeRates(db: Tx, cooperativeIds: number[]) {
   const profiles = await db.paymentProfile.findMany({

@@ -23,6 +23,7 @@ import {
 } from "./provider";
 import {
   assertCan,
+  assertCanManageSubOrder,
   PaymentError,
   recordedShare,
   releasableShare,
@@ -359,8 +360,9 @@ export function createStripeProvider(stripe: Stripe) {
   }
 
   async function releaseSubOrder(subOrderId: number, actor: PaymentActor | null): Promise<Release> {
-    const { subOrder, payment } = await paidSubOrder(subOrderId);
+    // Before the lookup: whether it is paid is not an outsider's business.
     if (actor && !actor.isAdmin) throw new PaymentError("payments.forbidden");
+    const { subOrder, payment } = await paidSubOrder(subOrderId);
     if (subOrder.status !== "DELIVERED" && subOrder.status !== "SETTLED")
       throw new PaymentError("payments.notDelivered");
     const account = await prisma.connectedAccount.findUnique({
@@ -573,8 +575,8 @@ export function createStripeProvider(stripe: Stripe) {
     actor: PaymentActor | null,
     reason?: string,
   ): Promise<RefundResult> {
+    await assertCanManageSubOrder(actor, subOrderId);
     const { subOrder, payment } = await paidSubOrder(subOrderId);
-    if (actor && !actor.isAdmin) assertCan(actor, "manage:payments:own", subOrder.cooperativeId);
     const pending = await prisma.$transaction(async (tx) => {
       const share = await recordedShare(tx, subOrder);
       if (!share) throw new PaymentError("payments.notPaid");
