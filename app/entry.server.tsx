@@ -13,9 +13,15 @@ import { i18nConfig } from "./i18n/config";
 import { i18nServer } from "./i18n/i18next.server";
 import { resources } from "./i18n/resources";
 import { NonceContext } from "./ui/nonce";
+import { logRequestError } from "./http/errors.server";
 import "./http/context";
 
 const ABORT_DELAY = 5_000;
+
+/** Remix calls this for errors in loaders, actions and rendering (instead of logging them whole). */
+export function handleError(error: unknown, { request }: { request: Request }) {
+  logRequestError(error, request);
+}
 
 export default async function handleRequest(
   request: Request,

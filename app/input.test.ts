@@ -87,8 +87,9 @@ beforeAll(async () => {
     paymentMethod: "CASH_ON_DELIVERY",
     lines: [{ windowId: open.id, quantity: 1 }],
   });
-  subOrderId = (await prisma.subOrder.findFirstOrThrow({ where: { orderId }, select: { id: true } }))
-    .id;
+  subOrderId = (
+    await prisma.subOrder.findFirstOrThrow({ where: { orderId }, select: { id: true } })
+  ).id;
 });
 
 describe("dates outside 2000-01-01..2100-12-31 are a 400", () => {
@@ -104,9 +105,13 @@ describe("dates outside 2000-01-01..2100-12-31 are a 400", () => {
       });
       expect(page.problem?.parameter).toBe("from");
       expect(
-        await statusOf(dashboardCsv.loader, get(`/dashboard/export/prices.csv?to=${date}`, monitor), {
-          file: "prices.csv",
-        }),
+        await statusOf(
+          dashboardCsv.loader,
+          get(`/dashboard/export/prices.csv?to=${date}`, monitor),
+          {
+            file: "prices.csv",
+          },
+        ),
       ).toBe(400);
       expect(
         await statusOf(statsApi.loader, get(`/api/v1/stats/prices?from=${date}`, monitor), {
@@ -118,9 +123,13 @@ describe("dates outside 2000-01-01..2100-12-31 are a 400", () => {
 
   test("the pick list falls back to the next date for ?date=0000-01-01", async () => {
     expect(
-      await statusOf(pickList.loader, get(`/organizations/${slug}/pick-list?date=0000-01-01`, lead), {
-        slug,
-      }),
+      await statusOf(
+        pickList.loader,
+        get(`/organizations/${slug}/pick-list?date=0000-01-01`, lead),
+        {
+          slug,
+        },
+      ),
     ).toBe(200);
   });
 
@@ -230,11 +239,7 @@ describe("NUL, control characters and bidi controls in text are a 400", () => {
     const before = await prisma.organization.findUniqueOrThrow({ where: { slug } });
     const status = await statusOf(
       editOrganization.action,
-      post(
-        `/organizations/${slug}/edit`,
-        { nameKm, nameEn: "Coop", provinceCode: "12" },
-        lead,
-      ),
+      post(`/organizations/${slug}/edit`, { nameKm, nameEn: "Coop", provinceCode: "12" }, lead),
       { slug },
     );
     expect(status).toBe(400);
@@ -242,9 +247,9 @@ describe("NUL, control characters and bidi controls in text are a 400", () => {
   });
 
   test("rejection reason with NUL", async () => {
-    expect(
-      (await prisma.subOrder.findUniqueOrThrow({ where: { id: subOrderId } })).status,
-    ).toBe("CONFIRMED");
+    expect((await prisma.subOrder.findUniqueOrThrow({ where: { id: subOrderId } })).status).toBe(
+      "CONFIRMED",
+    );
     const status = await statusOf(
       cooperativeOrder.action,
       post(

@@ -32,9 +32,7 @@ function send(method: string, path: string) {
     const req = httpRequest({ host: "127.0.0.1", port, method, path }, (res) => {
       let body = "";
       res.on("data", (chunk) => (body += chunk));
-      res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, allow: res.headers.allow, body }),
-      );
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, allow: res.headers.allow, body }));
     });
     req.on("error", reject);
     req.end();

@@ -238,9 +238,7 @@ describe("password reset", () => {
     expect(await resetPassword(tokens[1]!, "new-password-456", asker)).toBe(true);
     expect(await isResetTokenUsable(tokens[0]!)).toBe(false);
     expect(await resetPassword(tokens[0]!, "old-link-password", asker)).toBe(false);
-    expect((await signIn(email("admin@phsar.test"), "new-password-456", asker)).ok).toBe(
-      true,
-    );
+    expect((await signIn(email("admin@phsar.test"), "new-password-456", asker)).ok).toBe(true);
   });
 
   test("an unknown account gets the same answer and no link is made", async () => {

@@ -12,7 +12,6 @@ export const MAX_RANGE_DAYS = 731;
 /** Default alert threshold: selling more than this percent below the market. */
 export const DEFAULT_BELOW_PCT = 10;
 
-
 export const MonitoringParamsSchema = z
   .object({
     /** Delivery dates from/to, inclusive, in Cambodia's calendar. */

@@ -42,7 +42,10 @@ export const meta: MetaFunction = () => [{ title: "ការកុម្ម៉�
 const id = dbId;
 const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept") }),
-  z.object({ intent: z.literal("reject"), reason: plainText({ max: 300, multiline: true }).optional() }),
+  z.object({
+    intent: z.literal("reject"),
+    reason: plainText({ max: 300, multiline: true }).optional(),
+  }),
   z.object({ intent: z.literal("pack") }),
 ]);
 

@@ -99,7 +99,13 @@ describe("the photo limit holds under concurrent uploads", () => {
   async function emptyListing() {
     const source = await prisma.listing.findFirstOrThrow({
       where: { id: listing.id },
-      select: { cooperativeId: true, productId: true, grade: true, priceMinor: true, currency: true },
+      select: {
+        cooperativeId: true,
+        productId: true,
+        grade: true,
+        priceMinor: true,
+        currency: true,
+      },
     });
     return prisma.listing.create({
       data: { ...source, minOrderQuantity: 1, status: "DRAFT" },
@@ -107,7 +113,10 @@ describe("the photo limit holds under concurrent uploads", () => {
     });
   }
   const rows = (listingId: number) =>
-    prisma.listingPhoto.findMany({ where: { listingId }, select: { position: true, storageKey: true } });
+    prisma.listingPhoto.findMany({
+      where: { listingId },
+      select: { position: true, storageKey: true },
+    });
 
   test("8 uploads at once end with 6 photos at distinct positions, and no file left over", async () => {
     const target = await emptyListing();

@@ -1,5 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { dbId, idInFieldName, isoDate, isSaneDate, nameText, plainText, textProblem } from "./schemas";
+import {
+  dbId,
+  idInFieldName,
+  isoDate,
+  isSaneDate,
+  nameText,
+  plainText,
+  textProblem,
+} from "./schemas";
 
 describe("dates", () => {
   test.each([
