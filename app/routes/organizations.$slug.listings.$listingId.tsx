@@ -30,7 +30,6 @@ import {
   MAX_QUANTITY,
   parsePledgeCsv,
   remainingOf,
-  type IsoDate,
 } from "~/supply/rules";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";

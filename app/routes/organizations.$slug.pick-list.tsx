@@ -1,7 +1,6 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { requireCooperativeOrders } from "~/orders/access.server";
 import { deliveryDatesToPrepare, pickList } from "~/orders/queries.server";
 import { cambodiaToday, dateOnly, type IsoDate } from "~/supply/rules";
