@@ -121,7 +121,8 @@ describe("filters from the URL", () => {
   });
 
   test.each([
-    ["from=2026-02-30", "from", "must be a date YYYY-MM-DD"],
+    ["from=2026-02-30", "from", "must be a date YYYY-MM-DD from 2000-01-01 to 2100-12-31"],
+    ["from=0000-01-01", "from", "must be a date YYYY-MM-DD from 2000-01-01 to 2100-12-31"],
     ["province=Kandal", "province", "must be a 2-digit province code"],
     ["from=2026-03-01&to=2026-02-01", "to", "must not be before from"],
     ["from=2020-01-01&to=2026-01-01", "to", "must be at most 731 days after from"],
