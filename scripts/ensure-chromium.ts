@@ -16,12 +16,16 @@ const present = () => {
 };
 
 if (!present()) {
-  const canInstall = wanted === DEFAULT && process.getuid?.() === 0 && fs.existsSync("/usr/bin/apt-get");
+  const canInstall =
+    wanted === DEFAULT && process.getuid?.() === 0 && fs.existsSync("/usr/bin/apt-get");
   if (canInstall) {
     console.log("Chromium is missing: installing it with apt-get…");
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     spawnSync("apt-get", ["update"], { stdio: "inherit", env });
-    spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { stdio: "inherit", env });
+    spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], {
+      stdio: "inherit",
+      env,
+    });
   }
   if (!present()) {
     console.error(

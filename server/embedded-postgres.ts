@@ -20,7 +20,8 @@ for (const event of ["beforeExit", "exit"]) hooks.unhookEvent(event);
  * still hold connections ("terminating connection due to administrator command").
  */
 export function releaseSignalsToCaller() {
-  for (const event of ["SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"]) hooks.unhookEvent(event);
+  for (const event of ["SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"])
+    hooks.unhookEvent(event);
 }
 
 export type EmbeddedDatabase = {

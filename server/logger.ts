@@ -75,9 +75,9 @@ export function createLogger(
         logMethod(args, method) {
           method.apply(
             this,
-            args.map((arg) => (typeof arg === "string" ? maskPersonalData(arg) : arg)) as Parameters<
-              typeof method
-            >,
+            args.map((arg) =>
+              typeof arg === "string" ? maskPersonalData(arg) : arg,
+            ) as Parameters<typeof method>,
           );
         },
       },

@@ -6,14 +6,18 @@ type Queryable = { query<R>(sql: string): Promise<{ rows: R[] }> };
 export type PoolStats = { totalCount: number; idleCount: number; waitingCount: number };
 
 /** Route patterns ("/organizations/:slug/orders") from the Remix build, to label requests. */
-export function routePatterns(routes: Record<string, { path?: string; parentId?: string; id: string }>) {
+export function routePatterns(
+  routes: Record<string, { path?: string; parentId?: string; id: string }>,
+) {
   const fullPath = (id: string): string => {
     const route = routes[id];
     if (!route) return "";
     const parent = route.parentId ? fullPath(route.parentId) : "";
     return [parent, route.path ?? ""].filter(Boolean).join("/");
   };
-  const patterns = new Set(Object.keys(routes).map((id) => `/${fullPath(id)}`.replace(/\/+$/, "") || "/"));
+  const patterns = new Set(
+    Object.keys(routes).map((id) => `/${fullPath(id)}`.replace(/\/+$/, "") || "/"),
+  );
   return [...patterns];
 }
 
@@ -94,7 +98,9 @@ export function createMetrics(options: {
     help: "Search changes waiting for delivery.",
     registers: [registry],
     async collect() {
-      const { rows } = await options.db.query<{ n: string }>(`SELECT count(*) AS n FROM "SearchOutbox"`);
+      const { rows } = await options.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "SearchOutbox"`,
+      );
       this.set(Number(rows[0]?.n ?? 0));
     },
   });
@@ -111,7 +117,11 @@ export function createMetrics(options: {
     });
   poolGauge("phsar_db_pool_connections", "Connections the app's pool holds.", (s) => s.totalCount);
   poolGauge("phsar_db_pool_idle", "Pooled connections not in use.", (s) => s.idleCount);
-  poolGauge("phsar_db_pool_waiting", "Queries waiting for a pooled connection.", (s) => s.waitingCount);
+  poolGauge(
+    "phsar_db_pool_waiting",
+    "Queries waiting for a pooled connection.",
+    (s) => s.waitingCount,
+  );
 
   return {
     registry,

@@ -47,7 +47,13 @@ export function requestLogging(ops: Ops): express.RequestHandler {
       ops.metrics?.observeRequest(req.method, route, status, seconds);
       requestContext.run({ requestId }, () =>
         ops.logger.info(
-          { method: req.method, url: safeUrl(req.originalUrl), route, status, ms: Math.round(seconds * 1000) },
+          {
+            method: req.method,
+            url: safeUrl(req.originalUrl),
+            route,
+            status,
+            ms: Math.round(seconds * 1000),
+          },
           "request",
         ),
       );
@@ -65,7 +71,10 @@ export async function pendingMigrations(
 ) {
   const shipped = fs
     .readdirSync(folder, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(folder, entry.name, "migration.sql")))
+    .filter(
+      (entry) =>
+        entry.isDirectory() && fs.existsSync(path.join(folder, entry.name, "migration.sql")),
+    )
     .map((entry) => entry.name);
   const { rows } = await query(
     `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
@@ -102,13 +111,20 @@ export function opsRoutes(ops: Ops, app: express.Express) {
 
   app.get("/metrics", async (req, res) => {
     if (!ops.metrics || !ops.metricsToken) {
-      res.status(404).type("text/plain").send("Metrics are off: set METRICS_TOKEN to turn them on.");
+      res
+        .status(404)
+        .type("text/plain")
+        .send("Metrics are off: set METRICS_TOKEN to turn them on.");
       return;
     }
     const header = req.get("authorization");
     const given = header?.startsWith("Bearer ") ? header.slice("Bearer ".length) : undefined;
     if (!tokenMatches(given, ops.metricsToken)) {
-      res.status(401).setHeader("WWW-Authenticate", "Bearer").type("text/plain").send("Token required.");
+      res
+        .status(401)
+        .setHeader("WWW-Authenticate", "Bearer")
+        .type("text/plain")
+        .send("Token required.");
       return;
     }
     try {

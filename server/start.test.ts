@@ -21,14 +21,19 @@ function start(env: Record<string, string>) {
   const output = { stdout: "", stderr: "" };
   child.stdout!.on("data", (chunk) => (output.stdout += chunk));
   child.stderr!.on("data", (chunk) => (output.stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
   return { child, output, exited };
 }
 
 async function waitFor(url: string, timeoutMs: number) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -54,7 +59,9 @@ describe("npm start", () => {
     expect(await run.exited).toBe(1);
     const lines = run.output.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`Could not start: Nothing answers at 127\\.0\\.0\\.1:${closed}`));
+    expect(lines[0]).toMatch(
+      new RegExp(`Could not start: Nothing answers at 127\\.0\\.0\\.1:${closed}`),
+    );
     expect(lines[0]).not.toContain("secret-pw");
   });
 
@@ -114,6 +121,7 @@ describe("npm start", () => {
     expect(log).not.toMatch(/administrator command/);
     expect(log.match(/SIGTERM: stopping/g)).toHaveLength(1);
     expect(log).toMatch(/PostgreSQL stopped\.[\s\S]*Stopped\./);
-    for (const line of run.output.stdout.trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of run.output.stdout.trim().split("\n"))
+      expect(() => JSON.parse(line)).not.toThrow();
   }, 180_000);
 });

@@ -74,11 +74,13 @@ async function main() {
   };
   releaseSignalsToCaller();
   for (const signal of ["SIGINT", "SIGTERM"] as const)
-    process.on(signal, () =>
-      void stop(signal).catch((error: unknown) => {
-        process.stderr.write(`[phsar] Stopping failed: ${describeStartupFailure(error)}\n`);
-        process.exit(1);
-      }),
+    process.on(
+      signal,
+      () =>
+        void stop(signal).catch((error: unknown) => {
+          process.stderr.write(`[phsar] Stopping failed: ${describeStartupFailure(error)}\n`);
+          process.exit(1);
+        }),
     );
 
   try {
@@ -197,7 +199,8 @@ async function main() {
 /** One line on stderr saying what stopped the start (the stack only with PHSAR_DEBUG=1). */
 function fail(error: unknown) {
   process.stderr.write(`[phsar] Could not start: ${describeStartupFailure(error)}\n`);
-  if (process.env.PHSAR_DEBUG === "1") process.stderr.write(`${(error as Error)?.stack ?? error}\n`);
+  if (process.env.PHSAR_DEBUG === "1")
+    process.stderr.write(`${(error as Error)?.stack ?? error}\n`);
   process.exit(1);
 }
 

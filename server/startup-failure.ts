@@ -16,7 +16,9 @@ export function redactUrl(url: string) {
 }
 
 function isDiskFull(error: SystemError) {
-  return error.code === "ENOSPC" || /No space left on device|could not extend file/i.test(error.message);
+  return (
+    error.code === "ENOSPC" || /No space left on device|could not extend file/i.test(error.message)
+  );
 }
 
 /**
