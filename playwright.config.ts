@@ -38,7 +38,7 @@ export default defineConfig({
   ],
   // The built app on a fresh embedded PostgreSQL of its own: exactly what `npm start` does.
   webServer: {
-    command: "rm -rf .data/e2e && tsx server/start.ts",
+    command: "rm -rf .data/e2e && node --import tsx server/start.ts",
     url: `http://localhost:${PORT}/healthz`,
     timeout: 240_000,
     reuseExistingServer: false,

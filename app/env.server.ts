@@ -97,6 +97,17 @@ export const EnvSchema = z.object({
       .max(10_000, "PLATFORM_FEE_BPS must be between 0 and 10000"),
   ).default(0),
   /** How long a dynamic KHQR code stays payable, in minutes. */
+  // Operations (docs/decisions/012-operations.md).
+  /** Bearer token for GET /metrics; unset turns /metrics off. */
+  METRICS_TOKEN: optional(
+    z
+      .string()
+      .min(16, "METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24)")
+      .regex(/^[\x21-\x7e]+$/, "METRICS_TOKEN may hold printable ASCII characters only, no spaces"),
+  ),
+  /** json: one JSON object per line (default); text: `[phsar] message` for a terminal. */
+  LOG_FORMAT: optional(z.enum(["json", "text"])),
+  LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace"])).default("info"),
   KHQR_EXPIRY_MINUTES: optional(
     z.coerce.number().int("KHQR_EXPIRY_MINUTES must be a whole number").min(1).max(10_080),
   ).default(60),

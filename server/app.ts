@@ -5,16 +5,31 @@ import { type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { refuseUnusualMethods } from "./methods";
+import { routePatterns } from "./metrics";
+import { opsRoutes, requestLogging, type Ops } from "./ops";
 import { contentSecurityPolicy, createNonce, isSameOriginRequest } from "./security";
 
 export const BUILD_ENTRY = path.resolve("build/server/index.js");
 
 /** The Express app that serves Remix: Vite middleware in development, the built files otherwise. */
-export async function createApp({ dev, trustProxy }: { dev: boolean; trustProxy: boolean }) {
+export async function createApp({
+  dev,
+  trustProxy,
+  ops,
+}: {
+  dev: boolean;
+  trustProxy: boolean;
+  /** Request logs, /metrics and /readyz (server/ops.ts); server/start.ts always passes them. */
+  ops?: Ops;
+}) {
   const app = express();
   app.disable("x-powered-by");
   // Behind a reverse proxy, the client's address comes from X-Forwarded-For (rate limits, audit log).
   app.set("trust proxy", trustProxy);
+  if (ops) {
+    app.use(requestLogging(ops));
+    opsRoutes(ops, app);
+  }
   app.use(refuseUnusualMethods);
   app.use(compression());
   app.use((req, res, next) => {
@@ -53,6 +68,10 @@ export async function createApp({ dev, trustProxy }: { dev: boolean; trustProxy:
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
     app.use(express.static("build/client", { maxAge: "1h" }));
     build = (await import(pathToFileURL(BUILD_ENTRY).href)) as ServerBuild;
+    if (ops) {
+      const patterns = routePatterns(build.routes);
+      ops.routes = () => patterns;
+    }
   }
 
   app.all(

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { StartupError } from "./errors";
+import { explainDatabaseFailure } from "./startup-failure";
 
 const prismaBin = path.resolve("node_modules/.bin/prisma");
 
@@ -27,6 +28,21 @@ export function runPrisma(args: string[], databaseUrl: string) {
       }
     });
   });
+}
+
+/** Connects once to the configured PostgreSQL, or throws a StartupError saying in one line why not. */
+export async function checkDatabaseReachable(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } catch (error) {
+    const line = explainDatabaseFailure(error, databaseUrl);
+    if (line) throw new StartupError(line);
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 export function migrateDeploy(databaseUrl: string) {

