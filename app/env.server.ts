@@ -97,7 +97,7 @@ export const EnvSchema = z.object({
       .max(10_000, "PLATFORM_FEE_BPS must be between 0 and 10000"),
   ).default(0),
   /** How long a dynamic KHQR code stays payable, in minutes. */
-  // Operations (docs/decisions/012-operations.md).
+  // Operations (docs/decisions/013-operations.md).
   /** Bearer token for GET /metrics; unset turns /metrics off. */
   METRICS_TOKEN: optional(
     z
