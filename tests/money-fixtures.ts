@@ -34,3 +34,10 @@ export async function holdSubOrderLocks(subOrderIds: number[]) {
     },
   };
 }
+
+/** The account invariants hold (app/payments/money-check.server.ts): run after each payments test. */
+export async function expectMoneyExact() {
+  const { checkMoney, formatProblems } = await import("~/payments/money-check.server");
+  const { expect } = await import("vitest");
+  expect(formatProblems(await checkMoney())).toBe("");
+}

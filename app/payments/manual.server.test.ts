@@ -1,5 +1,5 @@
 import { BakongKHQR } from "bakong-khqr";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { seedDemoData } from "../../prisma/seed";
 import {
@@ -17,6 +17,7 @@ import {
 } from "./ledger.server";
 import { manualProvider, markReceived, recordFeeRemittance } from "./manual.server";
 import { type PaymentActor } from "./settlement.server";
+import { expectMoneyExact } from "../../tests/money-fixtures";
 
 let buyer: PaymentActor;
 let lead: PaymentActor;
@@ -194,3 +195,6 @@ describe("manual settlement", () => {
     await expectBalanced();
   });
 });
+
+// The account invariants hold after every test (docs/decisions/012-money-exact.md).
+afterEach(expectMoneyExact);

@@ -2,7 +2,7 @@
 // app configures (STRIPE_SECRET_KEY, STRIPE_API_BASE), pointed at tests/fake-stripe.ts, dollars at
 // a 5 % union fee. Racing calls run in real parallel and queued behind a held sub-order lock.
 import { randomUUID } from "node:crypto";
-import { beforeAll, afterAll, describe, expect, test, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 
 const fake = await vi.hoisted(async () => {
   const { startFakeStripe } = await import("../../tests/fake-stripe");
@@ -20,7 +20,7 @@ import { acceptSubOrder, expireUnpaidOrders, packSubOrder, placeOrder } from "~/
 import { seedDemoData } from "../../prisma/seed";
 import { buildWindow } from "../../tests/builders";
 import { signedWebhookRequest } from "../../tests/fake-stripe";
-import { holdSubOrderLocks } from "../../tests/money-fixtures";
+import { expectMoneyExact, holdSubOrderLocks } from "../../tests/money-fixtures";
 import { deliverSubOrder, paymentActor as actor } from "../../tests/payments-fixtures";
 import { followAmountDue } from "./adjustments.server";
 import { stripeProvider } from "./providers.server";
@@ -302,3 +302,6 @@ describe("payouts and refunds around unknown and refused outcomes", () => {
     expect(await allocated()).toBe(1_520);
   });
 });
+
+// The account invariants hold after every test (docs/decisions/012-money-exact.md).
+afterEach(expectMoneyExact);

@@ -1,7 +1,7 @@
 // The ways the books went wrong (issue #16), manual provider and pay-later, riel at a 3 % union
 // fee: each as it was reproduced, racing calls both in real parallel and queued behind a held lock.
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, test, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 
 vi.hoisted(() => {
   process.env.PLATFORM_FEE_BPS = "300";
@@ -17,7 +17,7 @@ import {
 } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
 import { buildWindow } from "../../tests/builders";
-import { holdSubOrderLocks } from "../../tests/money-fixtures";
+import { expectMoneyExact, holdSubOrderLocks } from "../../tests/money-fixtures";
 import { paymentActor as actor } from "../../tests/payments-fixtures";
 import { followAllAmountsDue, followAmountDue } from "./adjustments.server";
 import { grantCreditTerms, payLater } from "./credit.server";
@@ -288,3 +288,6 @@ describe("case 4: a delivery change is refunded once (manual)", () => {
     expect(sum(await refundsOf(s.id))).toBe(1_000);
   });
 });
+
+// The account invariants hold after every test (docs/decisions/012-money-exact.md).
+afterEach(expectMoneyExact);
