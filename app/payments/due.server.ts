@@ -3,7 +3,14 @@
 // the caller asks Stripe); on a pay-later account, what is no longer due is simply no longer owed.
 import { recordAudit } from "~/audit/audit.server";
 import { type Currency } from "~/db/generated/enums";
-import { buyerReceivable, cooperativePayable, feeRevenue, postTransaction, refundEntries, type Tx } from "./ledger.server";
+import {
+  buyerReceivable,
+  cooperativePayable,
+  feeRevenue,
+  postTransaction,
+  refundEntries,
+  type Tx,
+} from "./ledger.server";
 import {
   amountDue,
   causeOf,
@@ -71,7 +78,12 @@ export async function recordManualRefund(
     },
     select: { id: true },
   });
-  const key = refundKey(subOrder.id, "refund", input.cause, await nextRefundVersion(tx, subOrder.id));
+  const key = refundKey(
+    subOrder.id,
+    "refund",
+    input.cause,
+    await nextRefundVersion(tx, subOrder.id),
+  );
   const refund = await tx.refund.create({
     data: {
       paymentId: input.paymentId,
@@ -186,7 +198,12 @@ export async function followDueInLock(tx: Tx, subOrder: LockedSubOrder) {
     if (share && excess > 0)
       await recordCredit(tx, subOrder, excess, await orderOf(tx, subOrder.orderId));
     await tx.payment.updateMany({
-      where: { subOrderId: subOrder.id, provider: "MANUAL", status: "PENDING", amountMinor: { not: due } },
+      where: {
+        subOrderId: subOrder.id,
+        provider: "MANUAL",
+        status: "PENDING",
+        amountMinor: { not: due },
+      },
       data: due === 0 ? { status: "FAILED" } : { amountMinor: due },
     });
     return { refundedMinor: 0, stripe: false };

@@ -8,7 +8,13 @@ import { env } from "~/env.server";
 import { generateKhqr } from "./khqr.server";
 import { allocateAfterPayout } from "./members.server";
 import { followDueInLock, recordManualRefund } from "./due.server";
-import { feeRemittanceEntries, paymentEntries, postTransaction, transferEntries, type Tx } from "./ledger.server";
+import {
+  feeRemittanceEntries,
+  paymentEntries,
+  postTransaction,
+  transferEntries,
+  type Tx,
+} from "./ledger.server";
 import {
   type PaymentProvider,
   type PaymentStart,
@@ -190,7 +196,11 @@ export async function markReceived(
 ) {
   const payment = await prisma.payment.findUnique({
     where: { id: paymentId },
-    select: { orderId: true, provider: true, subOrder: { select: { id: true, cooperativeId: true } } },
+    select: {
+      orderId: true,
+      provider: true,
+      subOrder: { select: { id: true, cooperativeId: true } },
+    },
   });
   if (!payment || payment.provider !== "MANUAL" || !payment.subOrder)
     throw new PaymentError("payments.paymentNotFound");
@@ -202,7 +212,8 @@ export async function markReceived(
       where: { id: paymentId },
       select: { status: true, amountMinor: true },
     });
-    if (input.amountMinor !== current.amountMinor) throw new PaymentError("payments.amountMismatch");
+    if (input.amountMinor !== current.amountMinor)
+      throw new PaymentError("payments.amountMismatch");
     if (current.status === "SUCCEEDED") return false;
     if (current.status !== "PENDING" || !(payable as readonly string[]).includes(subOrder.status))
       throw new PaymentError("payments.notPayable");
@@ -223,7 +234,13 @@ export async function markReceived(
       : shareOf(split, subOrder.id).grossMinor;
     if (owed !== current.amountMinor) throw new PaymentError("payments.amountMismatch");
     if (!sale)
-      await recordSubOrderSale(tx, order.id, order.buyerId, order.currency, shareOf(split, subOrder.id));
+      await recordSubOrderSale(
+        tx,
+        order.id,
+        order.buyerId,
+        order.currency,
+        shareOf(split, subOrder.id),
+      );
     await postTransaction(tx, {
       kind: "PAYMENT",
       idempotencyKey: `payment:${paymentId}:received`,

@@ -80,7 +80,8 @@ export async function allocateSubOrder(subOrderId: number) {
     const allocatedBefore = existing.reduce((sum, a) => sum + a.shareMinor, 0);
     const allocatedNow = [...shares.values()].reduce((sum, v) => sum + v, 0);
     if (existing.length > 0 && allocatedBefore === allocatedNow) return { created: false };
-    if (existing.length > 0) await undoAllocation(tx, subOrder.cooperativeId, subOrderId, currency, existing);
+    if (existing.length > 0)
+      await undoAllocation(tx, subOrder.cooperativeId, subOrderId, currency, existing);
 
     const farmerIds = [...shares.keys()].sort((a, b) => a - b);
     const credits = await tx.farmerCredit.findMany({

@@ -11,7 +11,11 @@ import { amountDue } from "./settlement.server";
 export type MoneyProblem = { subOrderId?: number; buyerId?: number; problem: string };
 
 const kindOf = (key: string | null) =>
-  key?.includes(":credit:") ? "credit" : key?.includes(":refund:requested:") ? "requested" : "follow";
+  key?.includes(":credit:")
+    ? "credit"
+    : key?.includes(":refund:requested:")
+      ? "requested"
+      : "follow";
 
 /**
  * Every broken invariant, as a list (empty when the books are right). Outcomes still unknown
@@ -30,7 +34,9 @@ export async function checkMoney(
   for (const currency of integrity.nonZeroCurrencies)
     problems.push({ problem: `ledger entries in ${currency} do not sum to zero` });
 
-  const sales = await db.$queryRaw<{ subOrderId: number; count: number; gross: number; net: number }[]>`
+  const sales = await db.$queryRaw<
+    { subOrderId: number; count: number; gross: number; net: number }[]
+  >`
     SELECT t."subOrderId", COUNT(DISTINCT t."id")::int AS "count",
            COALESCE(SUM(e."amountMinor") FILTER (WHERE a."kind" = 'BUYER_RECEIVABLE'), 0)::int AS "gross",
            COALESCE(-SUM(e."amountMinor") FILTER (WHERE a."kind" = 'COOPERATIVE_PAYABLE'), 0)::int AS "net"
@@ -141,12 +147,16 @@ export async function checkMoney(
     const kept = sale.gross - credited - back;
     const expected = Math.min(due, sale.gross - requested);
     if (kept !== expected)
-      report(`sold ${sale.gross}, credited ${credited}, refunded ${back}: ${kept} kept, ${expected} due`);
+      report(
+        `sold ${sale.gross}, credited ${credited}, refunded ${back}: ${kept} kept, ${expected} due`,
+      );
     const waiting = s.payments.filter((p) => p.status === "PENDING" && p.provider === "MANUAL");
     if (received.length === 0 && !paidByCard)
       for (const p of waiting)
         if (p.amountMinor !== sale.gross - credited)
-          report(`on account: the waiting payment asks for ${p.amountMinor}, ${sale.gross - credited} is owed`);
+          report(
+            `on account: the waiting payment asks for ${p.amountMinor}, ${sale.gross - credited} is owed`,
+          );
     const receivedMinor = received.reduce((sum, p) => sum + p.amountMinor, 0);
     const account = `${s.order.buyerId}:${s.order.currency}`;
     expectedReceivable.set(
@@ -176,7 +186,9 @@ export async function checkMoney(
           s.lines.map((l) => ({ key: l.id, delivered: l.amountMinor, repaymentDueMinor: 0 })),
         );
         if (allocated !== keptByCooperative - cooperativeFeeMinor)
-          report(`members allocated ${allocated}, the cooperative kept ${keptByCooperative - cooperativeFeeMinor} for them`);
+          report(
+            `members allocated ${allocated}, the cooperative kept ${keptByCooperative - cooperativeFeeMinor} for them`,
+          );
       } catch {
         report(`members allocated ${allocated} of a share that cannot be allocated`);
       }
@@ -204,8 +216,7 @@ export async function checkMoney(
   ]);
   for (const account of accounts) {
     const [buyerId, currency] = account.split(":");
-    const ledger =
-      receivables.find((r) => `${r.buyerId}:${r.currency}` === account)?.owed ?? 0;
+    const ledger = receivables.find((r) => `${r.buyerId}:${r.currency}` === account)?.owed ?? 0;
     const expected = expectedReceivable.get(account) ?? 0;
     if (ledger !== expected)
       problems.push({
@@ -219,7 +230,11 @@ export async function checkMoney(
 export function formatProblems(problems: MoneyProblem[]) {
   return problems
     .map((p) => {
-      const who = p.subOrderId ? `sub-order ${p.subOrderId}` : p.buyerId ? `buyer ${p.buyerId}` : "ledger";
+      const who = p.subOrderId
+        ? `sub-order ${p.subOrderId}`
+        : p.buyerId
+          ? `buyer ${p.buyerId}`
+          : "ledger";
       return `${who}: ${p.problem}`;
     })
     .join("\n");

@@ -16,7 +16,12 @@ const fake = await vi.hoisted(async () => {
 });
 
 import { prisma } from "~/db/db.server";
-import { acceptSubOrder, expireUnpaidOrders, packSubOrder, placeOrder } from "~/orders/orders.server";
+import {
+  acceptSubOrder,
+  expireUnpaidOrders,
+  packSubOrder,
+  placeOrder,
+} from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
 import { buildWindow } from "../../tests/builders";
 import { signedWebhookRequest } from "../../tests/fake-stripe";
@@ -77,7 +82,11 @@ async function post(event: object, endpoint: "platform" | "connect" = "platform"
 async function cardOrder(a = 200, b = 300) {
   const lines = [];
   for (const [i, priceMinor] of [a, b].entries()) {
-    const window = await buildWindow({ cooperativeId: cooperativeIds[i]!, priceMinor, pledges: [20] });
+    const window = await buildWindow({
+      cooperativeId: cooperativeIds[i]!,
+      priceMinor,
+      pledges: [20],
+    });
     await prisma.listing.update({ where: { id: window.listingId }, data: { currency: "USD" } });
     lines.push({ windowId: window.id, quantity: 10 });
   }
@@ -172,7 +181,9 @@ describe("case 5: a delivery change refunded once after a refused attempt (Strip
     try {
       await lock.waitForQueue(2);
       // While they wait, the packing is corrected to 9.5 kg: 100 is due back, not 200.
-      await lock.query(`UPDATE "SubOrder" SET "finalTotalMinor" = 1900 WHERE "id" = $1`, [order.a.id]);
+      await lock.query(`UPDATE "SubOrder" SET "finalTotalMinor" = 1900 WHERE "id" = $1`, [
+        order.a.id,
+      ]);
     } finally {
       await lock.release();
     }

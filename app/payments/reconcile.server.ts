@@ -6,7 +6,10 @@ import { followAmountDue } from "./adjustments.server";
 import { stripeProvider } from "./providers.server";
 
 function warn(what: string, error: unknown) {
-  console.warn(`Reconciling ${what} failed; retried next run:`, error instanceof Error ? error.message : error);
+  console.warn(
+    `Reconciling ${what} failed; retried next run:`,
+    error instanceof Error ? error.message : error,
+  );
 }
 
 /**

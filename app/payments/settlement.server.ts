@@ -155,7 +155,9 @@ export function withSubOrderLock<T>(
 // sub-orders (delivery dates) in one order.
 export const saleKey = (subOrderId: number) => `sub-order:${subOrderId}:sale`;
 export const payoutKey = (subOrderId: number, attempt = 1) =>
-  attempt === 1 ? `sub-order:${subOrderId}:payout` : `sub-order:${subOrderId}:payout:attempt-${attempt}`;
+  attempt === 1
+    ? `sub-order:${subOrderId}:payout`
+    : `sub-order:${subOrderId}:payout:attempt-${attempt}`;
 /** Money given back (`refund`) or a pay-later amount no longer owed (`credit`), numbered per sub-order. */
 export const refundKey = (
   subOrderId: number,

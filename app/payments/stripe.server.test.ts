@@ -358,9 +358,7 @@ describe("Stripe provider", () => {
     const release = await provider.releaseSubOrder(a.id, null);
     expect(release.status).toBe("PAID");
     const transferRequests = fake.requests.filter(
-      (r) =>
-        r.path === "/v1/transfers" &&
-        r.idempotencyKey === `sub-order:${a.id}:payout`,
+      (r) => r.path === "/v1/transfers" && r.idempotencyKey === `sub-order:${a.id}:payout`,
     );
     expect(transferRequests.map((r) => r.replayed)).toEqual([false, true]);
     const charge = [...fake.charges.values()].find(

@@ -733,7 +733,9 @@ export function createStripeProvider(stripe: Stripe) {
     await settleRefund(refund, { done: stripeRefund }, actorUserId, reason);
     // Before the payout the cooperative is simply paid less; after it, take its part back.
     const { debtMinor } = await reverseForRefund(refund.id);
-    const allocated = await prisma.memberAllocation.count({ where: { subOrderId: refund.subOrderId } });
+    const allocated = await prisma.memberAllocation.count({
+      where: { subOrderId: refund.subOrderId },
+    });
     if (allocated > 0) await allocateAfterPayout(refund.subOrderId);
     return {
       refundId: refund.id,
