@@ -19,6 +19,7 @@ import { putInCart } from "~/orders/cart.server";
 import { manualProvider } from "~/payments/manual.server";
 import { seedDemoData } from "../prisma/seed";
 import { buildWindow, cooperativeIds } from "../tests/builders";
+import { expectMoneyExact } from "../tests/money-fixtures";
 import { orderFromTwoCooperatives, paymentActor } from "../tests/payments-fixtures";
 import { CATEGORIES, CERTIFICATIONS, GRADES, SORTS } from "~/search/query";
 import { STAT_TABLES } from "./monitoring/tables.server";
@@ -1359,3 +1360,5 @@ describe("every route's loader and action", () => {
     );
   });
 });
+// Whatever the fuzzed requests did, the account invariants hold (docs/decisions/014-money-exact.md).
+afterAll(expectMoneyExact);

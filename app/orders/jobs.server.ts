@@ -2,6 +2,7 @@
 // again at any time: it acts only on what is due and not yet done.
 import { type ScheduledJob } from "~/jobs/queue.server";
 import { followAllAmountsDue } from "~/payments/adjustments.server";
+import { reconcilePaymentOutcomes } from "~/payments/reconcile.server";
 import { autoConfirmDeliveries, expireUnpaidOrders } from "./orders.server";
 import { runStandingOrders } from "./standing.server";
 
@@ -11,4 +12,6 @@ export const orderJobs: ScheduledJob[] = [
   { name: "orders-standing", cron: "*/15 * * * *", run: () => runStandingOrders() },
   // Payments follow what is due even when a follow-up was interrupted.
   { name: "payments-follow-amounts", cron: "23 * * * *", run: () => followAllAmountsDue() },
+  // Stripe requests whose answer was lost are asked again with their own key.
+  { name: "payments-reconcile", cron: "*/10 * * * *", run: () => reconcilePaymentOutcomes() },
 ];

@@ -2,7 +2,7 @@
 // rejection and cancellation give everything back. Driven through the orders module, as people do.
 import { BakongKHQR } from "bakong-khqr";
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { env } from "~/env.server";
 import { checkout, getCart, putInCart } from "~/orders/cart.server";
@@ -28,6 +28,7 @@ import { paymentInstructions } from "./instructions.server";
 import { buyerOwes, cashHeld, cooperativeBalance, ledgerIntegrity } from "./ledger.server";
 import { manualProvider, markReceived } from "./manual.server";
 import { recordedShare, type PaymentActor } from "./settlement.server";
+import { expectMoneyExact } from "../../tests/money-fixtures";
 
 let buyer: PaymentActor;
 let admin: PaymentActor;
@@ -349,3 +350,6 @@ test("paid in advance: extra weight within the buyer's tolerance may not cost mo
   });
   await expectBalanced();
 });
+
+// The account invariants hold after every test (docs/decisions/014-money-exact.md).
+afterEach(expectMoneyExact);

@@ -1,91 +1,38 @@
 // Money follows what was delivered. A sub-order's amount due changes when it is packed (re-priced
 // by weight), when the buyer records what arrived, and when it is rejected or cancelled (nothing is
-// due). A payment still waiting (cash on delivery, or not yet paid) is changed to the new amount; a
-// payment already received gives back the difference through the provider that took it.
+// due). A payment still waiting is changed to the new amount; a pay-later sale is reduced to it;
+// a payment already received gives back the difference through the provider that took it. Each
+// follow-up decides under the sub-order's lock from what is recorded (app/payments/due.server.ts).
 import { prisma } from "~/db/db.server";
-import { providerOf } from "./providers.server";
-import { PaymentError, recordedShare, refundedSoFar } from "./settlement.server";
+import { followDueInLock } from "./due.server";
+import { stripeProvider } from "./providers.server";
+import { PaymentError, withSubOrderLock } from "./settlement.server";
 
-/** What the buyer owes for a sub-order now: nothing once it is rejected or cancelled. */
-export function amountDue(subOrder: {
-  status: string;
-  totalMinor: number;
-  finalTotalMinor: number | null;
-}) {
-  if (subOrder.status === "CANCELLED" || subOrder.status === "REJECTED") return 0;
-  return subOrder.finalTotalMinor ?? subOrder.totalMinor;
-}
+export { amountDue } from "./settlement.server";
 
 /**
- * Brings a sub-order's payment in line with what is due now. Safe to run again at any time: the
- * refund is the difference between what was received, what was already given back and what is
- * due, so a second run (or a run racing the first) refunds nothing more. Returns what was refunded.
+ * Brings a sub-order's money in line with what is due now. Safe to run again, or at the same moment
+ * as any other money movement of the sub-order: what to give back is computed under its lock from
+ * what was received and what was already given back (or is on its way). Returns what was refunded.
  */
 export async function followAmountDue(subOrderId: number) {
-  const subOrder = await prisma.subOrder.findUnique({
-    where: { id: subOrderId },
-    select: {
-      id: true,
-      orderId: true,
-      cooperativeId: true,
-      status: true,
-      totalMinor: true,
-      finalTotalMinor: true,
-    },
-  });
-  if (!subOrder) throw new PaymentError("payments.subOrderNotFound");
-  const due = amountDue(subOrder);
-
-  // Not paid yet: what the cooperative will record as received is what is due now.
-  await prisma.payment.updateMany({
-    where: { subOrderId, provider: "MANUAL", status: "PENDING", amountMinor: { not: due } },
-    data: due === 0 ? { status: "FAILED" } : { amountMinor: due },
-  });
-
-  // Paid already: give back what is no longer due, once.
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const share = await recordedShare(prisma, subOrder);
-    if (!share) return { refundedMinor: 0 };
-    const refunded = await refundedSoFar(prisma, subOrderId);
-    const excess = share.grossMinor - refunded.grossMinor - due;
-    if (excess <= 0) return { refundedMinor: 0 };
-    const paid = await prisma.payment.findFirst({
-      where: {
-        orderId: subOrder.orderId,
-        status: { in: ["SUCCEEDED", "REFUNDED"] },
-        OR: [{ subOrderId }, { subOrderId: null }],
-      },
-      orderBy: { id: "asc" },
-      select: { provider: true },
-    });
-    if (!paid) return { refundedMinor: 0 };
-    try {
-      await providerOf(paid.provider).refundSubOrder(
-        subOrderId,
-        excess,
-        null,
-        due === 0 ? `sub-order ${subOrder.status.toLowerCase()}` : "delivered amount changed",
-      );
-      return { refundedMinor: excess };
-    } catch (error) {
-      // Another run refunded at the same moment: look again at what is left.
-      if (error instanceof PaymentError && error.key === "payments.tryAgain") continue;
-      throw error;
-    }
-  }
-  throw new PaymentError("payments.tryAgain");
+  const { refundedMinor, stripe } = await withSubOrderLock(subOrderId, followDueInLock);
+  if (!stripe) return { refundedMinor };
+  const provider = stripeProvider();
+  if (!provider) throw new PaymentError("payments.stripeNotConfigured");
+  const refund = await provider.refundExcess(subOrderId);
+  return { refundedMinor: refund?.amountMinor ?? 0 };
 }
 
 /**
  * Catches up on adjustments that did not happen (the process stopped between an order move and its
- * payment follow-up): every sub-order whose money is still held by its cooperative and whose amount
- * due may differ from what was received. Run on a schedule; safe to run at any time.
+ * payment follow-up, or a provider refused). Run on a schedule; safe to run at any time. One
+ * sub-order that fails is logged and tried again next time; the others go on.
  */
 export async function followAllAmountsDue() {
   const candidates = await prisma.subOrder.findMany({
     where: {
-      status: { in: ["PACKED", "DELIVERED", "REJECTED", "CANCELLED"] },
-      transfers: { none: {} },
+      status: { in: ["PACKED", "DELIVERED", "SETTLED", "REJECTED", "CANCELLED"] },
       OR: [
         { payments: { some: { provider: "MANUAL", status: { in: ["PENDING", "SUCCEEDED"] } } } },
         // A card payment covers the whole order.
@@ -96,7 +43,15 @@ export async function followAllAmountsDue() {
     select: { id: true },
   });
   let refunded = 0;
-  for (const subOrder of candidates)
-    if ((await followAmountDue(subOrder.id)).refundedMinor > 0) refunded += 1;
+  for (const subOrder of candidates) {
+    try {
+      if ((await followAmountDue(subOrder.id)).refundedMinor > 0) refunded += 1;
+    } catch (error) {
+      console.warn(
+        `Money follow-up of sub-order ${subOrder.id} failed; retried next run:`,
+        error instanceof Error ? error.message : error,
+      );
+    }
+  }
   return refunded;
 }

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { seedDemoData } from "../../prisma/seed";
 import { orderFromTwoCooperatives, paymentActor as actor } from "../../tests/payments-fixtures";
@@ -6,6 +6,7 @@ import { buyerStatement, grantCreditTerms, payLater } from "./credit.server";
 import { buyerOwes, ledgerIntegrity } from "./ledger.server";
 import { markReceived } from "./manual.server";
 import { type PaymentActor } from "./settlement.server";
+import { expectMoneyExact } from "../../tests/money-fixtures";
 
 let buyer: PaymentActor;
 let admin: PaymentActor;
@@ -71,3 +72,6 @@ describe("pay-later terms", () => {
     });
   });
 });
+
+// The account invariants hold after every test (docs/decisions/014-money-exact.md).
+afterEach(expectMoneyExact);

@@ -8,6 +8,7 @@ import { buyerOwes } from "./ledger.server";
 import { paymentReference } from "./manual.server";
 import {
   assertCan,
+  lockOrderSubOrders,
   orderSplit,
   PaymentError,
   recordSubOrderSale,
@@ -68,6 +69,8 @@ export async function payLater(orderId: number, actor: PaymentActor, now = new D
     >`SELECT "currency", "creditLimitMinor", "termDays" FROM "CreditTerms" WHERE "buyerId" = ${order.buyerId} FOR UPDATE`;
     const term = terms[0];
     if (!term || term.currency !== order.currency) throw new PaymentError("payments.noCreditTerms");
+    // Its sales are money movements of each sub-order: under their locks.
+    await lockOrderSubOrders(tx, orderId);
     const existing = await tx.payment.count({ where: { orderId } });
     if (existing > 0) return false;
     const owes = await buyerOwes(order.buyerId, order.currency, tx);

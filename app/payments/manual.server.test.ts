@@ -1,5 +1,5 @@
 import { BakongKHQR } from "bakong-khqr";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { seedDemoData } from "../../prisma/seed";
 import {
@@ -17,6 +17,7 @@ import {
 } from "./ledger.server";
 import { manualProvider, markReceived, recordFeeRemittance } from "./manual.server";
 import { type PaymentActor } from "./settlement.server";
+import { expectMoneyExact } from "../../tests/money-fixtures";
 
 let buyer: PaymentActor;
 let lead: PaymentActor;
@@ -215,3 +216,5 @@ describe("permission before any lookup that could leak", () => {
       await expect(call()).rejects.toMatchObject({ key: "payments.forbidden" });
   });
 });
+// The account invariants hold after every test (docs/decisions/014-money-exact.md).
+afterEach(expectMoneyExact);

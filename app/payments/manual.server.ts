@@ -7,12 +7,13 @@ import { type PaymentMethod } from "~/db/generated/enums";
 import { env } from "~/env.server";
 import { generateKhqr } from "./khqr.server";
 import { allocateAfterPayout } from "./members.server";
+import { followDueInLock, recordManualRefund } from "./due.server";
 import {
   feeRemittanceEntries,
   paymentEntries,
   postTransaction,
-  refundEntries,
   transferEntries,
+  type Tx,
 } from "./ledger.server";
 import {
   type PaymentProvider,
@@ -26,14 +27,14 @@ import {
   confirmPaidSubOrders,
   orderSplit,
   PaymentError,
+  payoutKey,
   recordedShare,
-  releasableShare,
   recordSubOrderSale,
   refundedSoFar,
-  refundPortion,
-  releaseKey,
+  releasableShare,
   settleSubOrder,
   shareOf,
+  withSubOrderLock,
   type PaymentActor,
 } from "./settlement.server";
 
@@ -200,54 +201,65 @@ export async function markReceived(
     select: {
       orderId: true,
       provider: true,
-      status: true,
-      amountMinor: true,
-      subOrder: { select: { id: true, cooperativeId: true, status: true } },
+      subOrder: { select: { id: true, cooperativeId: true } },
     },
   });
   if (!payment?.subOrder) throw new PaymentError("payments.paymentNotFound");
-  const { subOrder } = payment;
+  const cooperativeId = payment.subOrder.cooperativeId;
   // Before anything about the payment (its provider, amount, status) shapes the answer.
-  assertCan(actor, "manage:payments:own", subOrder.cooperativeId);
+  assertCan(actor, "manage:payments:own", cooperativeId);
   if (payment.provider !== "MANUAL") throw new PaymentError("payments.paymentNotFound");
-  if (input.amountMinor !== payment.amountMinor) throw new PaymentError("payments.amountMismatch");
-  if (payment.status === "SUCCEEDED") {
-    await confirmPaidSubOrders(payment.orderId, actor.id);
-    return { recorded: false };
-  }
-  if (payment.status !== "PENDING" || !(payable as readonly string[]).includes(subOrder.status))
-    throw new PaymentError("payments.notPayable");
 
-  const recorded = await prisma.$transaction(async (tx) => {
-    const moved = await tx.payment.updateMany({
-      where: { id: paymentId, status: "PENDING" },
+  const recorded = await withSubOrderLock(payment.subOrder.id, async (tx, subOrder) => {
+    const current = await tx.payment.findUniqueOrThrow({
+      where: { id: paymentId },
+      select: { status: true, amountMinor: true },
+    });
+    if (input.amountMinor !== current.amountMinor)
+      throw new PaymentError("payments.amountMismatch");
+    if (current.status === "SUCCEEDED") return false;
+    if (current.status !== "PENDING" || !(payable as readonly string[]).includes(subOrder.status))
+      throw new PaymentError("payments.notPayable");
+    await tx.payment.update({
+      where: { id: paymentId },
       data: {
         status: "SUCCEEDED",
         reference: input.reference?.trim() || undefined,
         recordedById: actor.id,
       },
+      select: { id: true },
     });
-    if (moved.count !== 1) return false; // recorded by someone else a moment ago
     const { order, split } = await orderSplit(tx, payment.orderId);
-    const share = shareOf(split, subOrder.id);
-    if (share.grossMinor !== payment.amountMinor) throw new PaymentError("payments.amountMismatch");
-    await recordSubOrderSale(tx, order.id, order.buyerId, order.currency, share);
+    // On account the sale was recorded when the order was placed, and follows delivery since.
+    const sale = await recordedShare(tx, subOrder);
+    const owed = sale
+      ? sale.grossMinor - (await refundedSoFar(tx, subOrder.id)).grossMinor
+      : shareOf(split, subOrder.id).grossMinor;
+    if (owed !== current.amountMinor) throw new PaymentError("payments.amountMismatch");
+    if (!sale)
+      await recordSubOrderSale(
+        tx,
+        order.id,
+        order.buyerId,
+        order.currency,
+        shareOf(split, subOrder.id),
+      );
     await postTransaction(tx, {
       kind: "PAYMENT",
       idempotencyKey: `payment:${paymentId}:received`,
       currency: order.currency,
       orderId: order.id,
       subOrderId: subOrder.id,
-      entries: paymentEntries(order.buyerId, subOrder.cooperativeId, payment.amountMinor),
+      entries: paymentEntries(order.buyerId, cooperativeId, current.amountMinor),
     });
     await recordAudit(
       {
         action: "payment.received",
         actorUserId: actor.id,
-        organizationId: subOrder.cooperativeId,
+        organizationId: cooperativeId,
         targetType: "Payment",
         targetId: paymentId,
-        details: { amountMinor: payment.amountMinor, reference: input.reference ?? null },
+        details: { amountMinor: current.amountMinor, reference: input.reference ?? null },
       },
       tx,
     );
@@ -257,102 +269,99 @@ export async function markReceived(
   return { recorded };
 }
 
-async function loadPaidSubOrder(subOrderId: number) {
+async function cooperativeOf(subOrderId: number) {
   const subOrder = await prisma.subOrder.findUnique({
     where: { id: subOrderId },
-    select: {
-      id: true,
-      orderId: true,
-      cooperativeId: true,
-      status: true,
-      order: { select: { currency: true, buyerId: true } },
-      payments: {
-        where: { provider: "MANUAL", status: { in: ["SUCCEEDED", "REFUNDED"] } },
-        select: { id: true, amountMinor: true, refundedMinor: true },
-      },
-    },
+    select: { cooperativeId: true },
   });
   if (!subOrder) throw new PaymentError("payments.subOrderNotFound");
-  const payment = subOrder.payments[0];
-  if (!payment) throw new PaymentError("payments.notPaid");
-  return { subOrder, payment };
+  return subOrder.cooperativeId;
 }
 
+const manualPaymentOf = (tx: Tx, subOrderId: number) =>
+  tx.payment.findFirst({
+    where: { subOrderId, provider: "MANUAL", status: { in: ["SUCCEEDED", "REFUNDED"] } },
+    select: { id: true },
+  });
+
 /**
- * The cooperative keeps its net share of a delivered sub-order (it holds the buyer's money): the
- * payout is recorded once, with the cooperative's debt deducted, and the sub-order is settled.
+ * The cooperative keeps its net share of a delivered sub-order (it holds the buyer's money). Under
+ * the sub-order's lock: what is no longer due is refunded first, then the payout is recorded once,
+ * with the cooperative's debt deducted, and the sub-order is settled.
  */
 async function releaseSubOrder(
   subOrderId: number,
   actor: PaymentActor | null,
   reference?: string,
 ): Promise<Release> {
+  // Before anything about the sub-order's payment shapes the answer.
   await assertCanManageSubOrder(actor, subOrderId);
-  const { subOrder } = await loadPaidSubOrder(subOrderId);
-  if (subOrder.status !== "DELIVERED" && subOrder.status !== "SETTLED")
-    throw new PaymentError("payments.notDelivered");
-  const key = releaseKey(subOrder.orderId, subOrder.cooperativeId);
-  const recordOnce = () =>
-    prisma.$transaction(async (tx) => {
-      const existing = await tx.transfer.findUnique({
-        where: { idempotencyKey: key },
-        select: { id: true, amountMinor: true, status: true },
-      });
-      if (existing)
-        return {
-          transferId: existing.id,
-          amountMinor: existing.amountMinor,
-          recoveredDebtMinor: 0,
-          status: existing.status,
-        };
-      const { amountMinor, recoveredMinor } = await releasableShare(tx, subOrder);
-      const transfer = await tx.transfer.create({
-        data: {
-          subOrderId,
-          cooperativeId: subOrder.cooperativeId,
-          currency: subOrder.order.currency,
-          amountMinor,
-          status: "PAID",
-          reference: reference?.trim() || null,
-          idempotencyKey: key,
-        },
-        select: { id: true },
-      });
-      await postTransaction(tx, {
-        kind: "PAYOUT",
-        idempotencyKey: key,
-        currency: subOrder.order.currency,
-        orderId: subOrder.orderId,
-        subOrderId,
-        entries: transferEntries(subOrder.cooperativeId, subOrder.cooperativeId, amountMinor),
-      });
-      await recordAudit(
-        {
-          action: "payment.paid_out",
-          actorUserId: actor?.id ?? null,
-          organizationId: subOrder.cooperativeId,
-          targetType: "Transfer",
-          targetId: transfer.id,
-          details: { amountMinor, recoveredMinor },
-        },
-        tx,
-      );
-      return {
-        transferId: transfer.id,
-        amountMinor,
-        recoveredDebtMinor: recoveredMinor,
-        status: "PAID" as const,
-      };
+  const cooperativeId = await cooperativeOf(subOrderId);
+  const release = await withSubOrderLock(subOrderId, async (tx, subOrder) => {
+    const existing = await tx.transfer.findFirst({
+      where: { subOrderId, status: { not: "FAILED" } },
+      select: { id: true, amountMinor: true, status: true },
     });
-  let release: Release;
-  try {
-    release = await recordOnce();
-  } catch (error) {
-    // Two payouts recorded at the same moment: the unique key let one through, which the
-    // second now finds.
-    if ((error as { code?: string }).code !== "P2002") throw error;
-    release = await recordOnce();
-  }
+    if (existing)
+      return {
+        transferId: existing.id,
+        amountMinor: existing.amountMinor,
+        recoveredDebtMinor: 0,
+        status: existing.status,
+      };
+    if (subOrder.status !== "DELIVERED" && subOrder.status !== "SETTLED")
+      throw new PaymentError("payments.notDelivered");
+    if (!(await manualPaymentOf(tx, subOrderId))) throw new PaymentError("payments.notPaid");
+    // What the buyer no longer owes goes back before the cooperative keeps its share.
+    await followDueInLock(tx, subOrder);
+    const { currency } = await tx.order.findUniqueOrThrow({
+      where: { id: subOrder.orderId },
+      select: { currency: true },
+    });
+    const key = payoutKey(subOrderId);
+    const { amountMinor, recoveredMinor } = await releasableShare(
+      tx,
+      { ...subOrder, order: { currency } },
+      key,
+    );
+    const transfer = await tx.transfer.create({
+      data: {
+        subOrderId,
+        cooperativeId,
+        currency,
+        amountMinor,
+        status: "PAID",
+        reference: reference?.trim() || null,
+        idempotencyKey: key,
+      },
+      select: { id: true },
+    });
+    await postTransaction(tx, {
+      kind: "PAYOUT",
+      idempotencyKey: key,
+      currency,
+      orderId: subOrder.orderId,
+      subOrderId,
+      entries: transferEntries(cooperativeId, cooperativeId, amountMinor),
+    });
+    await recordAudit(
+      {
+        action: "payment.paid_out",
+        actorUserId: actor?.id ?? null,
+        organizationId: cooperativeId,
+        targetType: "Transfer",
+        targetId: transfer.id,
+        details: { amountMinor, recoveredMinor },
+      },
+      tx,
+    );
+    return {
+      transferId: transfer.id,
+      amountMinor,
+      recoveredDebtMinor: recoveredMinor,
+      status: "PAID" as const,
+    };
+  });
   await settleSubOrder(subOrderId, actor?.id ?? null);
   await allocateAfterPayout(subOrderId);
   return release;
@@ -368,59 +377,20 @@ async function refundSubOrder(
   actor: PaymentActor | null,
   reason?: string,
 ): Promise<RefundResult> {
+  // Before anything about the sub-order's payment shapes the answer.
   await assertCanManageSubOrder(actor, subOrderId);
-  const { subOrder, payment } = await loadPaidSubOrder(subOrderId);
-  return prisma.$transaction(async (tx) => {
-    const released = await tx.transfer.count({ where: { subOrderId } });
+  return withSubOrderLock(subOrderId, async (tx, subOrder) => {
+    const released = await tx.transfer.count({ where: { subOrderId, status: { not: "FAILED" } } });
     if (released > 0) throw new PaymentError("payments.refundAfterPayout");
-    const share = await recordedShare(tx, subOrder);
-    if (!share) throw new PaymentError("payments.notPaid");
-    const before = await refundedSoFar(tx, subOrderId);
-    const portion = refundPortion(share, before.grossMinor, amountMinor);
-    const updated = await tx.payment.updateMany({
-      where: { id: payment.id, refundedMinor: payment.refundedMinor },
-      data: {
-        refundedMinor: { increment: amountMinor },
-        status:
-          payment.refundedMinor + amountMinor === payment.amountMinor ? "REFUNDED" : undefined,
-      },
+    const payment = await manualPaymentOf(tx, subOrderId);
+    if (!payment) throw new PaymentError("payments.notPaid");
+    return recordManualRefund(tx, subOrder, {
+      paymentId: payment.id,
+      amountMinor,
+      cause: "requested",
+      reason,
+      actorUserId: actor?.id ?? null,
     });
-    if (updated.count !== 1) throw new PaymentError("payments.tryAgain");
-    const refund = await tx.refund.create({
-      data: {
-        paymentId: payment.id,
-        subOrderId,
-        amountMinor,
-        ...portion,
-        status: "SUCCEEDED",
-        reason,
-      },
-      select: { id: true },
-    });
-    await postTransaction(tx, {
-      kind: "REFUND",
-      idempotencyKey: `refund:${refund.id}`,
-      currency: subOrder.order.currency,
-      orderId: subOrder.orderId,
-      subOrderId,
-      entries: refundEntries(subOrder.cooperativeId, {
-        totalMinor: amountMinor,
-        feeMinor: portion.feeMinor,
-        shares: [{ key: share.key, grossMinor: amountMinor, ...portion }],
-      }),
-    });
-    await recordAudit(
-      {
-        action: "payment.refunded",
-        actorUserId: actor?.id ?? null,
-        organizationId: subOrder.cooperativeId,
-        targetType: "Refund",
-        targetId: refund.id,
-        details: { amountMinor, reason: reason ?? null },
-      },
-      tx,
-    );
-    return { refundId: refund.id, amountMinor, ...portion, debtMinor: 0 };
   });
 }
 

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { transitionSubOrder } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
@@ -6,6 +6,7 @@ import { orderFromTwoCooperatives, paymentActor as actor } from "../../tests/pay
 import { manualProvider, markReceived } from "./manual.server";
 import { allocateSubOrder, memberStatement, statementCsv } from "./members.server";
 import { type PaymentActor } from "./settlement.server";
+import { expectMoneyExact } from "../../tests/money-fixtures";
 
 let buyer: PaymentActor;
 let admin: PaymentActor;
@@ -117,3 +118,6 @@ describe("member allocation", () => {
     expect(csv.split("\r\n")[1]).toBe(`1,"Sok ""Dara"", Jr",'=HYPERLINK(1),USD,10,0,10`);
   });
 });
+
+// The account invariants hold after every test (docs/decisions/014-money-exact.md).
+afterEach(expectMoneyExact);

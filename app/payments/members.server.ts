@@ -2,12 +2,14 @@
 import { prisma } from "~/db/db.server";
 import { type Currency } from "~/db/generated/enums";
 import { allocateToMembers } from "./allocation";
+import { type Tx } from "./ledger.server";
 import { SplitError } from "./split";
 import { recordedShare, refundedSoFar, PaymentError } from "./settlement.server";
 
 /**
  * Allocates a settled (or delivered) sub-order's net amount to the members who pledged its
- * delivery windows, once. The cooperative keeps its own fee (`PaymentProfile.serviceFeeBps` of the
+ * delivery windows, once, and again when a refund after the payout lowers what the cooperative
+ * kept. The cooperative keeps its own fee (`PaymentProfile.serviceFeeBps` of the
  * cooperative); the rest goes to each line in proportion to its amount, then to the line's window's
  * pledgers in proportion to their pledges; each member's outstanding input credit is repaid from
  * their share, oldest credit first. The parts add up exactly to the net amount.
@@ -16,8 +18,10 @@ export async function allocateSubOrder(subOrderId: number) {
   return prisma.$transaction(async (tx) => {
     // One allocation per sub-order, even when two settlements race.
     await tx.$executeRaw`SELECT 1 FROM "SubOrder" WHERE "id" = ${subOrderId} FOR UPDATE`;
-    const existing = await tx.memberAllocation.count({ where: { subOrderId } });
-    if (existing > 0) return { created: false };
+    const existing = await tx.memberAllocation.findMany({
+      where: { subOrderId },
+      select: { farmerId: true, shareMinor: true, repaymentMinor: true },
+    });
     const subOrder = await tx.subOrder.findUnique({
       where: { id: subOrderId },
       select: {
@@ -72,6 +76,13 @@ export async function allocateSubOrder(subOrderId: number) {
       for (const m of perMember.members) shares.set(m.key, (shares.get(m.key) ?? 0) + m.shareMinor);
     });
 
+    // Allocated before a refund made after the payout: members share what the cooperative kept.
+    const allocatedBefore = existing.reduce((sum, a) => sum + a.shareMinor, 0);
+    const allocatedNow = [...shares.values()].reduce((sum, v) => sum + v, 0);
+    if (existing.length > 0 && allocatedBefore === allocatedNow) return { created: false };
+    if (existing.length > 0)
+      await undoAllocation(tx, subOrder.cooperativeId, subOrderId, currency, existing);
+
     const farmerIds = [...shares.keys()].sort((a, b) => a - b);
     const credits = await tx.farmerCredit.findMany({
       where: { cooperativeId: subOrder.cooperativeId, currency, farmerId: { in: farmerIds } },
@@ -120,6 +131,35 @@ export async function allocateSubOrder(subOrderId: number) {
       members: final,
     };
   });
+}
+
+/** Gives back the credit repayments an allocation took (newest credit first) and removes it. */
+async function undoAllocation(
+  tx: Tx,
+  cooperativeId: number,
+  subOrderId: number,
+  currency: Currency,
+  allocations: { farmerId: number; repaymentMinor: number }[],
+) {
+  for (const allocation of allocations) {
+    let toUndo = allocation.repaymentMinor;
+    const credits = await tx.farmerCredit.findMany({
+      where: { cooperativeId, currency, farmerId: allocation.farmerId, repaidMinor: { gt: 0 } },
+      orderBy: { id: "desc" },
+      select: { id: true, repaidMinor: true },
+    });
+    for (const credit of credits) {
+      if (toUndo === 0) break;
+      const part = Math.min(toUndo, credit.repaidMinor);
+      await tx.farmerCredit.update({
+        where: { id: credit.id },
+        data: { repaidMinor: { decrement: part } },
+        select: { id: true },
+      });
+      toUndo -= part;
+    }
+  }
+  await tx.memberAllocation.deleteMany({ where: { subOrderId } });
 }
 
 /**

@@ -4,7 +4,7 @@
 // nobody twice: Stripe sees each idempotency key make one transfer, we hold one Transfer per
 // sub-order, and the ledger balances. (The single-sub-order timeout and 500 cases are in
 // stripe.server.test.ts; this is the run over several, crashed and re-run from the start.)
-import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, test, vi } from "vitest";
 
 const secrets = vi.hoisted(() => {
   const value = { platform: "whsec_crash_platform", connect: "whsec_crash_connect" };
@@ -26,6 +26,7 @@ import {
 import { ledgerIntegrity } from "./ledger.server";
 import { receiveStripeWebhook } from "./stripe-events.server";
 import { createStripeProvider, type StripeProvider } from "./stripe.server";
+import { expectMoneyExact } from "../../tests/money-fixtures";
 
 let fake: FakeStripe;
 let provider: StripeProvider;
@@ -138,3 +139,6 @@ test("a payout run that crashes after Stripe paid but before we recorded it is r
     nonZeroCurrencies: [],
   });
 });
+
+// The account invariants hold after every test (docs/decisions/014-money-exact.md).
+afterEach(expectMoneyExact);

@@ -1,6 +1,6 @@
 // Issue #7's manual journey at the domain level: an order from two cooperatives, each paid and
 // delivered, both paid out; the ledger, the cooperatives' balances and the member statements agree.
-import { beforeAll, expect, test } from "vitest";
+import { afterEach, beforeAll, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { transitionSubOrder } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
@@ -15,6 +15,7 @@ import {
 import { manualProvider, markReceived } from "./manual.server";
 import { memberStatement } from "./members.server";
 import { type PaymentActor } from "./settlement.server";
+import { expectMoneyExact } from "../../tests/money-fixtures";
 
 let admin: PaymentActor;
 let buyer: PaymentActor;
@@ -93,3 +94,6 @@ test("two cooperatives paid, delivered and paid out: ledger, balances and member
     nonZeroCurrencies: [],
   });
 });
+
+// The account invariants hold after every test (docs/decisions/014-money-exact.md).
+afterEach(expectMoneyExact);

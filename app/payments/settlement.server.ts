@@ -119,10 +119,82 @@ export function shareOf(split: { shares: Share<SplitShareRef>[] }, subOrderId: n
   return share;
 }
 
-export const saleKey = (orderId: number, cooperativeId: number) =>
-  `order:${orderId}:coop:${cooperativeId}:sale`;
-export const releaseKey = (orderId: number, cooperativeId: number) =>
-  `order:${orderId}:coop:${cooperativeId}:release`;
+/** What the buyer owes for a sub-order now: nothing once it is rejected or cancelled. */
+export function amountDue(subOrder: {
+  status: string;
+  totalMinor: number;
+  finalTotalMinor: number | null;
+}) {
+  if (subOrder.status === "CANCELLED" || subOrder.status === "REJECTED") return 0;
+  return subOrder.finalTotalMinor ?? subOrder.totalMinor;
+}
+
+/**
+ * Every money movement of a sub-order (its sale, payment, refunds, payout, reversals, pay-later
+ * credit) holds this row lock while it reads what is recorded and decides what to do, so two of
+ * them never decide on the same facts. Taken first, before anything is read.
+ */
+export async function lockSubOrder(tx: Tx, subOrderId: number) {
+  const rows = await tx.$queryRaw<LockedSubOrder[]>`
+    SELECT "id", "orderId", "cooperativeId", "status"::text AS "status", "totalMinor", "finalTotalMinor"
+      FROM "SubOrder" WHERE "id" = ${subOrderId} FOR UPDATE`;
+  const subOrder = rows[0];
+  if (!subOrder) throw new PaymentError("payments.subOrderNotFound");
+  return subOrder;
+}
+
+export type LockedSubOrder = {
+  id: number;
+  orderId: number;
+  cooperativeId: number;
+  status: string;
+  totalMinor: number;
+  finalTotalMinor: number | null;
+};
+
+/** Locks all of an order's sub-orders (a card payment covers them all), in id order. */
+export async function lockOrderSubOrders(tx: Tx, orderId: number) {
+  await tx.$queryRaw`SELECT "id" FROM "SubOrder" WHERE "orderId" = ${orderId} ORDER BY "id" FOR UPDATE`;
+}
+
+/** Runs `work` in a transaction holding the sub-order's money lock. */
+export function withSubOrderLock<T>(
+  subOrderId: number,
+  work: (tx: Tx, subOrder: LockedSubOrder) => Promise<T>,
+) {
+  return prisma.$transaction(async (tx) => work(tx, await lockSubOrder(tx, subOrderId)), {
+    maxWait: 10_000,
+    timeout: 30_000,
+  });
+}
+
+// Keys name the sub-order and the fact, never the cooperative: one cooperative can have several
+// sub-orders (delivery dates) in one order.
+export const saleKey = (subOrderId: number) => `sub-order:${subOrderId}:sale`;
+export const payoutKey = (subOrderId: number, attempt = 1) =>
+  attempt === 1
+    ? `sub-order:${subOrderId}:payout`
+    : `sub-order:${subOrderId}:payout:attempt-${attempt}`;
+/** Money given back (`refund`) or a pay-later amount no longer owed (`credit`), numbered per sub-order. */
+export const refundKey = (
+  subOrderId: number,
+  kind: "refund" | "credit",
+  cause: RefundCause,
+  version: number,
+) => `sub-order:${subOrderId}:${kind}:${cause}:v${version}`;
+export type RefundCause = "delivery-change" | "cancelled" | "rejected" | "requested";
+
+/** Why what is due fell, for a follow-up refund's key. */
+export function causeOf(status: string): RefundCause {
+  if (status === "CANCELLED") return "cancelled";
+  if (status === "REJECTED") return "rejected";
+  return "delivery-change";
+}
+
+/** The next version number of a sub-order's refund keys (under its lock). */
+export async function nextRefundVersion(tx: Tx, subOrderId: number) {
+  return (await tx.refund.count({ where: { subOrderId } })) + 1;
+}
 
 /** Records one sub-order's sale (once): the buyer owes its amount, the cooperative its net, the union its fee. */
 export async function recordSubOrderSale(
@@ -134,7 +206,7 @@ export async function recordSubOrderSale(
 ) {
   return postTransaction(tx, {
     kind: "SALE",
-    idempotencyKey: saleKey(orderId, share.key.cooperativeId),
+    idempotencyKey: saleKey(share.key.subOrderId),
     currency,
     orderId,
     subOrderId: share.key.subOrderId,
@@ -154,8 +226,10 @@ export async function recordedShare(
   tx: Tx,
   subOrder: { id: number; orderId: number; cooperativeId: number },
 ): Promise<Share<SplitShareRef> | null> {
-  const sale = await tx.ledgerTransaction.findUnique({
-    where: { idempotencyKey: saleKey(subOrder.orderId, subOrder.cooperativeId) },
+  // Found by kind and sub-order, so sales recorded under the older per-cooperative key still count.
+  const sale = await tx.ledgerTransaction.findFirst({
+    where: { kind: "SALE", subOrderId: subOrder.id },
+    orderBy: { id: "asc" },
     select: {
       entries: {
         select: {
@@ -216,58 +290,50 @@ export async function refundedSoFar(db: Tx, subOrderId: number) {
 }
 
 /**
- * The amount to release to a delivered sub-order's cooperative now (both providers): its recorded net
- * share less refunds and recovered debt. Refuses an unpaid sub-order or one with nothing left.
+ * What to pay a delivered sub-order's cooperative now (both providers, under the sub-order's lock):
+ * its recorded net share, less its part of refunds, less the debt earlier attempts already
+ * recovered from it, less the cooperative's debt (recorded as recovered here under `key`).
+ * Refuses an unpaid sub-order, one whose amount due was not yet given back, or one with nothing left.
  */
 export async function releasableShare(
   tx: Tx,
-  subOrder: { id: number; orderId: number; cooperativeId: number; order: { currency: Currency } },
+  subOrder: LockedSubOrder & { order: { currency: Currency } },
+  key: string,
 ) {
   const share = await recordedShare(tx, subOrder);
   if (!share) throw new PaymentError("payments.notPaid");
-  const releasable = await releasableAmount(tx, {
-    orderId: subOrder.orderId,
-    subOrderId: subOrder.id,
-    cooperativeId: subOrder.cooperativeId,
-    currency: subOrder.order.currency,
-    netMinor: share.netMinor,
+  const refunded = await refundedSoFar(tx, subOrder.id);
+  // A payout never goes ahead of a refund still owed to the buyer.
+  if (share.grossMinor - refunded.grossMinor > amountDue(subOrder))
+    throw new PaymentError("payments.tryAgain");
+  const recoveredBefore = await tx.ledgerEntry.aggregate({
+    where: {
+      transaction: { kind: "DEBT_RECOVERY", subOrderId: subOrder.id },
+      account: { kind: "COOPERATIVE_PAYABLE" },
+    },
+    _sum: { amountMinor: true },
   });
-  if (releasable.amountMinor <= 0) throw new PaymentError("payments.nothingToRelease");
-  return releasable;
-}
-
-/**
- * What to pay a delivered sub-order's cooperative: its net share, less its part of refunds, less
- * the cooperative's debt (recorded as recovered here, in the caller's transaction).
- */
-export async function releasableAmount(
-  tx: Tx,
-  input: {
-    orderId: number;
-    subOrderId: number;
-    cooperativeId: number;
-    currency: Currency;
-    netMinor: number;
-  },
-) {
-  const refunded = await refundedSoFar(tx, input.subOrderId);
-  const due = input.netMinor - refunded.netMinor;
+  const due = share.netMinor - refunded.netMinor - (recoveredBefore._sum.amountMinor ?? 0);
   const debt = await tx.ledgerEntry.aggregate({
-    where: { account: { key: `COOPERATIVE_DEBT:${input.cooperativeId}:${input.currency}` } },
+    where: {
+      account: { key: `COOPERATIVE_DEBT:${subOrder.cooperativeId}:${subOrder.order.currency}` },
+    },
     _sum: { amountMinor: true },
   });
   const recovered = Math.min(Math.max(due, 0), debt._sum.amountMinor ?? 0);
   if (recovered > 0) {
     await postTransaction(tx, {
       kind: "DEBT_RECOVERY",
-      idempotencyKey: `${releaseKey(input.orderId, input.cooperativeId)}:debt`,
-      currency: input.currency,
-      orderId: input.orderId,
-      subOrderId: input.subOrderId,
-      entries: debtRecoveryEntries(input.cooperativeId, recovered),
+      idempotencyKey: `${key}:debt`,
+      currency: subOrder.order.currency,
+      orderId: subOrder.orderId,
+      subOrderId: subOrder.id,
+      entries: debtRecoveryEntries(subOrder.cooperativeId, recovered),
     });
   }
-  return { amountMinor: due - recovered, recoveredMinor: recovered };
+  const amountMinor = due - recovered;
+  if (amountMinor <= 0) throw new PaymentError("payments.nothingToRelease");
+  return { amountMinor, recoveredMinor: recovered };
 }
 
 /**

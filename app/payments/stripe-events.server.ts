@@ -8,7 +8,12 @@ import { prisma } from "~/db/db.server";
 import { env } from "~/env.server";
 import { followAmountDue } from "./adjustments.server";
 import { disputeEntries, paymentEntries, postTransaction, type Tx } from "./ledger.server";
-import { confirmPaidSubOrders, orderSplit, recordSubOrderSale } from "./settlement.server";
+import {
+  confirmPaidSubOrders,
+  lockOrderSubOrders,
+  orderSplit,
+  recordSubOrderSale,
+} from "./settlement.server";
 import { recordReversedTotal } from "./stripe.server";
 
 export type WebhookEndpoint = "platform" | "connect";
@@ -81,7 +86,13 @@ async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Pro
     console.warn(`payment_intent.succeeded for ${intent.id}: not one of our payments, ignored`);
     return {};
   }
-  if (payment.status === "SUCCEEDED" || payment.status === "REFUNDED")
+  // The sales are money movements of every sub-order of the order: under their locks.
+  await lockOrderSubOrders(tx, payment.orderId);
+  const current = await tx.payment.findUniqueOrThrow({
+    where: { id: payment.id },
+    select: { status: true },
+  });
+  if (current.status === "SUCCEEDED" || current.status === "REFUNDED")
     return { afterCommit: () => afterPayment(payment.orderId) };
   if (
     intent.amount_received !== payment.amountMinor ||

@@ -1,6 +1,6 @@
 // The Stripe provider and its webhooks, offline: the real `stripe` SDK talks to tests/fake-stripe.ts.
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 
 const secrets = vi.hoisted(() => {
   const value = { platform: "whsec_test_platform_secret", connect: "whsec_test_connect_secret" };
@@ -23,6 +23,7 @@ import { buyerOwes, cooperativeBalance, ledgerIntegrity } from "./ledger.server"
 import { type PaymentActor } from "./settlement.server";
 import { receiveStripeWebhook } from "./stripe-events.server";
 import { createStripeProvider, type StripeProvider } from "./stripe.server";
+import { expectMoneyExact } from "../../tests/money-fixtures";
 
 let fake: FakeStripe;
 let provider: StripeProvider;
@@ -357,9 +358,7 @@ describe("Stripe provider", () => {
     const release = await provider.releaseSubOrder(a.id, null);
     expect(release.status).toBe("PAID");
     const transferRequests = fake.requests.filter(
-      (r) =>
-        r.path === "/v1/transfers" &&
-        r.idempotencyKey === `order:${order.id}:coop:${a.cooperativeId}:release`,
+      (r) => r.path === "/v1/transfers" && r.idempotencyKey === `sub-order:${a.id}:payout`,
     );
     expect(transferRequests.map((r) => r.replayed)).toEqual([false, true]);
     const charge = [...fake.charges.values()].find(
@@ -398,7 +397,7 @@ describe("Stripe provider", () => {
     fake.failNext("POST", /^\/v1\/transfers$/, { kind: "balance_insufficient" });
     await expect(provider.releaseSubOrder(a.id, null)).rejects.toThrow("payments.transferRefused");
     // Stripe saved the refusal under the first key: repeating it would only replay the refusal.
-    const key = `order:${order.id}:coop:${a.cooperativeId}:release`;
+    const key = `sub-order:${a.id}:payout`;
     const first = fake.requests.filter((r) => r.idempotencyKey === key);
     expect(first).toHaveLength(1);
     const release = await provider.releaseSubOrder(a.id, null);
@@ -545,3 +544,6 @@ describe("Stripe provider", () => {
     await expectBalanced();
   });
 });
+
+// The account invariants hold after every test (docs/decisions/014-money-exact.md).
+afterEach(expectMoneyExact);

@@ -6,7 +6,7 @@
 import Stripe from "stripe";
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
-import { type PaymentMethod } from "~/db/generated/enums";
+import { type Currency, type PaymentMethod } from "~/db/generated/enums";
 import {
   debtEntries,
   postTransaction,
@@ -22,15 +22,20 @@ import {
   type Release,
 } from "./provider";
 import {
+  amountDue,
   assertCan,
   assertCanManageSubOrder,
+  causeOf,
+  nextRefundVersion,
   PaymentError,
+  payoutKey,
   recordedShare,
-  releasableShare,
   refundedSoFar,
+  refundKey,
   refundPortion,
-  releaseKey,
+  releasableShare,
   settleSubOrder,
+  withSubOrderLock,
   type PaymentActor,
 } from "./settlement.server";
 
@@ -320,96 +325,181 @@ export function createStripeProvider(stripe: Stripe) {
     return session.url;
   }
 
-  async function paidSubOrder(subOrderId: number) {
-    const subOrder = await prisma.subOrder.findUnique({
-      where: { id: subOrderId },
+  /** The order's card payment, once received (under the sub-order's lock). */
+  async function cardPaymentOf(tx: Tx, orderId: number) {
+    const payment = await tx.payment.findFirst({
+      where: { orderId, provider: "STRIPE", status: { in: ["SUCCEEDED", "REFUNDED"] } },
       select: {
         id: true,
-        orderId: true,
-        cooperativeId: true,
-        status: true,
-        order: {
-          select: {
-            currency: true,
-            payments: {
-              where: { provider: "STRIPE", status: { in: ["SUCCEEDED", "REFUNDED"] } },
-              select: {
-                id: true,
-                amountMinor: true,
-                refundedMinor: true,
-                stripePaymentIntentId: true,
-                stripeChargeId: true,
-              },
-            },
-          },
-        },
+        amountMinor: true,
+        refundedMinor: true,
+        currency: true,
+        stripePaymentIntentId: true,
+        stripeChargeId: true,
       },
     });
-    if (!subOrder) throw new PaymentError("payments.subOrderNotFound");
-    const payment = subOrder.order.payments[0];
     if (!payment?.stripeChargeId || !payment.stripePaymentIntentId)
       throw new PaymentError("payments.notPaid");
     return {
-      subOrder,
-      payment: {
-        ...payment,
-        stripeChargeId: payment.stripeChargeId,
-        stripePaymentIntentId: payment.stripePaymentIntentId,
-      },
+      ...payment,
+      stripeChargeId: payment.stripeChargeId,
+      stripePaymentIntentId: payment.stripePaymentIntentId,
     };
+  }
+
+  const cooperativeOf = async (subOrderId: number) => {
+    const subOrder = await prisma.subOrder.findUnique({
+      where: { id: subOrderId },
+      select: { cooperativeId: true, orderId: true },
+    });
+    if (!subOrder) throw new PaymentError("payments.subOrderNotFound");
+    return subOrder;
+  };
+
+  type PendingTransfer = { id: number; subOrderId: number; orderId: number; cooperativeId: number };
+
+  /** Records a transfer's outcome once, under its sub-order's lock. */
+  async function settleTransfer(
+    pending: PendingTransfer,
+    outcome: { paid: Stripe.Transfer } | { refused: true },
+    actorUserId: number | null,
+  ) {
+    return withSubOrderLock(pending.subOrderId, async (tx) => {
+      const transfer = await tx.transfer.findUniqueOrThrow({
+        where: { id: pending.id },
+        select: { status: true, amountMinor: true, currency: true, idempotencyKey: true },
+      });
+      if (transfer.status !== "PENDING") return transfer.status;
+      if ("refused" in outcome) {
+        await tx.transfer.update({ where: { id: pending.id }, data: { status: "FAILED" } });
+        return "FAILED" as const;
+      }
+      await tx.transfer.update({
+        where: { id: pending.id },
+        data: { status: "PAID", stripeTransferId: outcome.paid.id },
+      });
+      await postTransaction(tx, {
+        kind: "TRANSFER",
+        idempotencyKey: transfer.idempotencyKey,
+        currency: transfer.currency,
+        orderId: pending.orderId,
+        subOrderId: pending.subOrderId,
+        entries: transferEntries(pending.cooperativeId, null, transfer.amountMinor),
+      });
+      await recordAudit(
+        {
+          action: "payment.paid_out",
+          actorUserId,
+          organizationId: pending.cooperativeId,
+          targetType: "Transfer",
+          targetId: pending.id,
+          details: { amountMinor: transfer.amountMinor, stripeTransferId: outcome.paid.id },
+        },
+        tx,
+      );
+      return "PAID" as const;
+    });
+  }
+
+  /**
+   * Sends a pending transfer to Stripe: the amount and key were fixed under the lock, so a retry
+   * (or the reconciliation job, after a timeout) sends the same request and Stripe replays its answer.
+   */
+  async function sendTransfer(transferId: number, actorUserId: number | null) {
+    const transfer = await prisma.transfer.findUniqueOrThrow({
+      where: { id: transferId },
+      select: {
+        id: true,
+        subOrderId: true,
+        cooperativeId: true,
+        amountMinor: true,
+        idempotencyKey: true,
+        subOrder: { select: { orderId: true } },
+      },
+    });
+    const pending = { ...transfer, orderId: transfer.subOrder.orderId };
+    const [account, payment] = await Promise.all([
+      prisma.connectedAccount.findUnique({
+        where: { cooperativeId: transfer.cooperativeId },
+        select: { stripeAccountId: true },
+      }),
+      cardPaymentOf(prisma, pending.orderId),
+    ]);
+    if (!account) throw new PaymentError("payments.cooperativeNotReady");
+    let stripeTransfer: Stripe.Transfer;
+    try {
+      stripeTransfer = await stripe.transfers.create(
+        {
+          amount: transfer.amountMinor,
+          currency: "usd",
+          destination: account.stripeAccountId,
+          transfer_group: transferGroup(pending.orderId),
+          source_transaction: payment.stripeChargeId,
+          metadata: { orderId: String(pending.orderId), subOrderId: String(transfer.subOrderId) },
+        },
+        { idempotencyKey: transfer.idempotencyKey },
+      );
+    } catch (error) {
+      console.warn(
+        `Stripe transfer ${transfer.idempotencyKey} failed`,
+        error instanceof Error ? error.message : error,
+      );
+      if (refusedBy(error)) {
+        // Refused (e.g. balance_insufficient): this attempt is over; the next one gets a new key.
+        await settleTransfer(pending, { refused: true }, actorUserId);
+        throw new PaymentError("payments.transferRefused");
+      }
+      // Unknown outcome (timeout, 500): stays PENDING until a retry or the reconciliation job.
+      throw new PaymentError("payments.transferFailed");
+    }
+    const status = await settleTransfer(pending, { paid: stripeTransfer }, actorUserId);
+    await settleSubOrder(transfer.subOrderId, actorUserId);
+    await allocateAfterPayout(transfer.subOrderId);
+    await reversePendingRefunds(transfer.subOrderId);
+    return status;
   }
 
   async function releaseSubOrder(subOrderId: number, actor: PaymentActor | null): Promise<Release> {
     // Before the lookup: whether it is paid is not an outsider's business.
     if (actor && !actor.isAdmin) throw new PaymentError("payments.forbidden");
-    const { subOrder, payment } = await paidSubOrder(subOrderId);
-    if (subOrder.status !== "DELIVERED" && subOrder.status !== "SETTLED")
-      throw new PaymentError("payments.notDelivered");
+    const { cooperativeId } = await cooperativeOf(subOrderId);
     const account = await prisma.connectedAccount.findUnique({
-      where: { cooperativeId: subOrder.cooperativeId },
-      select: { stripeAccountId: true, transfersActive: true },
+      where: { cooperativeId },
+      select: { transfersActive: true },
     });
-    // Ready only when Stripe said so in account.updated, never on the onboarding return redirect.
-    if (!account?.transfersActive) throw new PaymentError("payments.cooperativeNotReady");
-    const key = releaseKey(subOrder.orderId, subOrder.cooperativeId);
-
-    const pending = await prisma
-      .$transaction(async (tx) => {
-        const attempts = await tx.transfer.findMany({
-          where: { subOrderId },
-          orderBy: { id: "asc" },
-          select: { id: true, amountMinor: true, status: true, idempotencyKey: true },
-        });
-        const live = attempts.find((t) => t.status !== "FAILED");
-        if (live) return { ...live, recoveredMinor: 0 };
-        const create = (amountMinor: number, idempotencyKey: string) =>
-          tx.transfer.create({
-            data: {
-              subOrderId,
-              cooperativeId: subOrder.cooperativeId,
-              currency: subOrder.order.currency,
-              amountMinor,
-              idempotencyKey,
-            },
-            select: { id: true, amountMinor: true, status: true, idempotencyKey: true },
-          });
-        // Stripe keeps a refused answer under its key: a new attempt needs a new key, and keeps the
-        // amount the first attempt worked out (its debt recovery is already recorded).
-        const refused = attempts.at(-1);
-        if (refused)
-          return {
-            ...(await create(refused.amountMinor, `${key}:attempt-${attempts.length + 1}`)),
-            recoveredMinor: 0,
-          };
-        const { amountMinor, recoveredMinor } = await releasableShare(tx, subOrder);
-        return { ...(await create(amountMinor, key)), recoveredMinor };
-      })
-      .catch((error: unknown) => {
-        // Another release of this sub-order started at the same moment: let that one finish.
-        if ((error as { code?: string }).code === "P2002")
-          throw new PaymentError("payments.tryAgain");
-        throw error;
+    // What the buyer no longer owes goes back first (the payout below refuses to run ahead of it).
+    await followExcess(subOrderId);
+    const pending = await withSubOrderLock(subOrderId, async (tx, subOrder) => {
+      const attempts = await tx.transfer.findMany({
+        where: { subOrderId },
+        orderBy: { id: "asc" },
+        select: { id: true, amountMinor: true, status: true },
       });
+      const live = attempts.find((t) => t.status !== "FAILED");
+      if (live) return { ...live, recoveredMinor: 0 };
+      if (subOrder.status !== "DELIVERED" && subOrder.status !== "SETTLED")
+        throw new PaymentError("payments.notDelivered");
+      await cardPaymentOf(tx, subOrder.orderId);
+      // Ready only when Stripe said so in account.updated, never on the onboarding return redirect.
+      if (!account?.transfersActive) throw new PaymentError("payments.cooperativeNotReady");
+      // Worked out again from what is recorded now (refunds since a refused attempt count); a
+      // refused key keeps Stripe's refusal, so each attempt has its own.
+      const key = payoutKey(subOrderId, attempts.length + 1);
+      const { currency } = await tx.order.findUniqueOrThrow({
+        where: { id: subOrder.orderId },
+        select: { currency: true },
+      });
+      const { amountMinor, recoveredMinor } = await releasableShare(
+        tx,
+        { ...subOrder, order: { currency } },
+        key,
+      );
+      const created = await tx.transfer.create({
+        data: { subOrderId, cooperativeId, currency, amountMinor, idempotencyKey: key },
+        select: { id: true, amountMinor: true, status: true },
+      });
+      return { ...created, recoveredMinor };
+    });
     const result = (status: Release["status"]) => ({
       transferId: pending.id,
       amountMinor: pending.amountMinor,
@@ -418,74 +508,17 @@ export function createStripeProvider(stripe: Stripe) {
     });
     if (pending.status !== "PENDING") {
       await settleSubOrder(subOrderId, actor?.id ?? null);
+      await reversePendingRefunds(subOrderId);
       return result(pending.status);
     }
-
-    let stripeTransfer: Stripe.Transfer;
-    try {
-      stripeTransfer = await stripe.transfers.create(
-        {
-          amount: pending.amountMinor,
-          currency: "usd",
-          destination: account.stripeAccountId,
-          transfer_group: transferGroup(subOrder.orderId),
-          source_transaction: payment.stripeChargeId,
-          metadata: { orderId: String(subOrder.orderId), subOrderId: String(subOrderId) },
-        },
-        { idempotencyKey: pending.idempotencyKey },
-      );
-    } catch (error) {
-      console.warn(
-        `Stripe transfer ${pending.idempotencyKey} failed`,
-        error instanceof Error ? error.message : error,
-      );
-      if (refusedBy(error)) {
-        // Refused (e.g. balance_insufficient): this attempt is over; the next one gets a new key.
-        await prisma.transfer.updateMany({
-          where: { id: pending.id, status: "PENDING" },
-          data: { status: "FAILED" },
-        });
-        throw new PaymentError("payments.transferRefused");
-      }
-      // Unknown outcome (timeout, 500): stays PENDING, so a retry sends the same key and amount.
-      throw new PaymentError("payments.transferFailed");
-    }
-    await prisma.$transaction(async (tx) => {
-      const moved = await tx.transfer.updateMany({
-        where: { id: pending.id, status: "PENDING" },
-        data: { status: "PAID", stripeTransferId: stripeTransfer.id },
-      });
-      if (moved.count !== 1) return;
-      await postTransaction(tx, {
-        kind: "TRANSFER",
-        idempotencyKey: pending.idempotencyKey,
-        currency: subOrder.order.currency,
-        orderId: subOrder.orderId,
-        subOrderId,
-        entries: transferEntries(subOrder.cooperativeId, null, pending.amountMinor),
-      });
-      await recordAudit(
-        {
-          action: "payment.paid_out",
-          actorUserId: actor?.id ?? null,
-          organizationId: subOrder.cooperativeId,
-          targetType: "Transfer",
-          targetId: pending.id,
-          details: { amountMinor: pending.amountMinor, stripeTransferId: stripeTransfer.id },
-        },
-        tx,
-      );
-    });
-    await settleSubOrder(subOrderId, actor?.id ?? null);
-    await allocateAfterPayout(subOrderId);
-    return result("PAID");
+    return result(await sendTransfer(pending.id, actor?.id ?? null));
   }
 
   /**
-   * After a refund of a released sub-order, takes the cooperative's part back from its account.
+   * After a refund of a paid-out sub-order, takes the cooperative's part back from its account.
    * When its balance cannot cover it, the amount becomes the cooperative's debt, deducted from its
-   * next transfer. Safe to call again for the same refund: the reversal carries the refund's key
-   * and the same amount, and the outcome is recorded once.
+   * next transfer. Waits (does nothing) while the transfer's own outcome is unknown. Safe to call
+   * again: the reversal carries the refund's key and the same amount, and is recorded once.
    */
   async function reverseForRefund(refundId: number) {
     const refund = await prisma.refund.findUniqueOrThrow({
@@ -496,6 +529,7 @@ export function createStripeProvider(stripe: Stripe) {
         reversedMinor: true,
         debtMinor: true,
         reversalSettledAt: true,
+        idempotencyKey: true,
         subOrder: {
           select: {
             id: true,
@@ -517,7 +551,7 @@ export function createStripeProvider(stripe: Stripe) {
     const transfer = refund.subOrder.transfers[0];
     if (refund.reversalSettledAt)
       return { reversedMinor: refund.reversedMinor, debtMinor: refund.debtMinor };
-    if (refund.status !== "SUCCEEDED" || !transfer?.stripeTransferId || refund.netMinor === 0)
+    if (refund.status !== "SUCCEEDED" || !transfer?.stripeTransferId)
       return { reversedMinor: 0, debtMinor: 0 };
     const stripeTransferId = transfer.stripeTransferId;
     // What earlier refunds took back is no longer in the transfer to reverse.
@@ -530,13 +564,13 @@ export function createStripeProvider(stripe: Stripe) {
         const reversal = await stripe.transfers.createReversal(
           stripeTransferId,
           { amount, metadata: { refundId: String(refundId) } },
-          { idempotencyKey: `refund:${refundId}:reversal` },
+          { idempotencyKey: `${refund.idempotencyKey ?? `refund:${refundId}`}:reversal` },
         );
         reversedMinor = reversal.amount;
         reversedTotal = (await stripe.transfers.retrieve(stripeTransferId)).amount_reversed;
       } catch (error) {
         if (!refusedBy(error)) {
-          // Unknown outcome (timeout, 500): try again later; the same key replays Stripe's answer.
+          // Unknown outcome (timeout, 500): the reconciliation job tries again with the same key.
           console.warn(
             `Reversal for refund ${refundId} did not complete`,
             error instanceof Error ? error.message : error,
@@ -548,7 +582,7 @@ export function createStripeProvider(stripe: Stripe) {
     }
     const debtMinor = refund.netMinor - reversedMinor;
     const { currency } = refund.subOrder.order;
-    await prisma.$transaction(async (tx) => {
+    await withSubOrderLock(refund.subOrder.id, async (tx) => {
       const settled = await tx.refund.updateMany({
         where: { id: refundId, reversalSettledAt: null },
         data: { reversedMinor, debtMinor, reversalSettledAt: new Date() },
@@ -559,7 +593,7 @@ export function createStripeProvider(stripe: Stripe) {
       if (debtMinor > 0)
         await postTransaction(tx, {
           kind: "DEBT",
-          idempotencyKey: `refund:${refundId}:debt`,
+          idempotencyKey: `${refund.idempotencyKey ?? `refund:${refundId}`}:debt`,
           currency,
           orderId: refund.subOrder.orderId,
           subOrderId: refund.subOrder.id,
@@ -569,84 +603,86 @@ export function createStripeProvider(stripe: Stripe) {
     return { reversedMinor, debtMinor };
   }
 
-  async function refundSubOrder(
-    subOrderId: number,
-    amountMinor: number,
-    actor: PaymentActor | null,
-    reason?: string,
-  ): Promise<RefundResult> {
-    await assertCanManageSubOrder(actor, subOrderId);
-    const { subOrder, payment } = await paidSubOrder(subOrderId);
-    const pending = await prisma.$transaction(async (tx) => {
-      const share = await recordedShare(tx, subOrder);
-      if (!share) throw new PaymentError("payments.notPaid");
-      const before = await refundedSoFar(tx, subOrderId);
-      const portion = refundPortion(share, before.grossMinor, amountMinor);
-      const updated = await tx.payment.updateMany({
-        where: { id: payment.id, refundedMinor: { lte: payment.amountMinor - amountMinor } },
-        data: { refundedMinor: { increment: amountMinor } },
-      });
-      if (updated.count !== 1) throw new PaymentError("payments.refundTooLarge");
-      const refund = await tx.refund.create({
-        data: { paymentId: payment.id, subOrderId, amountMinor, ...portion, reason },
-        select: { id: true },
-      });
-      return { id: refund.id, share, ...portion };
+  /** Refunds made after a transfer started, waiting for it to be paid: take their part back now. */
+  async function reversePendingRefunds(subOrderId: number) {
+    const waiting = await prisma.refund.findMany({
+      where: {
+        subOrderId,
+        status: "SUCCEEDED",
+        reversalSettledAt: null,
+        subOrder: { transfers: { some: { status: { in: ["PAID", "REVERSED"] } } } },
+      },
+      orderBy: { id: "asc" },
+      select: { id: true },
     });
+    for (const refund of waiting) await reverseForRefund(refund.id);
+    if (waiting.length > 0) await allocateAfterPayout(subOrderId);
+  }
 
-    let stripeRefund: Stripe.Refund;
-    try {
-      stripeRefund = await stripe.refunds.create(
-        {
-          payment_intent: payment.stripePaymentIntentId,
-          amount: amountMinor,
-          metadata: { subOrderId: String(subOrderId), refundId: String(pending.id) },
-        },
-        { idempotencyKey: `refund:${pending.id}` },
-      );
-    } catch (error) {
-      if (refusedBy(error)) {
-        await prisma.$transaction([
-          prisma.refund.update({
-            where: { id: pending.id },
-            data: { status: "FAILED" },
-            select: { id: true },
-          }),
-          prisma.payment.update({
-            where: { id: payment.id },
-            data: { refundedMinor: { decrement: amountMinor } },
-            select: { id: true },
-          }),
-        ]);
-        throw new PaymentError("payments.refundRefused");
-      }
-      throw new PaymentError("payments.refundPending");
-    }
-    await prisma.$transaction(async (tx) => {
-      const moved = await tx.refund.updateMany({
-        where: { id: pending.id, status: "PENDING" },
-        data: { status: "SUCCEEDED", stripeRefundId: stripeRefund.id },
+  type PendingRefund = {
+    id: number;
+    key: string;
+    subOrderId: number;
+    orderId: number;
+    cooperativeId: number;
+    paymentId: number;
+    paymentAmountMinor: number;
+    stripePaymentIntentId: string;
+    amountMinor: number;
+    netMinor: number;
+    feeMinor: number;
+    currency: Currency;
+    unionId: number | null;
+  };
+
+  /** Records a refund's outcome once, under its sub-order's lock. */
+  async function settleRefund(
+    refund: PendingRefund,
+    outcome: { done: Stripe.Refund } | { refused: true },
+    actorUserId: number | null,
+    reason: string | null,
+  ) {
+    return withSubOrderLock(refund.subOrderId, async (tx) => {
+      const current = await tx.refund.findUniqueOrThrow({
+        where: { id: refund.id },
+        select: { status: true },
       });
-      if (moved.count !== 1) return;
+      if (current.status !== "PENDING") return current.status;
+      if ("refused" in outcome) {
+        await tx.refund.update({ where: { id: refund.id }, data: { status: "FAILED" } });
+        await tx.payment.update({
+          where: { id: refund.paymentId },
+          data: { refundedMinor: { decrement: refund.amountMinor } },
+        });
+        return "FAILED" as const;
+      }
+      await tx.refund.update({
+        where: { id: refund.id },
+        data: { status: "SUCCEEDED", stripeRefundId: outcome.done.id },
+      });
       await tx.payment.updateMany({
-        where: { id: payment.id, refundedMinor: payment.amountMinor },
+        where: { id: refund.paymentId, refundedMinor: refund.paymentAmountMinor },
         data: { status: "REFUNDED" },
       });
       await postTransaction(tx, {
         kind: "REFUND",
-        idempotencyKey: `refund:${pending.id}`,
-        currency: subOrder.order.currency,
-        orderId: subOrder.orderId,
-        subOrderId,
+        idempotencyKey: refund.key,
+        currency: refund.currency,
+        orderId: refund.orderId,
+        subOrderId: refund.subOrderId,
         entries: refundEntries(null, {
-          totalMinor: amountMinor,
-          feeMinor: pending.feeMinor,
+          totalMinor: refund.amountMinor,
+          feeMinor: refund.feeMinor,
           shares: [
             {
-              key: pending.share.key,
-              grossMinor: amountMinor,
-              netMinor: pending.netMinor,
-              feeMinor: pending.feeMinor,
+              key: {
+                subOrderId: refund.subOrderId,
+                cooperativeId: refund.cooperativeId,
+                unionId: refund.unionId,
+              },
+              grossMinor: refund.amountMinor,
+              netMinor: refund.netMinor,
+              feeMinor: refund.feeMinor,
             },
           ],
         }),
@@ -654,24 +690,215 @@ export function createStripeProvider(stripe: Stripe) {
       await recordAudit(
         {
           action: "payment.refunded",
-          actorUserId: actor?.id ?? null,
-          organizationId: subOrder.cooperativeId,
+          actorUserId,
+          organizationId: refund.cooperativeId,
           targetType: "Refund",
-          targetId: pending.id,
-          details: { amountMinor, reason: reason ?? null, stripeRefundId: stripeRefund.id },
+          targetId: refund.id,
+          details: { amountMinor: refund.amountMinor, reason, stripeRefundId: outcome.done.id },
         },
         tx,
       );
+      return "SUCCEEDED" as const;
     });
-    // Before release the cooperative is simply paid less; after release, take its part back.
-    const { debtMinor } = await reverseForRefund(pending.id);
+  }
+
+  /**
+   * Asks Stripe for a refund recorded PENDING under the lock. The key and amount were fixed there,
+   * so sending again (a retry, or the reconciliation job) makes it once and learns its outcome.
+   */
+  async function sendRefund(
+    refund: PendingRefund,
+    actorUserId: number | null,
+    reason: string | null,
+  ): Promise<RefundResult> {
+    let stripeRefund: Stripe.Refund;
+    try {
+      stripeRefund = await stripe.refunds.create(
+        {
+          payment_intent: refund.stripePaymentIntentId,
+          amount: refund.amountMinor,
+          metadata: { subOrderId: String(refund.subOrderId), refundId: String(refund.id) },
+        },
+        { idempotencyKey: refund.key },
+      );
+    } catch (error) {
+      if (refusedBy(error)) {
+        await settleRefund(refund, { refused: true }, actorUserId, reason);
+        throw new PaymentError("payments.refundRefused");
+      }
+      console.warn(
+        `Stripe refund ${refund.key} did not complete`,
+        error instanceof Error ? error.message : error,
+      );
+      throw new PaymentError("payments.refundPending");
+    }
+    await settleRefund(refund, { done: stripeRefund }, actorUserId, reason);
+    // Before the payout the cooperative is simply paid less; after it, take its part back.
+    const { debtMinor } = await reverseForRefund(refund.id);
+    const allocated = await prisma.memberAllocation.count({
+      where: { subOrderId: refund.subOrderId },
+    });
+    if (allocated > 0) await allocateAfterPayout(refund.subOrderId);
     return {
-      refundId: pending.id,
-      amountMinor,
-      netMinor: pending.netMinor,
-      feeMinor: pending.feeMinor,
+      refundId: refund.id,
+      amountMinor: refund.amountMinor,
+      netMinor: refund.netMinor,
+      feeMinor: refund.feeMinor,
       debtMinor,
     };
+  }
+
+  /**
+   * Records a refund PENDING under the sub-order's lock: `amountMinor`, or (`"excess"`) whatever was
+   * received and is no longer due, worked out from what is recorded. Null when nothing is due back.
+   */
+  async function openRefund(
+    subOrderId: number,
+    amount: number | "excess",
+    reason: string | undefined,
+  ): Promise<PendingRefund | null> {
+    return withSubOrderLock(subOrderId, async (tx, subOrder) => {
+      const payment = await cardPaymentOf(tx, subOrder.orderId);
+      const share = await recordedShare(tx, subOrder);
+      if (!share) throw new PaymentError("payments.notPaid");
+      const before = await refundedSoFar(tx, subOrderId);
+      const amountMinor =
+        amount === "excess" ? share.grossMinor - before.grossMinor - amountDue(subOrder) : amount;
+      if (amount === "excess" && amountMinor <= 0) return null;
+      const portion = refundPortion(share, before.grossMinor, amountMinor);
+      const updated = await tx.payment.updateMany({
+        where: { id: payment.id, refundedMinor: { lte: payment.amountMinor - amountMinor } },
+        data: { refundedMinor: { increment: amountMinor } },
+      });
+      if (updated.count !== 1) throw new PaymentError("payments.refundTooLarge");
+      const cause = amount === "excess" ? causeOf(subOrder.status) : "requested";
+      const key = refundKey(subOrderId, "refund", cause, await nextRefundVersion(tx, subOrderId));
+      // Counted in a payout not yet started; after one started, its part is taken back.
+      const transferStarted = await tx.transfer.count({
+        where: { subOrderId, status: { not: "FAILED" } },
+      });
+      const refund = await tx.refund.create({
+        data: {
+          paymentId: payment.id,
+          subOrderId,
+          amountMinor,
+          ...portion,
+          reason,
+          idempotencyKey: key,
+          reversalSettledAt: transferStarted > 0 ? null : new Date(),
+        },
+        select: { id: true },
+      });
+      return {
+        id: refund.id,
+        key,
+        subOrderId,
+        orderId: subOrder.orderId,
+        cooperativeId: subOrder.cooperativeId,
+        paymentId: payment.id,
+        paymentAmountMinor: payment.amountMinor,
+        stripePaymentIntentId: payment.stripePaymentIntentId,
+        amountMinor,
+        ...portion,
+        currency: payment.currency,
+        unionId: share.key.unionId,
+      };
+    });
+  }
+
+  async function refundSubOrder(
+    subOrderId: number,
+    amountMinor: number,
+    actor: PaymentActor | null,
+    reason?: string,
+  ): Promise<RefundResult> {
+    // Before the lookup: whether it exists or is paid is not an outsider's business.
+    await assertCanManageSubOrder(actor, subOrderId);
+    const pending = (await openRefund(subOrderId, amountMinor, reason))!;
+    return sendRefund(pending, actor?.id ?? null, reason ?? null);
+  }
+
+  /** Gives back what was received for the sub-order and is no longer due (nothing when nothing is). */
+  async function refundExcess(subOrderId: number) {
+    const { status } = await prisma.subOrder.findUniqueOrThrow({
+      where: { id: subOrderId },
+      select: { status: true },
+    });
+    const reason =
+      status === "CANCELLED" || status === "REJECTED"
+        ? `sub-order ${status.toLowerCase()}`
+        : "delivered amount changed";
+    const pending = await openRefund(subOrderId, "excess", reason);
+    return pending ? sendRefund(pending, null, reason) : null;
+  }
+
+  async function followExcess(subOrderId: number) {
+    const paid = await prisma.payment.count({
+      where: {
+        provider: "STRIPE",
+        status: { in: ["SUCCEEDED", "REFUNDED"] },
+        order: { subOrders: { some: { id: subOrderId } } },
+      },
+    });
+    if (paid > 0) await refundExcess(subOrderId);
+  }
+
+  /** A refund left PENDING (its answer was lost): sent again with its own key and amount. */
+  async function resumeRefund(refundId: number) {
+    const row = await prisma.refund.findUniqueOrThrow({
+      where: { id: refundId },
+      select: {
+        id: true,
+        status: true,
+        idempotencyKey: true,
+        subOrderId: true,
+        amountMinor: true,
+        netMinor: true,
+        feeMinor: true,
+        reason: true,
+        payment: {
+          select: {
+            id: true,
+            amountMinor: true,
+            currency: true,
+            provider: true,
+            stripePaymentIntentId: true,
+          },
+        },
+        subOrder: { select: { orderId: true, cooperativeId: true } },
+      },
+    });
+    if (row.status !== "PENDING" || row.payment.provider !== "STRIPE") return row.status;
+    const share = await recordedShare(prisma, {
+      id: row.subOrderId,
+      orderId: row.subOrder.orderId,
+      cooperativeId: row.subOrder.cooperativeId,
+    });
+    await sendRefund(
+      {
+        id: row.id,
+        key: row.idempotencyKey ?? `refund:${row.id}`,
+        subOrderId: row.subOrderId,
+        orderId: row.subOrder.orderId,
+        cooperativeId: row.subOrder.cooperativeId,
+        paymentId: row.payment.id,
+        paymentAmountMinor: row.payment.amountMinor,
+        stripePaymentIntentId: row.payment.stripePaymentIntentId!,
+        amountMinor: row.amountMinor,
+        netMinor: row.netMinor,
+        feeMinor: row.feeMinor,
+        currency: row.payment.currency,
+        unionId: share?.key.unionId ?? null,
+      },
+      null,
+      row.reason,
+    );
+    return "SUCCEEDED" as const;
+  }
+
+  /** A transfer left PENDING (its answer was lost): sent again with its own key and amount. */
+  async function resumeTransfer(transferId: number) {
+    return sendTransfer(transferId, null);
   }
 
   const provider: PaymentProvider<PaymentActor> = {
@@ -680,7 +907,16 @@ export function createStripeProvider(stripe: Stripe) {
     releaseSubOrder,
     refundSubOrder,
   };
-  return { ...provider, onboardCooperative, cardPaymentPage, reverseForRefund };
+  return {
+    ...provider,
+    onboardCooperative,
+    cardPaymentPage,
+    reverseForRefund,
+    reversePendingRefunds,
+    refundExcess,
+    resumeRefund,
+    resumeTransfer,
+  };
 }
 
 export type StripeProvider = ReturnType<typeof createStripeProvider>;
