@@ -533,11 +533,11 @@ export function failOrderPayment(orderId: number, actor: Actor) {
 
 async function moveWaitingSubOrders(orderId: number, to: SubOrderStatus, actor: Actor) {
   const moved = await prisma.$transaction(async (tx) => {
-    const waiting = await tx.subOrder.findMany({
-      where: { orderId, status: "PLACED" },
-      select: { id: true },
-      orderBy: { id: "asc" },
-    });
+    // Locked in id order (as the money paths lock them) and re-checked after the wait: a payment
+    // landing at the same moment as the expiry moves each sub-order once, never both ways.
+    const waiting = await tx.$queryRaw<{ id: number }[]>`
+      SELECT "id" FROM "SubOrder" WHERE "orderId" = ${orderId} AND "status" = 'PLACED'
+      ORDER BY "id" FOR UPDATE`;
     for (const subOrder of waiting) await moveSubOrder(tx, subOrder.id, to, "SYSTEM", actor);
     return waiting;
   });
@@ -554,11 +554,16 @@ export async function expireUnpaidOrders(now = new Date()) {
     orderBy: { id: "asc" },
   });
   let cancelled = 0;
+  // One order that cannot be expired is logged and retried next run; the others still go.
   for (const order of due) {
-    cancelled += await failOrderPayment(order.id, {
-      userId: null,
-      reason: "orders.reason.unpaidExpired",
-    });
+    try {
+      cancelled += await failOrderPayment(order.id, {
+        userId: null,
+        reason: "orders.reason.unpaidExpired",
+      });
+    } catch (error) {
+      console.warn(`Order ${order.id} not expired: ${String(error)}`);
+    }
   }
   return cancelled;
 }

@@ -199,12 +199,12 @@ describe("manual settlement", () => {
 describe("permission before any lookup that could leak", () => {
   test("another cooperative's lead learns nothing about a sub-order's payment state", async () => {
     const order = await orderFromTwoCooperatives("KHR", "BANK_TRANSFER");
-    // Cooperative A's sub-order, not paid: its own lead is told so, the other lead only "forbidden".
+    // Cooperative A's sub-order, not delivered: its own lead is told so, the other lead only "forbidden".
     const subOrderA = order.subOrders.find((s) =>
       lead.memberships.some((m) => m.organizationId === s.cooperativeId),
     )!;
     await expect(manualProvider.releaseSubOrder(subOrderA.id, lead)).rejects.toMatchObject({
-      key: "payments.notPaid",
+      key: "payments.notDelivered",
     });
     for (const call of [
       () => manualProvider.releaseSubOrder(subOrderA.id, lead2),
