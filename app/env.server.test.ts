@@ -68,3 +68,16 @@ describe("parseEnv", () => {
     );
   });
 });
+
+describe("PUBLIC_URL", () => {
+  test("is an origin: a trailing slash is dropped, a path, query or other scheme refused", () => {
+    expect(parseEnv({ PUBLIC_URL: "https://phsar.example.org/" }).PUBLIC_URL).toBe(
+      "https://phsar.example.org",
+    );
+    expect(parseEnv({ PUBLIC_URL: "http://10.0.0.5:8080" }).PUBLIC_URL).toBe(
+      "http://10.0.0.5:8080",
+    );
+    for (const bad of ["https://phsar.example.org/app", "https://x.org/?a=1", "ftp://x.org", "x"])
+      expect(() => parseEnv({ PUBLIC_URL: bad })).toThrow(/PUBLIC_URL/);
+  });
+});

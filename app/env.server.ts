@@ -24,6 +24,24 @@ export const EnvSchema = z.object({
         "DATABASE_URL must be a PostgreSQL URL like postgresql://user:password@host:5432/phsar",
     }),
   ),
+  /**
+   * The address people reach Phsar at (`https://phsar.example.org`): every link in a message (password
+   * reset, invitation) is built from it, never from a request's Host header. Unset: http://localhost:<PORT>.
+   */
+  PUBLIC_URL: optional(
+    z
+      .url({
+        protocol: /^https?$/,
+        error: "PUBLIC_URL must be an http(s) URL like https://phsar.example.org",
+      })
+      .refine((value) => {
+        // Runs even when the URL check above failed (zod 4 checks do not abort).
+        if (!URL.canParse(value)) return true;
+        const url = new URL(value);
+        return (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
+      }, "PUBLIC_URL must be an origin only (scheme, host and port), with no path or query")
+      .transform((value) => new URL(value).origin),
+  ),
   PHSAR_DATA_DIR: optional(z.string()).default(".data"),
   EMBEDDED_PG_PORT: optional(port("EMBEDDED_PG_PORT")).default(54329),
   SEED_DEMO_DATA: optional(booleanFlag),
@@ -96,7 +114,6 @@ export const EnvSchema = z.object({
       .min(0, "PLATFORM_FEE_BPS must be between 0 and 10000")
       .max(10_000, "PLATFORM_FEE_BPS must be between 0 and 10000"),
   ).default(0),
-  /** How long a dynamic KHQR code stays payable, in minutes. */
   // Operations (docs/decisions/013-operations.md).
   /** Bearer token for GET /metrics; unset turns /metrics off. */
   METRICS_TOKEN: optional(
@@ -108,6 +125,7 @@ export const EnvSchema = z.object({
   /** json: one JSON object per line (default); text: `[phsar] message` for a terminal. */
   LOG_FORMAT: optional(z.enum(["json", "text"])),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace"])).default("info"),
+  /** How long a dynamic KHQR code stays payable, in minutes. */
   KHQR_EXPIRY_MINUTES: optional(
     z.coerce.number().int("KHQR_EXPIRY_MINUTES must be a whole number").min(1).max(10_080),
   ).default(60),

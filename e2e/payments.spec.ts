@@ -207,3 +207,29 @@ test("KHQR: once a cooperative has a Bakong account, a buyer pays it with a code
   expect(code).toContain("puok@aclb");
   await expectAccessible(page);
 });
+
+// Issue #15 item 5: the admin's view of a buyer's statement, where pay-later terms are granted,
+// used to be a 500 (Conform could not read the form's schema).
+test("an admin opens a buyer's statement and grants pay-later terms", async ({ page, browser }) => {
+  await signUpBuyer(page, "terms");
+  await page.getByRole("link", { name: "My organization" }).click();
+  await page.getByRole("main").getByRole("link", { name: "Account statement" }).click();
+  await expect(page).toHaveURL(/\/organizations\/[^/]+\/statement$/);
+  const statementPath = new URL(page.url()).pathname;
+  await expect(page.getByRole("heading", { name: "Account statement" })).toBeVisible();
+
+  const admin = await leadPage(browser, "admin@phsar.test");
+  const response = await admin.goto(statementPath);
+  expect(response?.status()).toBe(200);
+  const form = admin.getByRole("main");
+  await form.getByLabel("Credit limit").fill("500000");
+  await form.getByLabel("Days to pay").fill("14");
+  await form.getByRole("button", { name: "Give pay-later terms" }).click();
+  await expect(admin.getByText(/Pay later: up to 500,000.*within 14 days/)).toBeVisible();
+  await expectAccessible(admin);
+  await admin.context().close();
+
+  // The buyer sees the same terms on its own statement.
+  await page.reload();
+  await expect(page.getByText(/Pay later: up to 500,000.*within 14 days/)).toBeVisible();
+});

@@ -1,3 +1,4 @@
+import { publicUrl } from "~/http/public-url.server";
 import { prisma } from "~/db/db.server";
 import { recordAudit } from "~/audit/audit.server";
 import { type Identifier } from "./identifier";
@@ -161,11 +162,7 @@ async function uniqueSlug(tx: Tx, name: string) {
  * Sends a reset link when the identifier belongs to an account; says nothing either way, so the
  * form cannot be used to find out who has an account.
  */
-export async function requestPasswordReset(
-  identifier: Identifier,
-  baseUrl: string,
-  request: RequestInfo,
-) {
+export async function requestPasswordReset(identifier: Identifier, request: RequestInfo) {
   const limit = await hitRateLimit(
     `password-reset:address:${request.ipAddress}`,
     rateLimits.passwordResetPerAddress,
@@ -193,7 +190,7 @@ export async function requestPasswordReset(
     });
     await notifier.sendPasswordReset(
       user,
-      `${baseUrl}/reset-password?${new URLSearchParams({ token })}`,
+      publicUrl(`/reset-password?${new URLSearchParams({ token })}`),
     );
   }
   return { ok: true as const };

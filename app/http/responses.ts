@@ -13,18 +13,27 @@ export function invariantResponse(
   }
 }
 
-/** A same-site path to return to after a form post; anything else (other hosts, `//evil`) falls back. */
+// An origin no request can have: a target is a path on this site only if resolving it against this
+// origin keeps it there.
+const HERE = "http://phsar.invalid";
+
+/**
+ * The one parser for redirect targets (`redirectTo` after sign-in, sign-up, the language switch):
+ * it only ever yields a path on this site, otherwise `fallback`. Browsers drop tabs and newlines and
+ * read `\` as `/`, so `/<TAB>/host` or `/\host` would leave the site: anything but printable ASCII
+ * is refused, and the target is resolved the way a browser would before its origin is compared.
+ */
 export function safeRedirectPath(value: unknown, fallback = "/") {
-  if (
-    typeof value !== "string" ||
-    !value.startsWith("/") ||
-    value.startsWith("//") ||
-    value.startsWith("/\\") ||
-    // A Location header holds bytes: control characters, spaces or U+3000 make Node refuse the
-    // header (a 500), and browsers drop some of them. A real path here is percent-encoded ASCII.
-    !/^[\x21-\x7e]*$/.test(value)
-  ) {
+  // A Location header holds bytes: control characters, spaces or U+3000 also make Node refuse the
+  // header (a 500). A real path here is percent-encoded ASCII.
+  if (typeof value !== "string" || !value.startsWith("/") || !/^[\x21-\x7e]*$/.test(value))
+    return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, HERE);
+  } catch {
     return fallback;
   }
-  return value;
+  if (url.origin !== HERE || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

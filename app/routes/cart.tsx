@@ -14,6 +14,7 @@ import { requireBuyer } from "~/orders/access.server";
 import { accountFor, checkout, getCart, putInCart, removeFromCart } from "~/orders/cart.server";
 import { OrderError } from "~/orders/orders.server";
 import { cardReturnUrls } from "~/payments/card";
+import { publicOrigin } from "~/http/public-url.server";
 import { stripeProvider } from "~/payments/providers.server";
 import { PaymentError, type PaymentActor } from "~/payments/settlement.server";
 import { WEIGHT_TOLERANCES } from "~/orders/quantities";
@@ -82,10 +83,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
  * Straight on to Stripe's card page. Should Stripe not answer, the order stays placed and waiting
  * for its payment: the buyer pays from the order's page.
  */
-async function cardPageOrOrder(request: Request, orderId: number, payer: PaymentActor) {
-  const origin = new URL(request.url).origin;
+async function cardPageOrOrder(orderId: number, payer: PaymentActor) {
   try {
-    return await stripeProvider()!.cardPaymentPage(orderId, payer, cardReturnUrls(origin, orderId));
+    return await stripeProvider()!.cardPaymentPage(
+      orderId,
+      payer,
+      cardReturnUrls(publicOrigin(), orderId),
+    );
   } catch (error) {
     console.warn(`Card payment page for order ${orderId} not made: ${String(error)}`);
     return `/orders/${orderId}?placed=1&card=unavailable`;
@@ -120,7 +124,7 @@ export async function action({ request }: ActionFunctionArgs) {
       });
       if (submission.value.paymentMethod !== "CARD" || submission.value.payLater)
         return redirect(`/orders/${orderId}?placed=1`);
-      return redirect(await cardPageOrOrder(request, orderId, user));
+      return redirect(await cardPageOrOrder(orderId, user));
     } catch (error) {
       if (!(error instanceof OrderError) && !(error instanceof PaymentError)) throw error;
       return Response.json(

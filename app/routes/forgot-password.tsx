@@ -23,10 +23,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await readFormData(request), { schema: ForgotPasswordSchema });
   if (submission.status !== "success")
     return Response.json({ result: submission.reply(), sent: false }, { status: 400 });
-  const origin = new URL(request.url).origin;
   const outcome = await requestPasswordReset(
     parseIdentifier(submission.value.identifier)!,
-    origin,
     requestInfo(request, context),
   );
   if (!outcome.ok) {

@@ -29,6 +29,7 @@ import { cutoffOf, getBuyerOrder } from "~/orders/queries.server";
 import { movesFor } from "~/orders/state-machine";
 import { HowToPay } from "~/payments/how-to-pay";
 import { cardReturnUrls } from "~/payments/card";
+import { publicOrigin } from "~/http/public-url.server";
 import { cardPaymentOf, paymentInstructions } from "~/payments/instructions.server";
 import { stripeProvider } from "~/payments/providers.server";
 import { PaymentError } from "~/payments/settlement.server";
@@ -95,9 +96,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const stripe = stripeProvider();
     invariantResponse(stripe, "Not found", { status: 404 });
     try {
-      const origin = new URL(request.url).origin;
       return redirect(
-        await stripe.cardPaymentPage(order.id, user, cardReturnUrls(origin, order.id)),
+        await stripe.cardPaymentPage(order.id, user, cardReturnUrls(publicOrigin(), order.id)),
       );
     } catch (error) {
       if (!(error instanceof PaymentError)) throw error;

@@ -1,3 +1,4 @@
+import { publicUrl } from "~/http/public-url.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -55,7 +56,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     switch (parsed.data.intent) {
       case "invite": {
         const token = await createInvitation(organization, parsed.data.role, actor);
-        return { inviteLink: `${new URL(request.url).origin}/invitations/${token}` };
+        return { inviteLink: publicUrl(`/invitations/${token}`) };
       }
       case "change-role":
         await changeMemberRole(organization, parsed.data.membershipId, parsed.data.role, actor);

@@ -1,5 +1,6 @@
 // A cooperative's money (manual provider): record what buyers paid, record payouts of delivered
 // orders, and what is owed to each member. Thin: see app/payments/.
+import { publicUrl } from "~/http/public-url.server";
 import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
@@ -106,7 +107,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const provider = stripeProvider();
       if (!provider) throw new PaymentError("payments.stripeNotConfigured");
       // Back to this page either way; readiness comes from Stripe's account.updated event.
-      const back = new URL(`/organizations/${organization.slug}/payments`, request.url).toString();
+      const back = publicUrl(`/organizations/${organization.slug}/payments`);
       const { url } = await provider.onboardCooperative(
         organization.id,
         { returnUrl: back, refreshUrl: back },

@@ -19,24 +19,25 @@ import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 
 // A platform admin gives a trusted buyer pay-later terms: a credit limit and the days to pay.
-const TermsSchema = z
-  .object({
-    currency: z.enum(["KHR", "USD"], { error: "validation.required" }),
-    creditLimit: z.string({ error: "payments.invalidAmount" }).max(20, "payments.invalidAmount"),
-    termDays: z.coerce
-      .number({ error: "payments.invalidTerm" })
-      .int("payments.invalidTerm")
-      .min(1, "payments.invalidTerm")
-      .max(365, "payments.invalidTerm"),
-  })
-  .transform((value, ctx) => {
-    const creditLimitMinor = parsePriceToMinor(value.creditLimit, value.currency);
-    if (!creditLimitMinor) {
-      ctx.addIssue({ code: "custom", path: ["creditLimit"], message: "payments.invalidAmount" });
-      return z.NEVER;
-    }
-    return { currency: value.currency, creditLimitMinor, termDays: value.termDays };
-  });
+// The fields alone are what the browser checks: Conform's getZodConstraint cannot read a
+// `.transform` (it threw while rendering, so the page was a 500).
+const TermsFields = z.object({
+  currency: z.enum(["KHR", "USD"], { error: "validation.required" }),
+  creditLimit: z.string({ error: "payments.invalidAmount" }).max(20, "payments.invalidAmount"),
+  termDays: z.coerce
+    .number({ error: "payments.invalidTerm" })
+    .int("payments.invalidTerm")
+    .min(1, "payments.invalidTerm")
+    .max(365, "payments.invalidTerm"),
+});
+const TermsSchema = TermsFields.transform((value, ctx) => {
+  const creditLimitMinor = parsePriceToMinor(value.creditLimit, value.currency);
+  if (!creditLimitMinor) {
+    ctx.addIssue({ code: "custom", path: ["creditLimit"], message: "payments.invalidAmount" });
+    return z.NEVER;
+  }
+  return { currency: value.currency, creditLimitMinor, termDays: value.termDays };
+});
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
@@ -69,7 +70,7 @@ function GrantTerms() {
   const [form, fields] = useForm({
     id: "terms",
     lastResult,
-    constraint: getZodConstraint(TermsSchema),
+    constraint: getZodConstraint(TermsFields),
     defaultValue: { currency: "KHR", creditLimit: "", termDays: "30" },
   });
   return (
