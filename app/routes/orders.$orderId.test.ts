@@ -1,6 +1,7 @@
 // Paying by card, through the routes a buyer uses: the cart's checkout sends the buyer to Stripe's
 // hosted page, the order's page offers it again, and the signed webhooks record the money. Stripe
 // here is tests/fake-stripe.ts, reached by the real SDK through STRIPE_API_BASE.
+import { publicUrl } from "~/http/public-url.server";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
 const stripe = await vi.hoisted(async () => {
@@ -141,7 +142,8 @@ describe("paying an order by card", () => {
     expect(fake.checkoutSessions.get(sessionId)).toMatchObject({
       amount_total: 3_750,
       currency: "usd",
-      success_url: `http://localhost/orders/${order.id}?card=returned`,
+      // Built from PUBLIC_URL, never from the request's Host.
+      success_url: publicUrl(`/orders/${order.id}?card=returned`),
     });
 
     const before = await orderPage(order.id);
