@@ -61,7 +61,10 @@ test("a bad filter in the URL is named, and the API answers 400 naming the param
   const response = await page.request.get("/api/v1/stats/volumes?from=yesterday");
   expect(response.status()).toBe(400);
   expect(await response.json()).toEqual({
-    error: { parameter: "from", message: "must be a date YYYY-MM-DD" },
+    error: {
+      parameter: "from",
+      message: "must be a date YYYY-MM-DD from 2000-01-01 to 2100-12-31",
+    },
   });
 });
 
