@@ -594,6 +594,10 @@ export async function startFakeStripe() {
     failNext(method: "GET" | "POST", path: RegExp, failure: Failure) {
       failures.push({ method, path, failure });
     },
+    /** Forgets the failures queued by failNext that no request has met yet. */
+    clearFailures() {
+      failures.length = 0;
+    },
     /** The connected account finished onboarding: its transfers capability is active. */
     activateAccount(accountId: string) {
       const account = accounts.get(accountId)!;

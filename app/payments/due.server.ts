@@ -14,6 +14,7 @@ import {
 import {
   amountDue,
   causeOf,
+  excessOf,
   nextRefundVersion,
   PaymentError,
   recordedShare,
@@ -190,9 +191,7 @@ export async function followDueInLock(tx: Tx, subOrder: LockedSubOrder) {
   const due = amountDue(subOrder);
   const share = await recordedShare(tx, subOrder);
   const received = await receivedPayment(tx, subOrder);
-  const excess = share
-    ? share.grossMinor - (await refundedSoFar(tx, subOrder.id)).grossMinor - due
-    : 0;
+  const excess = share ? await excessOf(tx, subOrder, share) : 0;
   if (!received) {
     // Nothing paid yet. On account, the buyer owes what is due; a waiting payment asks for it.
     if (share && excess > 0)

@@ -6,7 +6,7 @@
 import { prisma } from "~/db/db.server";
 import { allocateToMembers } from "./allocation";
 import { ledgerIntegrity, type Tx } from "./ledger.server";
-import { amountDue } from "./settlement.server";
+import { amountDue, amountToKeep } from "./settlement.server";
 
 export type MoneyProblem = { subOrderId?: number; buyerId?: number; problem: string };
 
@@ -143,9 +143,10 @@ export async function checkMoney(
       if (r.status === "SUCCEEDED" && r.idempotencyKey && !ledgerKeys.has(r.idempotencyKey))
         report(`refund ${r.id} succeeded but is not in the ledger`);
     }
-    // Paid (or owed) less given back is what was delivered, unless a refund asked for went further.
+    // Paid (or owed) less given back is what was delivered, less the refunds asked for
+    // (concessions, whichever came first: settlement.server.ts amountToKeep).
     const kept = sale.gross - credited - back;
-    const expected = Math.min(due, sale.gross - requested);
+    const expected = amountToKeep(due, { requestedMinor: requested });
     if (kept !== expected)
       report(
         `sold ${sale.gross}, credited ${credited}, refunded ${back}: ${kept} kept, ${expected} due`,

@@ -289,5 +289,39 @@ describe("case 4: a delivery change is refunded once (manual)", () => {
   });
 });
 
+describe("a refund asked for is a concession, whichever comes first (found by money-model.test.ts)", () => {
+  // 10 kg at 2,000: the lead gives 1,500 back for bruised leaves, and the buyer confirms 9 kg.
+  async function paidTenKg() {
+    const [s] = await order([{ priceMinor: 2_000, kg: 10, days: 4 }]);
+    await pay(s!.orderId);
+    await pack(s!.id);
+    return s!;
+  }
+
+  test("refund first, then the short delivery: 2,000 + 1,500 back", async () => {
+    const s = await paidTenKg();
+    await manualProvider.refundSubOrder(s.id, 1_500, admin, "bruised leaves");
+    await confirm(s.id, 9);
+    expect(sum(await refundsOf(s.id))).toBe(3_500);
+  });
+
+  test("short delivery first, then the refund: the same 3,500 back", async () => {
+    const s = await paidTenKg();
+    await confirm(s.id, 9);
+    await manualProvider.refundSubOrder(s.id, 1_500, admin, "bruised leaves");
+    expect(sum(await refundsOf(s.id))).toBe(3_500);
+  });
+
+  test("both at the same moment: still 3,500, once", async () => {
+    const s = await paidTenKg();
+    await Promise.all([
+      manualProvider.refundSubOrder(s.id, 1_500, admin, "bruised leaves"),
+      confirm(s.id, 9),
+    ]);
+    await followAmountDue(s.id);
+    expect(sum(await refundsOf(s.id))).toBe(3_500);
+  });
+});
+
 // The account invariants hold after every test (docs/decisions/014-money-exact.md).
 afterEach(expectMoneyExact);

@@ -280,13 +280,49 @@ export function refundPortion(
   return { netMinor, feeMinor: amountMinor - netMinor };
 }
 
-/** What of a sub-order has been refunded so far (gross, and the cooperative's part). */
+/**
+ * What of a sub-order has been refunded so far (gross, and the cooperative's part), and how much of
+ * it was refunds someone asked for (a concession, on top of what delivery changes give back).
+ */
 export async function refundedSoFar(db: Tx, subOrderId: number) {
-  const sums = await db.refund.aggregate({
-    where: { subOrderId, status: { not: "FAILED" } },
-    _sum: { amountMinor: true, netMinor: true },
-  });
-  return { grossMinor: sums._sum.amountMinor ?? 0, netMinor: sums._sum.netMinor ?? 0 };
+  const [sums, requested] = await Promise.all([
+    db.refund.aggregate({
+      where: { subOrderId, status: { not: "FAILED" } },
+      _sum: { amountMinor: true, netMinor: true },
+    }),
+    db.refund.aggregate({
+      where: {
+        subOrderId,
+        status: { not: "FAILED" },
+        idempotencyKey: { startsWith: `sub-order:${subOrderId}:refund:requested:` },
+      },
+      _sum: { amountMinor: true },
+    }),
+  ]);
+  return {
+    grossMinor: sums._sum.amountMinor ?? 0,
+    netMinor: sums._sum.netMinor ?? 0,
+    requestedMinor: requested._sum.amountMinor ?? 0,
+  };
+}
+
+/**
+ * What the buyer should end up paying for a sub-order: what is due for what was delivered, less
+ * the refunds asked for. A requested refund is a concession whichever comes first, it or the
+ * delivery change, so the outcome does not depend on the order of the clicks.
+ */
+export function amountToKeep(due: number, refunded: { requestedMinor: number }) {
+  return Math.max(0, due - refunded.requestedMinor);
+}
+
+/** Money received (or owed) for a sub-order that is no longer to be kept: to give back. */
+export async function excessOf(
+  db: Tx,
+  subOrder: { id: number; status: string; totalMinor: number; finalTotalMinor: number | null },
+  share: { grossMinor: number },
+) {
+  const refunded = await refundedSoFar(db, subOrder.id);
+  return share.grossMinor - refunded.grossMinor - amountToKeep(amountDue(subOrder), refunded);
 }
 
 /**
@@ -304,7 +340,7 @@ export async function releasableShare(
   if (!share) throw new PaymentError("payments.notPaid");
   const refunded = await refundedSoFar(tx, subOrder.id);
   // A payout never goes ahead of a refund still owed to the buyer.
-  if (share.grossMinor - refunded.grossMinor > amountDue(subOrder))
+  if (share.grossMinor - refunded.grossMinor > amountToKeep(amountDue(subOrder), refunded))
     throw new PaymentError("payments.tryAgain");
   const recoveredBefore = await tx.ledgerEntry.aggregate({
     where: {

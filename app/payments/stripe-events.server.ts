@@ -75,7 +75,18 @@ async function afterPayment(orderId: number) {
     where: { orderId, status: { in: ["CANCELLED", "REJECTED"] } },
     select: { id: true },
   });
-  for (const subOrder of gone) await followAmountDue(subOrder.id);
+  // The payment is recorded whatever happens here: a refund that cannot go out now (another
+  // one's outcome still unknown) is left to the hourly follow-up, and the others still go.
+  for (const subOrder of gone) {
+    try {
+      await followAmountDue(subOrder.id);
+    } catch (error) {
+      console.warn(
+        `Sub-order ${subOrder.id}: refund after payment deferred to the hourly follow-up:`,
+        error instanceof Error ? error.message : error,
+      );
+    }
+  }
 }
 
 async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {

@@ -22,7 +22,7 @@ import {
   type Release,
 } from "./provider";
 import {
-  amountDue,
+  excessOf,
   assertCan,
   assertCanManageSubOrder,
   causeOf,
@@ -762,8 +762,7 @@ export function createStripeProvider(stripe: Stripe) {
       const share = await recordedShare(tx, subOrder);
       if (!share) throw new PaymentError("payments.notPaid");
       const before = await refundedSoFar(tx, subOrderId);
-      const amountMinor =
-        amount === "excess" ? share.grossMinor - before.grossMinor - amountDue(subOrder) : amount;
+      const amountMinor = amount === "excess" ? await excessOf(tx, subOrder, share) : amount;
       if (amount === "excess" && amountMinor <= 0) return null;
       const portion = refundPortion(share, before.grossMinor, amountMinor);
       const updated = await tx.payment.updateMany({
