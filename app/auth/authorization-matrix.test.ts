@@ -171,6 +171,14 @@ const matrix: Record<string, Case[]> = {
     },
   ],
   "signup.tsx": [{ GET: everyone, POST: everyone }],
+  // The token is the credential; with an admin present (the demo data) it is a 404 for everyone.
+  "setup.$token.tsx": [
+    {
+      params: () => ({ token: "not-a-real-setup-token-00000000000" }),
+      GET: everyone,
+      POST: everyone,
+    },
+  ],
   "organizations.$slug.payments.tsx": [
     {
       params: () => ({ slug: slugs.cooperativeA }),
