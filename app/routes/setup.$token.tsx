@@ -57,7 +57,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       },
       requestInfo(request, context),
     );
-    return redirect("/admin/audit", { headers: { "Set-Cookie": setCookie } });
+    return redirect("/unions", { headers: { "Set-Cookie": setCookie } });
   } catch (error) {
     if (!(error instanceof SetupError)) throw error;
     if (error.key === "setup.gone") throw new Response("Not found", { status: 404 });
