@@ -1123,6 +1123,8 @@ describe("every route's loader and action", () => {
     switch (name) {
       case "slug":
         return fc.constantFrom(cooperativeSlug, buyerSlug, "seuac", "no-such-org");
+      case "cooperativeSlug":
+        return fc.constantFrom(cooperativeSlug, "no-such-org");
       case "listingId":
         return pick(() => [listingId]);
       case "orderId":

@@ -78,14 +78,18 @@ for (const language of ["km", "en"] as const) {
     expect(await seriousViolations(page), "listing management").toEqual([]);
   });
 
-  test(`the union monitor's dashboard and the admin's audit log have no serious accessibility violations (${language})`, async ({
+  test(`the union monitor's dashboard and union pages and the admin's audit log and unions have no serious accessibility violations (${language})`, async ({
     page,
   }) => {
     // The dashboard is a long page of tables and charts: axe alone takes most of 30 s on 2 cores.
     test.slow();
     for (const [who, path] of [
       ["monitor@phsar.test", "/dashboard"],
+      ["monitor@phsar.test", "/unions/seuac"],
+      ["monitor@phsar.test", "/unions/seuac/cooperatives/new"],
+      ["monitor@phsar.test", "/unions/seuac/cooperatives/kralanh-agricultural-cooperative"],
       ["admin@phsar.test", "/admin/audit"],
+      ["admin@phsar.test", "/unions"],
     ] as const) {
       await page.context().clearCookies();
       await signIn(page, who);

@@ -118,7 +118,7 @@ export async function seedDemoData(
 
       await tx.product.createMany({ data: demoProducts });
 
-      await tx.organization.create({
+      const union = await tx.organization.create({
         data: { ...demoUnion, kind: "UNION" },
         select: { id: true },
       });
@@ -133,7 +133,7 @@ export async function seedDemoData(
 
       for (const [index, { selfHelpGroups, ...cooperative }] of demoCooperatives.entries()) {
         const { id: cooperativeId } = await tx.organization.create({
-          data: { ...cooperative, kind: "COOPERATIVE" },
+          data: { ...cooperative, kind: "COOPERATIVE", unionId: union.id },
           select: { id: true },
         });
         for (const group of selfHelpGroups) {

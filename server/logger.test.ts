@@ -31,4 +31,5 @@ test("URLs lose sensitive parameter values and path tokens", () => {
     "/reset-password?token=%5Bredacted%5D&lang=km",
   );
   expect(safeUrl("/invitations/SECRET123?x=1")).toBe("/invitations/[redacted]?x=1");
+  expect(safeUrl("/setup/SECRET123")).toBe("/setup/[redacted]");
 });

@@ -10,8 +10,8 @@ import pino, { type DestinationStream, type Logger } from "pino";
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
 const SENSITIVE_PARAM = /token|password|secret|code|key|email|phone|identifier|session|signature/i;
-// Path segments that are credentials themselves (invitation and reset links).
-const TOKEN_PATHS = /^\/(invitations|reset-password)\/[^/]+/;
+// Path segments that are credentials themselves (invitation, reset and first-run setup links).
+const TOKEN_PATHS = /^\/(invitations|reset-password|setup)\/[^/]+/;
 const EMAIL = /[^\s@"'<>()]+@[^\s@"'<>()]+\.[a-z]{2,}/gi;
 const PHONE = /\+\d[\d\s-]{6,16}\d|\b0\d{8,9}\b/g;
 

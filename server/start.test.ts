@@ -65,7 +65,7 @@ describe("npm start", () => {
     expect(lines[0]).not.toContain("secret-pw");
   });
 
-  test("SIGTERM (twice) finishes the request in flight, stops once, queue before database, exit 0", async () => {
+  test("an empty database prints one setup link; SIGTERM (twice) finishes the request in flight, stops once, queue before database, exit 0", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "phsar-start-"));
     fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as `postgres` and must reach it
     folders.push(dataDir);
@@ -78,6 +78,15 @@ describe("npm start", () => {
       SEED_DEMO_DATA: "false",
     });
     await waitFor(`http://127.0.0.1:${port}/healthz`, 120_000);
+
+    // An empty database: one line with the first-run setup link, and the link opens the setup page.
+    await expect.poll(() => run.output.stdout, { timeout: 10_000 }).toMatch(/First-run setup/);
+    const setupLines = run.output.stdout.split("\n").filter((l) => l.includes("/setup/"));
+    expect(setupLines).toHaveLength(1);
+    const link = setupLines[0]!.match(/http:\/\/localhost:(\d+)(\/setup\/[A-Za-z0-9_-]{43}) /)!;
+    expect(link[1]).toBe(String(port));
+    expect((await fetch(`http://127.0.0.1:${port}${link[2]}`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/setup/${"x".repeat(43)}`)).status).toBe(404);
 
     // Hold the migrations table so /readyz stays in flight until we let it go.
     const holder = new pg.Client({

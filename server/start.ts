@@ -138,6 +138,9 @@ async function main() {
       await prisma.$disconnect();
       await pool.end();
     };
+    // An empty database has no way in: a one-time link creates the first platform admin.
+    const { openSetup } = await import("~/auth/setup.server");
+    const setupToken = await openSetup();
     const { createMetrics } = await import("./metrics");
     const { pendingMigrations } = await import("./ops");
     const metrics = env.METRICS_TOKEN ? createMetrics({ db: pool, pool: () => pool }) : undefined;
@@ -187,6 +190,10 @@ async function main() {
     say(
       `Phsar is ready at http://${shownHost}:${env.PORT}${dev ? " (development, hot reload)" : ""}`,
     );
+    if (setupToken)
+      say(
+        `First-run setup: open http://${shownHost}:${env.PORT}/setup/${setupToken} to create the platform admin (works once, until the next start).`,
+      );
   } catch (error) {
     await stopSearch().catch(() => {});
     await stopJobs().catch(() => {});

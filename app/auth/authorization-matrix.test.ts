@@ -4,6 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/nod
 import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { demoAdmin, demoLogins, seedDemoData } from "../../prisma/seed";
+import { demoUnion } from "../../prisma/seed/demo-data";
 import { placeOrder } from "~/orders/orders.server";
 import { createSession } from "./session.server";
 
@@ -171,6 +172,14 @@ const matrix: Record<string, Case[]> = {
     },
   ],
   "signup.tsx": [{ GET: everyone, POST: everyone }],
+  // The token is the credential; with an admin present (the demo data) it is a 404 for everyone.
+  "setup.$token.tsx": [
+    {
+      params: () => ({ token: "not-a-real-setup-token-00000000000" }),
+      GET: everyone,
+      POST: everyone,
+    },
+  ],
   "organizations.$slug.payments.tsx": [
     {
       params: () => ({ slug: slugs.cooperativeA }),
@@ -190,6 +199,26 @@ const matrix: Record<string, Case[]> = {
   "organizations.$slug.member-statement[.csv].ts": [
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "admin"] },
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
+  ],
+  // Unions: admins make them and invite their staff; the union's staff (the monitor) and admins
+  // manage its cooperatives. Lead, clerk and buyers are refused.
+  "unions._index.tsx": [{ GET: ["monitor", "admin"], POST: ["admin"] }],
+  "unions.$slug._index.tsx": [
+    { params: () => ({ slug: demoUnion.slug }), GET: ["monitor", "admin"], POST: ["admin"] },
+  ],
+  "unions.$slug.cooperatives.new.tsx": [
+    {
+      params: () => ({ slug: demoUnion.slug }),
+      GET: ["monitor", "admin"],
+      POST: ["monitor", "admin"],
+    },
+  ],
+  "unions.$slug.cooperatives.$cooperativeSlug.tsx": [
+    {
+      params: () => ({ slug: demoUnion.slug, cooperativeSlug: slugs.cooperativeA }),
+      GET: ["monitor", "admin"],
+      POST: ["monitor", "admin"],
+    },
   ],
   // Stripe calls these, signed with the endpoint's secret instead of a session (400 without it).
   "webhooks.stripe.ts": [{ POST: everyone }],

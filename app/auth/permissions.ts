@@ -23,7 +23,8 @@ export type Permission =
   | "view:dashboard:any"
   | "view:audit-log:any"
   | "manage:payments:own"
-  | "pay:orders:own";
+  | "pay:orders:own"
+  | "manage:cooperatives:own";
 
 const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" }> = {
   "update:organization:own": { roles: managerRoles, scope: "own" },
@@ -43,6 +44,9 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   // A cooperative's lead marks money received and paid out, and onboards its Stripe account.
   "manage:payments:own": { roles: ["LEAD"], scope: "own" },
   "pay:orders:own": { roles: ["OWNER", "PURCHASER"], scope: "own" },
+  // A union's staff create, change, invite the leads of and deactivate the union's cooperatives
+  // ("own": the organization checked is the union). Unions themselves are made by admins only.
+  "manage:cooperatives:own": { roles: ["MONITOR"], scope: "own" },
 };
 
 export type Actor = {

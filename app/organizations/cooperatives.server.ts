@@ -38,8 +38,9 @@ const placeSelect = {
 } as const;
 
 export async function listCooperatives({ year = new Date().getFullYear() } = {}) {
+  // A deactivated cooperative is no longer listed (its own page stays, for its past orders).
   const cooperatives = await prisma.organization.findMany({
-    where: { kind: "COOPERATIVE" },
+    where: { kind: "COOPERATIVE", deactivatedAt: null },
     select: { id: true, slug: true, nameKm: true, nameEn: true, ...placeSelect },
     orderBy: [{ provinceCode: "asc" }, { nameEn: "asc" }],
   });

@@ -2,6 +2,7 @@ import { prisma } from "~/db/db.server";
 import { type MembershipRole } from "~/db/generated/enums";
 import { recordAudit } from "~/audit/audit.server";
 import { isRoleForKind, managerRoles } from "~/auth/permissions";
+import { type Identifier } from "~/auth/identifier";
 import { hashToken, randomToken } from "~/auth/tokens.server";
 
 const INVITATION_DAYS = 7;
@@ -45,9 +46,13 @@ export async function createInvitation(
   organization: { id: number; kind: "COOPERATIVE" | "BUYER" | "UNION" },
   role: MembershipRole,
   actor: { userId: number; ipAddress: string },
+  /** Whom it is for, when the inviter names them (a cooperative's lead). */
+  invitee?: Identifier,
 ) {
   if (!isRoleForKind(role, organization.kind)) throw new MembershipError("validation.role");
   const token = randomToken();
+  const inviteeEmail = invitee?.kind === "email" ? invitee.email : null;
+  const inviteePhone = invitee?.kind === "phone" ? invitee.phone : null;
   await prisma.$transaction(async (tx) => {
     const invitation = await tx.invitation.create({
       data: {
@@ -56,6 +61,8 @@ export async function createInvitation(
         role,
         createdById: actor.userId,
         expiresAt: new Date(Date.now() + INVITATION_DAYS * 24 * 60 * 60 * 1000),
+        inviteeEmail,
+        inviteePhone,
       },
       select: { id: true },
     });
@@ -66,7 +73,7 @@ export async function createInvitation(
         organizationId: organization.id,
         targetType: "Invitation",
         targetId: invitation.id,
-        details: { role },
+        details: invitee ? { role, invitee: inviteeEmail ?? inviteePhone } : { role },
         ipAddress: actor.ipAddress,
       },
       tx,

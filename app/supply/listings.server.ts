@@ -66,6 +66,11 @@ async function checkListingInput(tx: Tx, input: ListingInput) {
 /** Creates a draft listing with its delivery areas and first price, all or nothing. */
 export async function createListing(cooperativeId: number, input: ListingInput, actor: Actor) {
   return prisma.$transaction(async (tx) => {
+    // FOR SHARE: a deactivation (organizations/unions.server.ts) waits for this listing, or this
+    // waits for it and sees the cooperative deactivated.
+    const [cooperative] = await tx.$queryRaw<{ deactivatedAt: Date | null }[]>`
+      SELECT "deactivatedAt" FROM "Organization" WHERE "id" = ${cooperativeId} FOR SHARE`;
+    if (cooperative?.deactivatedAt) throw new SupplyError("onboarding.cooperatives.inactive");
     await checkListingInput(tx, input);
     const { deliveryAreas, ...fields } = input;
     const listing = await tx.listing.create({

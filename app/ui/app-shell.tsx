@@ -140,6 +140,13 @@ export function AppShell({ children }: { children: ReactNode }) {
                   </NavLink>
                 </li>
               ) : null}
+              {user?.canViewDashboard ? (
+                <li>
+                  <NavLink to="/unions" className={navLinkClass}>
+                    {t("onboarding.nav")}
+                  </NavLink>
+                </li>
+              ) : null}
               {user?.canViewAuditLog ? (
                 <li>
                   <NavLink to="/admin/audit" className={navLinkClass}>

@@ -51,7 +51,7 @@ export function Field({
 }: {
   label: string;
   meta: FieldMetadata<string>;
-  type?: "text" | "password" | "email" | "tel";
+  type?: "text" | "password" | "email" | "tel" | "date";
   autoComplete?: string;
   hint?: ReactNode;
 }) {
