@@ -30,6 +30,8 @@ export type AuditAction =
   | "payment.pay_later"
   | "payment.paid_out"
   | "payment.refunded"
+  | "payment.refunded_outside"
+  | "payment.outside_refund_allocated"
   | "payment.fee_remitted"
   | "payment.dispute_opened"
   | "payment.payout_failed"

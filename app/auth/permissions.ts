@@ -22,6 +22,7 @@ export type Permission =
   | "fulfil:orders:own"
   | "view:dashboard:any"
   | "view:audit-log:any"
+  | "allocate:refunds:any"
   | "manage:payments:own"
   | "pay:orders:own"
   | "manage:cooperatives:own";
@@ -41,6 +42,8 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   "fulfil:orders:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
   "view:dashboard:any": { roles: ["MONITOR"], scope: "any" },
   "view:audit-log:any": { roles: [], scope: "any" }, // platform admins only
+  // Say which sub-orders a refund made in the Stripe Dashboard was for: platform admins only.
+  "allocate:refunds:any": { roles: [], scope: "any" },
   // A cooperative's lead marks money received and paid out, and onboards its Stripe account.
   "manage:payments:own": { roles: ["LEAD"], scope: "own" },
   "pay:orders:own": { roles: ["OWNER", "PURCHASER"], scope: "own" },

@@ -225,6 +225,32 @@ export async function checkMoney(
         problem: `buyer owes ${ledger} ${currency} in the ledger, ${expected} by its sales and payments`,
       });
   }
+  // What a card charge shows as refunded is what Phsar refunded plus what waits for allocation.
+  const cardPayments = await db.payment.findMany({
+    where: { provider: "STRIPE", status: { in: ["SUCCEEDED", "REFUNDED"] } },
+    select: {
+      id: true,
+      refundedMinor: true,
+      refunds: { where: { status: { not: "FAILED" } }, select: { amountMinor: true } },
+      outsideRefunds: {
+        where: { allocatedAt: null },
+        select: { id: true, amountMinor: true, createdAt: true },
+      },
+    },
+  });
+  for (const p of cardPayments) {
+    const refunded = p.refunds.reduce((sum, r) => sum + r.amountMinor, 0);
+    const waiting = p.outsideRefunds.reduce((sum, r) => sum + r.amountMinor, 0);
+    if (p.refundedMinor !== refunded + waiting)
+      problems.push({
+        problem: `card payment ${p.id} refunded ${p.refundedMinor}, ${refunded} by its refunds and ${waiting} waiting for allocation`,
+      });
+    for (const r of p.outsideRefunds)
+      if (r.createdAt.getTime() < stale)
+        problems.push({
+          problem: `outside refund ${r.id} (${r.amountMinor}) not allocated since ${r.createdAt.toISOString()}`,
+        });
+  }
   return problems;
 }
 

@@ -28,6 +28,7 @@ import { signedWebhookRequest } from "../../tests/fake-stripe";
 import { expectMoneyExact, holdSubOrderLocks } from "../../tests/money-fixtures";
 import { deliverSubOrder, paymentActor as actor } from "../../tests/payments-fixtures";
 import { followAmountDue } from "./adjustments.server";
+import { allocateOutsideRefund } from "./outside-refunds.server";
 import { stripeProvider } from "./providers.server";
 import { reconcilePaymentOutcomes } from "./reconcile.server";
 import { type PaymentActor } from "./settlement.server";
@@ -311,6 +312,116 @@ describe("payouts and refunds around unknown and refused outcomes", () => {
     expect(await allocated()).toBe(1_900);
     await provider.refundSubOrder(order.a.id, 400, admin, "goodwill");
     expect(await allocated()).toBe(1_520);
+  });
+});
+
+describe("a refund made in Stripe's Dashboard is allocated to sub-orders", () => {
+  /** Someone refunds `amount` on the order's charge in the Dashboard; Stripe sends charge.refunded. */
+  async function dashboardRefund(orderId: number, amount: number) {
+    const charge = await chargeOf(orderId);
+    charge.amount_refunded = (charge.amount_refunded as number) + amount;
+    return fake.event("charge.refunded", { ...charge });
+  }
+  const outsideOf = (orderId: number) =>
+    prisma.outsideRefund.findMany({
+      where: { payment: { orderId } },
+      select: { id: true, amountMinor: true, allocatedAt: true },
+    });
+  const quiet = () => vi.spyOn(console, "warn").mockImplementation(() => {});
+
+  test("recorded once, however often and in whatever order Stripe sends it", async () => {
+    quiet();
+    const order = await paidCardOrder();
+    const first = await dashboardRefund(order.orderId, 300);
+    const second = await dashboardRefund(order.orderId, 200);
+    // The later event first, then the earlier one, then the later one again.
+    for (const event of [second, first, second]) expect((await post(event)).status).toBe(200);
+    expect((await outsideOf(order.orderId)).map((r) => r.amountMinor)).toEqual([500]);
+  });
+
+  test("our own refunds are not mistaken for outside ones", async () => {
+    quiet();
+    const order = await paidCardOrder();
+    await provider.refundSubOrder(order.a.id, 100, admin, "goodwill");
+    expect(
+      (await post(fake.event("charge.refunded", { ...(await chargeOf(order.orderId)) }))).status,
+    ).toBe(200);
+    expect(await outsideOf(order.orderId)).toEqual([]);
+  });
+
+  test("parts that do not add up, or go past a sub-order, or from a non-admin, write nothing", async () => {
+    quiet();
+    const order = await paidCardOrder();
+    await post(await dashboardRefund(order.orderId, 500));
+    const [outside] = await outsideOf(order.orderId);
+    await expect(
+      allocateOutsideRefund(outside!.id, [{ subOrderId: order.a.id, amountMinor: 400 }], admin),
+    ).rejects.toThrow("payments.outsideRefundSum");
+    // Sub-order A holds $20.00.
+    await expect(
+      allocateOutsideRefund(
+        outside!.id,
+        [{ subOrderId: order.a.id, amountMinor: 500 }],
+        admin,
+      ).then(() => allocateOutsideRefund(outside!.id, [], admin)),
+    ).rejects.toThrow("payments.outsideRefundAllocated");
+    const other = await paidCardOrder();
+    await post(await dashboardRefund(other.orderId, 2_500));
+    const [big] = await outsideOf(other.orderId);
+    await expect(
+      allocateOutsideRefund(big!.id, [{ subOrderId: other.a.id, amountMinor: 2_500 }], admin),
+    ).rejects.toThrow("payments.refundTooLarge");
+    await expect(
+      allocateOutsideRefund(big!.id, [{ subOrderId: other.a.id, amountMinor: 2_500 }], buyer),
+    ).rejects.toThrow("payments.forbidden");
+    expect(await refunded(other.a.id)).toBe(0);
+    await allocateOutsideRefund(
+      big!.id,
+      [
+        { subOrderId: other.a.id, amountMinor: 1_000 },
+        { subOrderId: other.b.id, amountMinor: 1_500 },
+      ],
+      admin,
+    );
+    expect([await refunded(other.a.id), await refunded(other.b.id)]).toEqual([1_000, 1_500]);
+  });
+
+  test("two admins allocating at once: one allocation, in real parallel and behind a held lock", async () => {
+    quiet();
+    for (const held of [false, true]) {
+      const order = await paidCardOrder();
+      await post(await dashboardRefund(order.orderId, 500));
+      const [outside] = await outsideOf(order.orderId);
+      const allocate = (subOrderId: number) =>
+        allocateOutsideRefund(outside!.id, [{ subOrderId, amountMinor: 500 }], admin).then(
+          () => "ok",
+          (error: { key?: string }) => error.key,
+        );
+      const lock = held ? await holdSubOrderLocks([order.a.id, order.b.id]) : null;
+      const calls = Promise.all([allocate(order.a.id), allocate(order.b.id)]);
+      if (lock) {
+        await lock.waitForQueue(2);
+        await lock.release();
+      }
+      expect((await calls).sort()).toEqual(["ok", "payments.outsideRefundAllocated"]);
+      expect((await refunded(order.a.id)) + (await refunded(order.b.id))).toBe(500);
+    }
+  });
+
+  test("after the payout, the cooperative's part is taken back from its account", async () => {
+    quiet();
+    const order = await paidCardOrder();
+    await deliverSubOrder(order.a.id);
+    await provider.releaseSubOrder(order.a.id, null);
+    await post(await dashboardRefund(order.orderId, 600));
+    const [outside] = await outsideOf(order.orderId);
+    await allocateOutsideRefund(outside!.id, [{ subOrderId: order.a.id, amountMinor: 600 }], admin);
+    const transfer = await prisma.transfer.findFirstOrThrow({
+      where: { subOrderId: order.a.id, status: { in: ["PAID", "REVERSED"] } },
+      select: { reversedMinor: true },
+    });
+    // $6.00 less the union's 5 %.
+    expect(transfer.reversedMinor).toBe(570);
   });
 });
 

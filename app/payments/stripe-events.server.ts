@@ -170,21 +170,52 @@ async function checkoutSessionCompleted(tx: Tx, session: Stripe.Checkout.Session
 }
 
 async function chargeRefunded(tx: Tx, charge: Stripe.Charge): Promise<Effect> {
-  const payment = await tx.payment.findFirst({
+  const found = await tx.payment.findFirst({
     where: { stripeChargeId: charge.id },
-    select: { id: true, refundedMinor: true },
+    select: { id: true, orderId: true },
   });
-  if (!payment) {
+  if (!found) {
     console.warn(`charge.refunded for ${charge.id}: not one of our payments, ignored`);
     return {};
   }
-  // Our own refunds are recorded when we make them. A refund made elsewhere (the Stripe
-  // Dashboard) is not split between cooperatives: flag it for a person to allocate.
-  if (charge.amount_refunded > payment.refundedMinor)
-    console.warn(
-      `charge.refunded for ${charge.id}: ${charge.amount_refunded} refunded at Stripe, ` +
-        `${payment.refundedMinor} through Phsar; allocate the difference by hand`,
-    );
+  // Our own refunds count themselves in refundedMinor under these locks before asking Stripe, so
+  // what Stripe shows beyond it was given back elsewhere (the Dashboard).
+  await lockOrderSubOrders(tx, found.orderId);
+  const payment = await tx.payment.findUniqueOrThrow({
+    where: { id: found.id },
+    select: { id: true, amountMinor: true, refundedMinor: true },
+  });
+  const outside = charge.amount_refunded - payment.refundedMinor;
+  if (outside <= 0) return {};
+  const row = await tx.outsideRefund.create({
+    data: {
+      paymentId: payment.id,
+      stripeChargeId: charge.id,
+      amountMinor: outside,
+      chargeRefundedMinor: charge.amount_refunded,
+    },
+    select: { id: true },
+  });
+  await tx.payment.update({
+    where: { id: payment.id },
+    data: {
+      refundedMinor: charge.amount_refunded,
+      ...(charge.amount_refunded >= payment.amountMinor ? { status: "REFUNDED" as const } : {}),
+    },
+    select: { id: true },
+  });
+  await recordAudit(
+    {
+      action: "payment.refunded_outside",
+      targetType: "OutsideRefund",
+      targetId: row.id,
+      details: { stripeChargeId: charge.id, amountMinor: outside },
+    },
+    tx,
+  );
+  console.warn(
+    `charge.refunded for ${charge.id}: ${outside} refunded outside Phsar; an admin allocates it`,
+  );
   return {};
 }
 

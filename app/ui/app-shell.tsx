@@ -154,6 +154,13 @@ export function AppShell({ children }: { children: ReactNode }) {
                   </NavLink>
                 </li>
               ) : null}
+              {user?.canViewAuditLog ? (
+                <li>
+                  <NavLink to="/admin/refunds" className={navLinkClass}>
+                    {t("nav.outsideRefunds")}
+                  </NavLink>
+                </li>
+              ) : null}
             </ul>
           </nav>
           <div className="ml-auto flex items-center gap-1">

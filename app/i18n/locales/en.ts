@@ -12,6 +12,7 @@ const en = {
     cooperatives: "Cooperatives",
     account: "Account",
     dashboard: "Dashboard",
+    outsideRefunds: "Refunds",
     audit: "Audit log",
     myOrganization: "My organization",
     switchLanguage: "ភាសាខ្មែរ",
@@ -686,6 +687,20 @@ const en = {
       "The cooperative has already been paid for this delivery. Refund the buyer from the cooperative's own money.",
     refundPending: "The refund did not go through yet. Try again in a moment.",
     refundRefused: "The card company refused the refund.",
+    outsideRefundNotFound: "This refund made outside Phsar was not found.",
+    outsideRefundAllocated: "This refund was already allocated.",
+    outsideRefundSum: "The parts must add up to the whole refund.",
+    outsideRefunds: {
+      title: "Refunds made outside Phsar",
+      intro:
+        "Money given back on a card payment in the Stripe Dashboard. Say which delivery it was for: it is then refunded from that delivery, and taken back from the cooperative if it was already paid out.",
+      none: "No refund is waiting.",
+      heading: "{{amount}} on order {{orderId}}, seen {{when}}",
+      part: "Delivery {{date}} from {{cooperative}} ({{status}})",
+      refundable: "At most {{amount}}",
+      allocate: "Allocate the refund",
+      done: "The refund was allocated.",
+    },
     refundTooLarge: "The refund is larger than what is left of the payment.",
     reversalPending:
       "Taking the money back from the cooperative did not finish. Try again in a moment.",
