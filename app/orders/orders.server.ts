@@ -44,7 +44,12 @@ export type PlaceOrderInput = {
   paymentMethod?: PaymentMethod;
   weightTolerancePct?: number;
   standing?: { standingOrderId: number; week: number };
-  /** Runs inside the order's transaction (e.g. emptying the cart it came from). */
+  /**
+   * Runs first inside the order's transaction, before any window is touched: takes the locks the
+   * order depends on and consumes what it is made from (the cart's rows), or refuses.
+   */
+  claim?: (tx: Tx) => Promise<void>;
+  /** Runs inside the order's transaction once the order is written. */
   onPlaced?: (tx: Tx, orderId: number) => Promise<void>;
 };
 
@@ -77,6 +82,7 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
   try {
     return await prisma.$transaction(
       async (tx) => {
+        await input.claim?.(tx);
         const windows = await tx.deliveryWindow.findMany({
           where: { id: { in: windowIds } },
           select: {

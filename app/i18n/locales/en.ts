@@ -515,6 +515,8 @@ const en = {
     khqrNotAvailable:
       "KHQR is not available for this cart: a cooperative in it has no Bakong account yet. Choose bank transfer or cash on delivery.",
     emptyCart: "Your cart is empty.",
+    cartChanged:
+      "Your cart was changed or checked out on another device. Check your cart and orders, then try again.",
     duplicateLine: "The same delivery date is in the order twice.",
     unknownWindow: "This delivery date no longer exists.",
     notAvailable: "This produce is not on offer any more.",
