@@ -363,6 +363,7 @@ async function requireSubOrder(
       lines: {
         select: {
           id: true,
+          windowId: true,
           quantity: true,
           unitPriceMinor: true,
           packedQuantityMilli: true,
@@ -439,6 +440,8 @@ export async function packSubOrder(
   actor: Actor,
 ) {
   await prisma.$transaction(async (tx) => {
+    // The sub-order before its windows, as a cancellation takes them, so the two never deadlock.
+    await tx.$queryRaw`SELECT "id" FROM "SubOrder" WHERE "id" = ${subOrderId} FOR UPDATE`;
     const subOrder = await requireSubOrder(tx, subOrderId, { cooperativeId });
     const byLine = quantitiesByLine(subOrder.lines, packed);
     const problems: Record<number, string> = {};
@@ -450,6 +453,8 @@ export async function packSubOrder(
       );
       if (problem) problems[line.id] = problem;
     }
+    if (Object.keys(problems).length) throw new LineQuantityError(problems);
+    Object.assign(problems, await overPledged(tx, subOrderId, subOrder.lines, byLine));
     if (Object.keys(problems).length) throw new LineQuantityError(problems);
     await moveSubOrder(tx, subOrderId, "PACKED", "COOPERATIVE", actor);
     const total = await writeFinalAmounts(
@@ -469,6 +474,38 @@ export async function packSubOrder(
     if (sale && total > sale.grossMinor) throw new OrderError("orders.packedOverPaid");
   });
   await followAmountDue(subOrderId);
+}
+
+/**
+ * Weight packed above what was ordered comes out of the members' pledges: under the window's lock,
+ * what this sub-order packs plus what the window's other live orders packed (or, not yet packed,
+ * ordered) may not pass the pledged capacity. Packing less than ordered is always allowed.
+ */
+async function overPledged(
+  tx: Tx,
+  subOrderId: number,
+  lines: { id: number; windowId: number; quantity: number }[],
+  byLine: Map<number, number>,
+) {
+  const problems: Record<number, string> = {};
+  const over = lines.filter((line) => byLine.get(line.id)! > line.quantity * MILLI);
+  for (const windowId of [...new Set(over.map((line) => line.windowId))].sort((a, b) => a - b)) {
+    const [window] = await tx.$queryRaw<{ capacity: number }[]>`
+      SELECT "capacity" FROM "DeliveryWindow" WHERE "id" = ${windowId} FOR UPDATE`;
+    const [others] = await tx.$queryRaw<{ milli: bigint | null }[]>`
+      SELECT SUM(COALESCE(l."packedQuantityMilli"::bigint, l."quantity"::bigint * ${MILLI}))::bigint AS "milli"
+        FROM "OrderLine" l JOIN "SubOrder" s ON s."id" = l."subOrderId"
+       WHERE l."windowId" = ${windowId} AND s."id" <> ${subOrderId}
+         AND s."status" NOT IN ('CANCELLED', 'REJECTED')`;
+    const mine = lines
+      .filter((line) => line.windowId === windowId)
+      .reduce((sum, line) => sum + byLine.get(line.id)!, 0);
+    if (Number(others?.milli ?? 0) + mine > (window?.capacity ?? 0) * MILLI) {
+      for (const line of over.filter((l) => l.windowId === windowId))
+        problems[line.id] = "orders.packedOverPledged";
+    }
+  }
+  return problems;
 }
 
 async function writeFinalAmounts(

@@ -535,6 +535,8 @@ const en = {
     cancelAfterCutoff: "Orders can only be cancelled before they close.",
     packedTooMuch: "More than was ordered (and than the buyer accepted).",
     packedNotWhole: "Enter a whole number.",
+    packedOverPledged:
+      "More than the members pledged for this date allows, counting the other orders. Pack less.",
     deliveredMoreThanPacked: "More than was packed.",
     quantityFormat: "Enter a quantity like 12 or 12.5.",
     lineProblems: "Some lines need a correction.",
