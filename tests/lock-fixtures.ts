@@ -16,6 +16,8 @@ export async function holdLocks(statements: { sql: string; values?: unknown[] }[
     async waitForQueue(count: number, timeoutMs = 4_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
+        // Inside a transaction PostgreSQL keeps serving its first look at the statistics: drop it.
+        await client.query("SELECT pg_stat_clear_snapshot()");
         const { rows } = await client.query<{ n: string }>(
           `SELECT count(*) AS n FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid()

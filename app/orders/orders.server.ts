@@ -7,6 +7,7 @@ import {
   type SubOrderStatus,
 } from "~/db/generated/enums";
 import { env } from "~/env.server";
+import { withJobLock } from "~/jobs/run-lock.server";
 import { followAmountDue } from "~/payments/adjustments.server";
 import { recordedShare } from "~/payments/settlement.server";
 import { recordWindowReservationChange } from "~/search/sync.server";
@@ -589,8 +590,15 @@ async function moveWaitingSubOrders(orderId: number, to: SubOrderStatus, actor: 
   return moved.length;
 }
 
-/** Orders that needed payment first and are still unpaid after their due time are cancelled. */
+/**
+ * Orders that needed payment first and are still unpaid after their due time are cancelled. One run
+ * at a time (job lock); a run that finds another one going does nothing.
+ */
 export async function expireUnpaidOrders(now = new Date()) {
+  return (await withJobLock("orders-expire-unpaid", () => expireUnpaidNow(now))) ?? 0;
+}
+
+async function expireUnpaidNow(now: Date) {
   const due = await prisma.order.findMany({
     where: { paymentDueAt: { lte: now }, subOrders: { some: { status: "PLACED" } } },
     select: { id: true },
@@ -613,12 +621,17 @@ export async function expireUnpaidOrders(now = new Date()) {
 
 /**
  * A packed sub-order the buyer has not confirmed within `days` after its delivery date counts as
- * delivered in full (what was packed).
+ * delivered in full (what was packed). One run at a time (job lock); a sub-order that cannot be
+ * confirmed (the buyer confirmed it at that moment, a failure) is logged and the rest go on.
  */
 export async function autoConfirmDeliveries(
   now = new Date(),
   days = env.DELIVERY_AUTO_CONFIRM_DAYS,
 ) {
+  return (await withJobLock("orders-auto-confirm", () => autoConfirmNow(now, days))) ?? 0;
+}
+
+async function autoConfirmNow(now: Date, days: number) {
   const lastDate: IsoDate = addDays(cambodiaToday(now), -days);
   const due = await prisma.subOrder.findMany({
     where: { status: "PACKED", deliveryDate: { lt: dateColumn(lastDate) } },
@@ -629,22 +642,32 @@ export async function autoConfirmDeliveries(
     },
     orderBy: { id: "asc" },
   });
+  let confirmed = 0;
   for (const subOrder of due) {
-    await prisma.$transaction(async (tx) => {
-      await moveSubOrder(tx, subOrder.id, "DELIVERED", "SYSTEM", {
-        userId: null,
-        reason: "orders.reason.autoConfirmed",
+    try {
+      await prisma.$transaction(async (tx) => {
+        await moveSubOrder(tx, subOrder.id, "DELIVERED", "SYSTEM", {
+          userId: null,
+          reason: "orders.reason.autoConfirmed",
+        });
+        const lines = await tx.orderLine.findMany({
+          where: { subOrderId: subOrder.id },
+          select: { id: true, unitPriceMinor: true },
+        });
+        const byLine = new Map(
+          subOrder.lines.map((l) => [l.id, l.packedQuantityMilli ?? l.quantity * MILLI]),
+        );
+        await writeFinalAmounts(tx, subOrder.id, lines, byLine, "deliveredQuantityMilli");
       });
-      const lines = await tx.orderLine.findMany({
-        where: { subOrderId: subOrder.id },
-        select: { id: true, unitPriceMinor: true },
-      });
-      const byLine = new Map(
-        subOrder.lines.map((l) => [l.id, l.packedQuantityMilli ?? l.quantity * MILLI]),
-      );
-      await writeFinalAmounts(tx, subOrder.id, lines, byLine, "deliveredQuantityMilli");
-    });
-    await followAmountDue(subOrder.id);
+      confirmed++;
+    } catch (error) {
+      console.warn(`Sub-order ${subOrder.id} not auto-confirmed: ${String(error)}`);
+      continue;
+    }
+    // The delivery stands; a follow-up that fails is redone by payments-follow-amounts.
+    await followAmountDue(subOrder.id).catch((error: unknown) =>
+      console.warn(`Sub-order ${subOrder.id} amount not followed: ${String(error)}`),
+    );
   }
-  return due.length;
+  return confirmed;
 }

@@ -1,4 +1,5 @@
 import { prisma } from "~/db/db.server";
+import { withJobLock } from "~/jobs/run-lock.server";
 import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/supply/rules";
 import { OrderError, placeOrder, type Tx } from "./orders.server";
 
@@ -59,9 +60,14 @@ export async function createStandingOrder(
 /**
  * Places every week of every active standing order that has come due and has not run yet. Each
  * week's order goes against that week's windows; lines it cannot fill are reported with the reason.
- * Safe to run again at any time: a week runs once (unique run per week, idempotency key per week).
+ * Safe to run again at any time: a week runs once (unique run per week, idempotency key per week),
+ * one run at a time (job lock), and a standing order that fails is logged while the others go on.
  */
 export async function runStandingOrders(now = new Date()) {
+  return (await withJobLock("orders-standing", () => runDueWeeks(now))) ?? 0;
+}
+
+async function runDueWeeks(now: Date) {
   const today = cambodiaToday(now);
   const standing = await prisma.standingOrder.findMany({
     where: { active: true },
@@ -79,39 +85,52 @@ export async function runStandingOrders(now = new Date()) {
   });
   let placed = 0;
   for (const so of standing) {
-    const done = new Set(so.runs.map((r) => r.week));
-    const firstDate = so.lines.map((l) => dateOnly(l.firstDeliveryDate)).sort()[0] as
-      IsoDate | undefined;
-    if (!firstDate) continue;
-    for (let week = 1; week < so.weeks; week++) {
-      if (done.has(week)) continue;
-      if (addDays(firstDate, 7 * week) > addDays(today, STANDING_LEAD_DAYS)) break;
-      await runWeek(so, week, now);
-      placed++;
+    try {
+      placed += await runDueWeeksOf(so, today, now);
+    } catch (error) {
+      console.warn(`Standing order ${so.id} not run: ${String(error)}`);
     }
-    const runs = await prisma.standingOrderRun.count({ where: { standingOrderId: so.id } });
-    if (runs >= so.weeks)
-      await prisma.standingOrder.update({
-        where: { id: so.id },
-        data: { active: false },
-        select: { id: true },
-      });
   }
   return placed;
 }
 
-async function runWeek(
-  so: {
-    id: number;
-    buyerId: number;
-    createdById: number;
-    paymentMethod: "CASH_ON_DELIVERY" | "BANK_TRANSFER" | "KHQR" | "CARD";
-    weightTolerancePct: number;
-    lines: { listingId: number; quantity: number; firstDeliveryDate: Date }[];
-  },
-  week: number,
+async function runDueWeeksOf(
+  so: StandingForRun & { runs: { week: number }[] },
+  today: IsoDate,
   now: Date,
 ) {
+  let placed = 0;
+  const done = new Set(so.runs.map((r) => r.week));
+  const firstDate = so.lines.map((l) => dateOnly(l.firstDeliveryDate)).sort()[0] as
+    IsoDate | undefined;
+  if (!firstDate) return 0;
+  for (let week = 1; week < so.weeks; week++) {
+    if (done.has(week)) continue;
+    if (addDays(firstDate, 7 * week) > addDays(today, STANDING_LEAD_DAYS)) break;
+    await runWeek(so, week, now);
+    placed++;
+  }
+  const runs = await prisma.standingOrderRun.count({ where: { standingOrderId: so.id } });
+  if (runs >= so.weeks)
+    await prisma.standingOrder.update({
+      where: { id: so.id },
+      data: { active: false },
+      select: { id: true },
+    });
+  return placed;
+}
+
+type StandingForRun = {
+  id: number;
+  buyerId: number;
+  createdById: number;
+  weeks: number;
+  paymentMethod: "CASH_ON_DELIVERY" | "BANK_TRANSFER" | "KHQR" | "CARD";
+  weightTolerancePct: number;
+  lines: { listingId: number; quantity: number; firstDeliveryDate: Date }[];
+};
+
+async function runWeek(so: StandingForRun, week: number, now: Date) {
   const unfilled: Unfilled[] = [];
   const wanted = await Promise.all(
     so.lines.map(async (line) => {
