@@ -22,6 +22,7 @@ export async function buildStandingOrder({
   quantity = 5,
   weeks = 3,
   week1Window = true,
+  payLater = false,
 }: {
   buyerId: number;
   userId: number;
@@ -32,6 +33,8 @@ export async function buildStandingOrder({
   weeks?: number;
   /** Whether the listing has a delivery date in week 1 (without one, week 1 goes all unfilled). */
   week1Window?: boolean;
+  /** Put on the buyer's account each week. */
+  payLater?: boolean;
 }) {
   const first = await buildWindow({ cooperativeId, pledges: [50], days: 3, priceMinor });
   const week1 = week1Window
@@ -58,6 +61,7 @@ export async function buildStandingOrder({
         buyerId,
         createdById: userId,
         weeks,
+        payLater,
       });
     },
   });

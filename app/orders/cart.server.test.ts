@@ -53,7 +53,9 @@ const reservedOf = async (windowId: number) =>
   ).reserved;
 
 const holdCart = () =>
-  holdLocks([{ sql: `SELECT "id" FROM "CartItem" WHERE "userId" = $1 FOR UPDATE`, values: [userId] }]);
+  holdLocks([
+    { sql: `SELECT "id" FROM "CartItem" WHERE "userId" = $1 FOR UPDATE`, values: [userId] },
+  ]);
 
 describe("one cart checked out from two devices", () => {
   test("in real parallel: one order, the other device is told the cart changed", async () => {

@@ -280,6 +280,7 @@ async function placeCartOrder(input: CheckoutInput, now: Date) {
             buyerId: input.buyerId,
             createdById: input.userId,
             weeks: input.repeatWeeks,
+            payLater: input.payLater,
           });
         }
       },

@@ -34,8 +34,16 @@ export class OrderError extends Error {
 
 export type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
-/** A line as the buyer asks for it. `expectedUnitPriceMinor` is the price the buyer was shown. */
-export type CartLine = { windowId: number; quantity: number; expectedUnitPriceMinor?: number };
+/**
+ * A line as the buyer asks for it. `expectedUnitPriceMinor` is the price the buyer was shown (or
+ * agreed to), `expectedCurrency` its currency.
+ */
+export type CartLine = {
+  windowId: number;
+  quantity: number;
+  expectedUnitPriceMinor?: number;
+  expectedCurrency?: Currency;
+};
 
 export type PlaceOrderInput = {
   buyerId: number;
@@ -116,6 +124,12 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
             throw new OrderError("orders.quantity", line.windowId);
           if (line.quantity < window.listing.minOrderQuantity)
             throw new OrderError("orders.belowMinimum", line.windowId);
+          // The line whose own currency changed is named, before any mix of currencies is.
+          if (
+            line.expectedCurrency !== undefined &&
+            line.expectedCurrency !== window.listing.currency
+          )
+            throw new OrderError("orders.currencyChanged", line.windowId);
           if (
             line.expectedUnitPriceMinor !== undefined &&
             line.expectedUnitPriceMinor !== window.listing.priceMinor

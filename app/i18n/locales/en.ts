@@ -483,6 +483,12 @@ const en = {
     standingEnded: "Ended",
     standingStop: "Stop repeating",
     standingStopped: "The standing order will not repeat any more.",
+    standingPaused: "Paused: a price changed",
+    standingPausedHint:
+      "A price or currency changed since you agreed to this standing order. No week is ordered until you accept the new prices (or stop repeating).",
+    standingPriceChange: "agreed {{agreed}}, now {{now}}",
+    standingAgree: "Accept the new prices and continue",
+    standingResumed: "The standing order continues at the new prices.",
     week: "Week {{n}}",
     weekOrder: "Order {{id}}",
     unfilled: "Could not fill: {{product}} {{quantity}} {{unit}} ({{reason}})",
@@ -500,6 +506,7 @@ const en = {
       ORDER_DELIVERED_TO_BUYER: "Your order from {{cooperative}} for {{date}} was delivered",
       ORDER_CANCELLED: "An order for {{date}} was cancelled",
       STANDING_ORDER_PLACED: "This week's standing order was placed",
+      STANDING_ORDER_PAUSED: "A standing order is paused: a price changed. Check it on My orders.",
     },
     statuses: {
       PLACED: "Awaiting payment",
@@ -529,6 +536,8 @@ const en = {
     belowMinimum: "This is below the cooperative's minimum order.",
     priceChanged:
       "The price changed since you looked. Check the new price and place the order again.",
+    currencyChanged:
+      "This produce is now sold in another currency. Check the new price and order again.",
     mixedCurrencies:
       "One order can only be in one currency. Order riel and dollar items separately.",
     notEnoughRemaining: "Not enough left for this date. Lower the quantity.",
