@@ -37,7 +37,13 @@ describe("re-importing a pledge sheet", () => {
   test("quantity 0 removes a member; members left out keep their pledge unless told otherwise", async () => {
     const w = await buildWindow({ cooperativeId, pledges: [10, 20, 30] });
     const [a, b, c] = w.farmerIds as [number, number, number];
-    await importPledgeCsv(w.id, cooperativeId, `member,quantity\n${a},15\n${b},0\n`, "keep", actor());
+    await importPledgeCsv(
+      w.id,
+      cooperativeId,
+      `member,quantity\n${a},15\n${b},0\n`,
+      "keep",
+      actor(),
+    );
     expect(await pledgesOf(w.id)).toEqual({
       pledges: [
         [a, 15],
