@@ -122,6 +122,27 @@ describe("one cart checked out from two devices", () => {
     await prisma.cartItem.deleteMany({ where: { userId } });
   });
 
+  test("a quantity changed on another device while the checkout holds the cart is kept for later", async () => {
+    const a = await buildWindow({ cooperativeId, pledges: [50] });
+    await putInCart(userId, a.id, 4);
+    const lock = await holdCart();
+    const call = checkout(input(new Map([[a.id, 2_000]])));
+    let change: Promise<void> | undefined;
+    try {
+      await lock.waitForQueue(1);
+      change = putInCart(userId, a.id, 9); // queues behind the checkout, which queued first
+      await lock.waitForQueue(2);
+    } finally {
+      await lock.release();
+    }
+    await call;
+    await change;
+    expect(await ordersFor([a.id])).toMatchObject([{ quantity: 4 }]);
+    const cart = await prisma.cartItem.findMany({ where: { userId }, select: { quantity: true } });
+    expect(cart).toEqual([{ quantity: 9 }]);
+    await prisma.cartItem.deleteMany({ where: { userId } });
+  });
+
   test("a line added on another device during checkout stays in the cart", async () => {
     const a = await buildWindow({ cooperativeId, pledges: [50] });
     const b = await buildWindow({ cooperativeId, pledges: [50] });
