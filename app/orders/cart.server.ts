@@ -189,6 +189,31 @@ async function checkoutOnAccount(input: CheckoutInput, now: Date) {
 }
 
 async function placeFromCart(input: CheckoutInput, now: Date) {
+  try {
+    return await placeCartOrder(input, now);
+  } catch (error) {
+    // A double-submitted checkout that queued behind the first: that one consumed the cart.
+    if (error instanceof OrderError && error.key === "orders.cartChanged") {
+      const existing = await existingOrder(input);
+      if (existing) return existing;
+    }
+    throw error;
+  }
+}
+
+async function existingOrder(input: CheckoutInput) {
+  const existing = await prisma.order.findUnique({
+    where: { idempotencyKey: input.idempotencyKey },
+    select: { id: true, buyerId: true },
+  });
+  return existing && existing.buyerId === input.buyerId
+    ? { orderId: existing.id, created: false }
+    : null;
+}
+
+async function placeCartOrder(input: CheckoutInput, now: Date) {
+  // Read without a lock for the checks that need no writes; the order's transaction then locks the
+  // cart and refuses if it is no longer exactly this.
   const items = await prisma.cartItem.findMany({
     where: { userId: input.userId },
     select: {
@@ -199,12 +224,8 @@ async function placeFromCart(input: CheckoutInput, now: Date) {
   });
   if (items.length === 0) {
     // A double-submitted checkout: the first one emptied the cart and made the order.
-    const existing = await prisma.order.findUnique({
-      where: { idempotencyKey: input.idempotencyKey },
-      select: { id: true, buyerId: true },
-    });
-    if (existing && existing.buyerId === input.buyerId)
-      return { orderId: existing.id, created: false };
+    const existing = await existingOrder(input);
+    if (existing) return existing;
     throw new OrderError("orders.emptyCart");
   }
   for (const item of items) {
@@ -223,6 +244,7 @@ async function placeFromCart(input: CheckoutInput, now: Date) {
     !(await cooperativesTakeKhqr(items.map((item) => item.window.listing.cooperativeId)))
   )
     throw new OrderError("orders.khqrNotAvailable");
+  const ordered = new Map(items.map((item) => [item.windowId, item.quantity]));
   return placeOrder(
     {
       buyerId: input.buyerId,
@@ -235,14 +257,30 @@ async function placeFromCart(input: CheckoutInput, now: Date) {
         quantity: item.quantity,
         expectedUnitPriceMinor: input.expectedPrices.get(item.windowId),
       })),
+      // The cart is consumed under its rows' locks: a checkout from another device waits here and
+      // then finds it empty (or changed), and the order holds exactly the rows it deleted.
+      async claim(tx) {
+        const rows = await tx.$queryRaw<{ id: number; windowId: number; quantity: number }[]>`
+          SELECT "id", "windowId", "quantity" FROM "CartItem"
+           WHERE "userId" = ${input.userId} ORDER BY "id" FOR UPDATE`;
+        if (
+          rows.length !== ordered.size ||
+          rows.some((row) => ordered.get(row.windowId) !== row.quantity)
+        )
+          throw new OrderError("orders.cartChanged");
+        const deleted = await tx.cartItem.deleteMany({
+          where: { id: { in: rows.map((row) => row.id) } },
+        });
+        if (deleted.count !== rows.length) throw new OrderError("orders.cartChanged");
+      },
       async onPlaced(tx, orderId) {
-        await tx.cartItem.deleteMany({ where: { userId: input.userId } });
         if (input.repeatWeeks > 1) {
           await createStandingOrder(tx, {
             firstOrderId: orderId,
             buyerId: input.buyerId,
             createdById: input.userId,
             weeks: input.repeatWeeks,
+            payLater: input.payLater,
           });
         }
       },

@@ -7,6 +7,7 @@ import {
   type SubOrderStatus,
 } from "~/db/generated/enums";
 import { env } from "~/env.server";
+import { withJobLock } from "~/jobs/run-lock.server";
 import { followAmountDue } from "~/payments/adjustments.server";
 import { recordedShare } from "~/payments/settlement.server";
 import { recordWindowReservationChange } from "~/search/sync.server";
@@ -33,8 +34,16 @@ export class OrderError extends Error {
 
 export type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
-/** A line as the buyer asks for it. `expectedUnitPriceMinor` is the price the buyer was shown. */
-export type CartLine = { windowId: number; quantity: number; expectedUnitPriceMinor?: number };
+/**
+ * A line as the buyer asks for it. `expectedUnitPriceMinor` is the price the buyer was shown (or
+ * agreed to), `expectedCurrency` its currency.
+ */
+export type CartLine = {
+  windowId: number;
+  quantity: number;
+  expectedUnitPriceMinor?: number;
+  expectedCurrency?: Currency;
+};
 
 export type PlaceOrderInput = {
   buyerId: number;
@@ -44,7 +53,12 @@ export type PlaceOrderInput = {
   paymentMethod?: PaymentMethod;
   weightTolerancePct?: number;
   standing?: { standingOrderId: number; week: number };
-  /** Runs inside the order's transaction (e.g. emptying the cart it came from). */
+  /**
+   * Runs first inside the order's transaction, before any window is touched: takes the locks the
+   * order depends on and consumes what it is made from (the cart's rows), or refuses.
+   */
+  claim?: (tx: Tx) => Promise<void>;
+  /** Runs inside the order's transaction once the order is written. */
   onPlaced?: (tx: Tx, orderId: number) => Promise<void>;
 };
 
@@ -77,6 +91,7 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
   try {
     return await prisma.$transaction(
       async (tx) => {
+        await input.claim?.(tx);
         const windows = await tx.deliveryWindow.findMany({
           where: { id: { in: windowIds } },
           select: {
@@ -109,6 +124,12 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
             throw new OrderError("orders.quantity", line.windowId);
           if (line.quantity < window.listing.minOrderQuantity)
             throw new OrderError("orders.belowMinimum", line.windowId);
+          // The line whose own currency changed is named, before any mix of currencies is.
+          if (
+            line.expectedCurrency !== undefined &&
+            line.expectedCurrency !== window.listing.currency
+          )
+            throw new OrderError("orders.currencyChanged", line.windowId);
           if (
             line.expectedUnitPriceMinor !== undefined &&
             line.expectedUnitPriceMinor !== window.listing.priceMinor
@@ -357,6 +378,7 @@ async function requireSubOrder(
       lines: {
         select: {
           id: true,
+          windowId: true,
           quantity: true,
           unitPriceMinor: true,
           packedQuantityMilli: true,
@@ -433,6 +455,8 @@ export async function packSubOrder(
   actor: Actor,
 ) {
   await prisma.$transaction(async (tx) => {
+    // The sub-order before its windows, as a cancellation takes them, so the two never deadlock.
+    await tx.$queryRaw`SELECT "id" FROM "SubOrder" WHERE "id" = ${subOrderId} FOR UPDATE`;
     const subOrder = await requireSubOrder(tx, subOrderId, { cooperativeId });
     const byLine = quantitiesByLine(subOrder.lines, packed);
     const problems: Record<number, string> = {};
@@ -444,6 +468,8 @@ export async function packSubOrder(
       );
       if (problem) problems[line.id] = problem;
     }
+    if (Object.keys(problems).length) throw new LineQuantityError(problems);
+    Object.assign(problems, await overPledged(tx, subOrderId, subOrder.lines, byLine));
     if (Object.keys(problems).length) throw new LineQuantityError(problems);
     await moveSubOrder(tx, subOrderId, "PACKED", "COOPERATIVE", actor);
     const total = await writeFinalAmounts(
@@ -463,6 +489,38 @@ export async function packSubOrder(
     if (sale && total > sale.grossMinor) throw new OrderError("orders.packedOverPaid");
   });
   await followAmountDue(subOrderId);
+}
+
+/**
+ * Weight packed above what was ordered comes out of the members' pledges: under the window's lock,
+ * what this sub-order packs plus what the window's other live orders packed (or, not yet packed,
+ * ordered) may not pass the pledged capacity. Packing less than ordered is always allowed.
+ */
+async function overPledged(
+  tx: Tx,
+  subOrderId: number,
+  lines: { id: number; windowId: number; quantity: number }[],
+  byLine: Map<number, number>,
+) {
+  const problems: Record<number, string> = {};
+  const over = lines.filter((line) => byLine.get(line.id)! > line.quantity * MILLI);
+  for (const windowId of [...new Set(over.map((line) => line.windowId))].sort((a, b) => a - b)) {
+    const [window] = await tx.$queryRaw<{ capacity: number }[]>`
+      SELECT "capacity" FROM "DeliveryWindow" WHERE "id" = ${windowId} FOR UPDATE`;
+    const [others] = await tx.$queryRaw<{ milli: bigint | null }[]>`
+      SELECT SUM(COALESCE(l."packedQuantityMilli"::bigint, l."quantity"::bigint * ${MILLI}))::bigint AS "milli"
+        FROM "OrderLine" l JOIN "SubOrder" s ON s."id" = l."subOrderId"
+       WHERE l."windowId" = ${windowId} AND s."id" <> ${subOrderId}
+         AND s."status" NOT IN ('CANCELLED', 'REJECTED')`;
+    const mine = lines
+      .filter((line) => line.windowId === windowId)
+      .reduce((sum, line) => sum + byLine.get(line.id)!, 0);
+    if (Number(others?.milli ?? 0) + mine > (window?.capacity ?? 0) * MILLI) {
+      for (const line of over.filter((l) => l.windowId === windowId))
+        problems[line.id] = "orders.packedOverPledged";
+    }
+  }
+  return problems;
 }
 
 async function writeFinalAmounts(
@@ -546,8 +604,15 @@ async function moveWaitingSubOrders(orderId: number, to: SubOrderStatus, actor: 
   return moved.length;
 }
 
-/** Orders that needed payment first and are still unpaid after their due time are cancelled. */
+/**
+ * Orders that needed payment first and are still unpaid after their due time are cancelled. One run
+ * at a time (job lock); a run that finds another one going does nothing.
+ */
 export async function expireUnpaidOrders(now = new Date()) {
+  return (await withJobLock("orders-expire-unpaid", () => expireUnpaidNow(now))) ?? 0;
+}
+
+async function expireUnpaidNow(now: Date) {
   const due = await prisma.order.findMany({
     where: { paymentDueAt: { lte: now }, subOrders: { some: { status: "PLACED" } } },
     select: { id: true },
@@ -570,12 +635,17 @@ export async function expireUnpaidOrders(now = new Date()) {
 
 /**
  * A packed sub-order the buyer has not confirmed within `days` after its delivery date counts as
- * delivered in full (what was packed).
+ * delivered in full (what was packed). One run at a time (job lock); a sub-order that cannot be
+ * confirmed (the buyer confirmed it at that moment, a failure) is logged and the rest go on.
  */
 export async function autoConfirmDeliveries(
   now = new Date(),
   days = env.DELIVERY_AUTO_CONFIRM_DAYS,
 ) {
+  return (await withJobLock("orders-auto-confirm", () => autoConfirmNow(now, days))) ?? 0;
+}
+
+async function autoConfirmNow(now: Date, days: number) {
   const lastDate: IsoDate = addDays(cambodiaToday(now), -days);
   const due = await prisma.subOrder.findMany({
     where: { status: "PACKED", deliveryDate: { lt: dateColumn(lastDate) } },
@@ -586,22 +656,32 @@ export async function autoConfirmDeliveries(
     },
     orderBy: { id: "asc" },
   });
+  let confirmed = 0;
   for (const subOrder of due) {
-    await prisma.$transaction(async (tx) => {
-      await moveSubOrder(tx, subOrder.id, "DELIVERED", "SYSTEM", {
-        userId: null,
-        reason: "orders.reason.autoConfirmed",
+    try {
+      await prisma.$transaction(async (tx) => {
+        await moveSubOrder(tx, subOrder.id, "DELIVERED", "SYSTEM", {
+          userId: null,
+          reason: "orders.reason.autoConfirmed",
+        });
+        const lines = await tx.orderLine.findMany({
+          where: { subOrderId: subOrder.id },
+          select: { id: true, unitPriceMinor: true },
+        });
+        const byLine = new Map(
+          subOrder.lines.map((l) => [l.id, l.packedQuantityMilli ?? l.quantity * MILLI]),
+        );
+        await writeFinalAmounts(tx, subOrder.id, lines, byLine, "deliveredQuantityMilli");
       });
-      const lines = await tx.orderLine.findMany({
-        where: { subOrderId: subOrder.id },
-        select: { id: true, unitPriceMinor: true },
-      });
-      const byLine = new Map(
-        subOrder.lines.map((l) => [l.id, l.packedQuantityMilli ?? l.quantity * MILLI]),
-      );
-      await writeFinalAmounts(tx, subOrder.id, lines, byLine, "deliveredQuantityMilli");
-    });
-    await followAmountDue(subOrder.id);
+      confirmed++;
+    } catch (error) {
+      console.warn(`Sub-order ${subOrder.id} not auto-confirmed: ${String(error)}`);
+      continue;
+    }
+    // The delivery stands; a follow-up that fails is redone by payments-follow-amounts.
+    await followAmountDue(subOrder.id).catch((error: unknown) =>
+      console.warn(`Sub-order ${subOrder.id} amount not followed: ${String(error)}`),
+    );
   }
-  return due.length;
+  return confirmed;
 }

@@ -34,7 +34,9 @@ export default function Notifications() {
       ? `/organizations/${n.organization.slug}/orders/${n.subOrderId}`
       : n.orderId
         ? `/orders/${n.orderId}`
-        : null;
+        : n.kind === "STANDING_ORDER_PAUSED"
+          ? "/orders#standing-title"
+          : null;
   return (
     <section aria-labelledby="notifications-title" className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">

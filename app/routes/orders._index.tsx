@@ -11,11 +11,15 @@ import { requireBuyer } from "~/orders/access.server";
 import { StatusBadge } from "~/orders/order-ui";
 import { OrderError } from "~/orders/orders.server";
 import { listBuyerOrders } from "~/orders/queries.server";
-import { listStandingOrders, stopStandingOrder } from "~/orders/standing.server";
+import {
+  agreeToStandingPrices,
+  listStandingOrders,
+  stopStandingOrder,
+} from "~/orders/standing.server";
 import { invariantResponse } from "~/http/responses";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
-import { StatusMessage } from "~/ui/messages";
+import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 
@@ -30,25 +34,40 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { orders, standing };
 }
 
-const StopSchema = z.object({
-  intent: z.literal("stop-standing"),
+const StandingSchema = z.object({
+  intent: z.enum(["stop-standing", "agree-prices"]),
   standingOrderId: z.coerce.number().int().positive().max(2_147_483_647),
 });
 
 export async function action({ request }: ActionFunctionArgs) {
   const { buyerId } = await requireBuyer(request);
-  const parsed = StopSchema.safeParse(Object.fromEntries(await readFormData(request)));
+  const parsed = StandingSchema.safeParse(Object.fromEntries(await readFormData(request)));
   invariantResponse(parsed.success, "Bad request", { status: 400 });
+  const { intent, standingOrderId } = parsed.data;
   try {
-    await stopStandingOrder(parsed.data.standingOrderId, buyerId);
+    if (intent === "stop-standing") await stopStandingOrder(standingOrderId, buyerId);
+    else await agreeToStandingPrices(standingOrderId, buyerId);
   } catch (error) {
-    if (error instanceof OrderError) throw new Response("Not found", { status: 404 });
-    throw error;
+    if (!(error instanceof OrderError)) throw error;
+    if (error.key === "orders.notFound") throw new Response("Not found", { status: 404 });
+    return redirect(`/orders?refused=${encodeURIComponent(error.key)}`);
   }
-  return redirect("/orders?stopped=1");
+  return redirect(intent === "stop-standing" ? "/orders?stopped=1" : "/orders?resumed=1");
 }
 
+/** Translation keys a refusal may name in the address: anything else is not shown. */
+const REFUSALS = new Set(["orders.mixedCurrencies"]);
+
 type Unfilled = { listingId: number; deliveryDate: string; quantity: number; reason: string };
+type PriceChange = {
+  listingId: number;
+  deliveryDate: string;
+  reason: string;
+  agreedPriceMinor: number | null;
+  agreedCurrency: "KHR" | "USD" | null;
+  priceMinor: number;
+  currency: "KHR" | "USD";
+};
 
 export default function Orders() {
   const { t } = useTranslation();
@@ -100,14 +119,57 @@ export default function Orders() {
         {searchParams.get("stopped") ? (
           <StatusMessage>{t("orders.standingStopped")}</StatusMessage>
         ) : null}
+        {searchParams.get("resumed") ? (
+          <StatusMessage>{t("orders.standingResumed")}</StatusMessage>
+        ) : null}
+        {REFUSALS.has(searchParams.get("refused") ?? "") ? (
+          <ErrorMessage>{t(searchParams.get("refused")!)}</ErrorMessage>
+        ) : null}
         {standing.length === 0 ? <p>{t("orders.standingNone")}</p> : null}
         <ul className="space-y-3">
           {standing.map((so) => (
             <li key={so.id} className="rounded-lg bg-white p-4 shadow-sm">
               <p className="font-semibold">
                 {t("orders.standingWeeks", { count: so.weeks })} ·{" "}
-                {so.active ? t("orders.standingActive") : t("orders.standingEnded")}
+                {!so.active
+                  ? t("orders.standingEnded")
+                  : so.pausedAt
+                    ? t("orders.standingPaused")
+                    : t("orders.standingActive")}
               </p>
+              {so.active && so.pausedAt ? (
+                <div className="my-2 rounded-md bg-amber-50 p-2 text-sm">
+                  <p>{t("orders.standingPausedHint")}</p>
+                  <ul>
+                    {((so.pauseDetails ?? []) as PriceChange[]).map((c) => {
+                      const line = so.lines.find((l) => l.listing.id === c.listingId);
+                      return (
+                        <li key={`${c.listingId}-${c.deliveryDate}`}>
+                          {line ? <LocalName item={line.listing.product} /> : null}:{" "}
+                          {t("orders.standingPriceChange", {
+                            agreed:
+                              c.agreedPriceMinor !== null && c.agreedCurrency
+                                ? formatMoney(c.agreedPriceMinor, c.agreedCurrency, lng)
+                                : "—",
+                            now: formatMoney(c.priceMinor, c.currency, lng),
+                          })}
+                        </li>
+                      );
+                    })}
+                  </ul>
+                  <Form method="post" className="mt-2">
+                    <input type="hidden" name="standingOrderId" value={so.id} />
+                    <button
+                      type="submit"
+                      name="intent"
+                      value="agree-prices"
+                      className="rounded-md bg-leaf-700 px-3 py-1 text-sm font-semibold text-white"
+                    >
+                      {t("orders.standingAgree")}
+                    </button>
+                  </Form>
+                </div>
+              ) : null}
               <ul className="text-sm">
                 {so.lines.map((line) => (
                   <li key={`${line.listing.id}-${String(line.firstDeliveryDate)}`}>

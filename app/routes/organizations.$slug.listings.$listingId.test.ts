@@ -85,6 +85,21 @@ describe("pledge CSV import", () => {
     );
   });
 
+  test("with 'members not in the file lose their pledge', the file is the whole list", async () => {
+    const { capacity } = await prisma.deliveryWindow.findUniqueOrThrow({
+      where: { id: windowId },
+      select: { capacity: true },
+    });
+    const form = csvForm(`"${members[1]!.name}",${capacity}\n`);
+    form.set("missing", "remove");
+    expect(((await post(form)) as Response).status).toBe(302);
+    const pledges = await prisma.pledge.findMany({
+      where: { windowId },
+      select: { farmerId: true, quantity: true },
+    });
+    expect(pledges).toEqual([{ farmerId: members[1]!.id, quantity: capacity }]);
+  });
+
   test("an empty or oversized file is refused", async () => {
     expect(((await post(csvForm(""))) as Response).status).toBe(400);
     expect(((await post(csvForm("1,1\n".repeat(30_000)))) as Response).status).toBe(400);

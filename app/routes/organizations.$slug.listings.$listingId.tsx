@@ -24,13 +24,9 @@ import {
   listMembersForPledges,
   listProductsForListing,
 } from "~/supply/queries.server";
-import {
-  cambodiaInstant,
-  formatPriceInput,
-  MAX_QUANTITY,
-  parsePledgeCsv,
-  remainingOf,
-} from "~/supply/rules";
+import { cambodiaInstant, formatPriceInput, MAX_QUANTITY, remainingOf } from "~/supply/rules";
+import { MISSING_MEMBER_RULES } from "~/supply/pledge-csv";
+import { importPledgeCsv } from "~/supply/pledge-import.server";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { Photos } from "~/supply/photos";
@@ -56,7 +52,11 @@ const OtherIntents = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("copy-week") }),
   z.object({ intent: z.literal("pledges"), windowId: id }),
-  z.object({ intent: z.literal("import-csv"), windowId: id }),
+  z.object({
+    intent: z.literal("import-csv"),
+    windowId: id,
+    missing: z.enum(MISSING_MEMBER_RULES).default("keep"),
+  }),
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -193,13 +193,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         if (!(file instanceof File) || file.size === 0 || file.size > CSV_MAX_BYTES) {
           return Response.json({ error: "supply.csvEmpty" } satisfies ActionData, { status: 400 });
         }
-        const members = await listMembersForPledges(organization.id);
-        const { pledges, errors } = parsePledgeCsv(await file.text(), members);
+        const { errors } = await importPledgeCsv(
+          data.windowId,
+          organization.id,
+          await file.text(),
+          data.missing,
+          actor,
+        );
         if (errors.length)
           return Response.json({ csvErrors: errors } satisfies ActionData, { status: 400 });
-        if (!pledges.length)
-          return Response.json({ error: "supply.csvEmpty" } satisfies ActionData, { status: 400 });
-        await setPledges(data.windowId, organization.id, pledges, actor);
         return redirect(`${here}?window=${data.windowId}&saved=1`);
       }
     }
@@ -484,6 +486,16 @@ export default function ManageListing() {
               <span className="sr-only">{t("supply.csvFile")}</span>
               <input type="file" name="file" accept=".csv,text/csv" required />
             </label>
+            <fieldset className="mt-2 text-sm">
+              <legend className="font-semibold">{t("supply.csvMissing")}</legend>
+              <label className="block">
+                <input type="radio" name="missing" value="keep" defaultChecked />{" "}
+                {t("supply.csvMissingKeep")}
+              </label>
+              <label className="block">
+                <input type="radio" name="missing" value="remove" /> {t("supply.csvMissingRemove")}
+              </label>
+            </fieldset>
             <button
               type="submit"
               className="mt-2 rounded-lg border border-leaf-700 px-3 py-1 font-semibold text-leaf-800"

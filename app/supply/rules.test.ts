@@ -10,7 +10,6 @@ import {
   isIsoDate,
   formatPriceInput,
   deliveryAreasFrom,
-  parsePledgeCsv,
   parsePriceToMinor,
   remainingOf,
 } from "./rules";
@@ -111,32 +110,6 @@ describe("capacity", () => {
   });
   test("copying a week moves every date by seven days", () => {
     expect(addDays("2026-12-29", 7)).toBe("2027-01-05");
-  });
-});
-
-describe("parsePledgeCsv", () => {
-  const farmers = [
-    { id: 11, name: "សុខ សុភា" },
-    { id: 12, name: "ចាន់ ដារ៉ា" },
-  ];
-  test("reads names or ids, with a header, Khmer digits and Windows line ends", () => {
-    const text = "\uFEFFfarmer,quantity\r\nសុខ សុភា,40\r\n12,៣៥\r\n";
-    expect(parsePledgeCsv(text, farmers)).toEqual({
-      pledges: [
-        { farmerId: 11, quantity: 40 },
-        { farmerId: 12, quantity: 35 },
-      ],
-      errors: [],
-    });
-  });
-  test("reports every bad line by number", () => {
-    const text = "សុខ សុភា,-3\nnobody,10\n11,5\n11,6\nonly-one-column";
-    expect(parsePledgeCsv(text, farmers).errors).toEqual([
-      { line: 1, problem: "supply.csvQuantity" },
-      { line: 2, problem: "supply.csvFarmer" },
-      { line: 4, problem: "supply.csvDuplicate" },
-      { line: 5, problem: "supply.csvColumns" },
-    ]);
   });
 });
 

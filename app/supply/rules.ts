@@ -117,47 +117,6 @@ export function remainingOf(window: { capacity: number; reserved: number }) {
   return Math.max(0, window.capacity - window.reserved);
 }
 
-export type PledgeCsvRow = { farmer: string; quantity: number; line: number };
-export type PledgeCsvError = {
-  line: number;
-  problem: "supply.csvColumns" | "supply.csvQuantity" | "supply.csvFarmer" | "supply.csvDuplicate";
-};
-
-/**
- * Reads "farmer,quantity" lines (a header line is allowed; the farmer is a member id or exact name).
- * Every problem is reported with its line number, and nothing is imported unless all lines are good.
- */
-export function parsePledgeCsv(
-  text: string,
-  farmers: readonly { id: number; name: string }[],
-): { pledges: { farmerId: number; quantity: number }[]; errors: PledgeCsvError[] } {
-  const errors: PledgeCsvError[] = [];
-  const pledges = new Map<number, number>();
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  lines.forEach((raw, index) => {
-    const line = index + 1;
-    const trimmed = raw.normalize("NFC").trim();
-    if (!trimmed) return;
-    const cells = trimmed.split(/[,;\t]/).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
-    // A first line whose quantity column holds no digit at all is a header.
-    if (index === 0 && cells[1] !== undefined && !/[\d\u17E0-\u17E9]/.test(cells[1])) return;
-    if (cells.length !== 2) return void errors.push({ line, problem: "supply.csvColumns" });
-    const [who, amount] = cells as [string, string];
-    const ascii = amount.replace(/[\u17E0-\u17E9]/g, (d) => String(d.charCodeAt(0) - 0x17e0));
-    const quantity = /^\d+$/.test(ascii) ? Number(ascii) : NaN;
-    if (!Number.isInteger(quantity) || quantity <= 0 || quantity > MAX_QUANTITY) {
-      return void errors.push({ line, problem: "supply.csvQuantity" });
-    }
-    const farmer = /^\d+$/.test(who)
-      ? farmers.find((f) => f.id === Number(who))
-      : farmers.find((f) => f.name === who);
-    if (!farmer) return void errors.push({ line, problem: "supply.csvFarmer" });
-    if (pledges.has(farmer.id)) return void errors.push({ line, problem: "supply.csvDuplicate" });
-    pledges.set(farmer.id, quantity);
-  });
-  return { pledges: [...pledges].map(([farmerId, quantity]) => ({ farmerId, quantity })), errors };
-}
-
 /**
  * Delivery areas from the form: a whole province, or only some of its districts. A district's
  * gazetteer code starts with its province's code; picking districts narrows that province to them.

@@ -336,7 +336,7 @@ const en = {
     savePledges: "Save pledges",
     importCsv: "Import pledges from CSV",
     importCsvHint:
-      "One line per member: member id or exact name, then quantity. Example: សុខ សុភា,40",
+      "One line per member: member id or exact name, then quantity (0 removes the member's pledge). Put a name with a comma in double quotes. Example: សុខ សុភា,40",
     csvFile: "CSV file",
     import: "Import",
     priceHistory: "Price history",
@@ -366,7 +366,11 @@ const en = {
     closedIsFinal: "A closed listing cannot be reopened. Post a new one.",
     notFound: "This listing does not exist.",
     csvColumns: "Line {{line}}: write two columns, member and quantity.",
-    csvQuantity: "Line {{line}}: the quantity must be a whole number greater than zero.",
+    csvQuantity: "Line {{line}}: the quantity must be a whole number (0 removes the pledge).",
+    csvFormat: "Line {{line}}: a quote is not closed. Check the double quotes in the file.",
+    csvMissing: "Members not in the file",
+    csvMissingKeep: "keep their pledge for this date",
+    csvMissingRemove: "lose their pledge for this date (the file is the whole list)",
     csvFarmer: "Line {{line}}: no member of this cooperative with that id or name.",
     csvDuplicate: "Line {{line}}: this member is listed twice.",
     csvEmpty: "Choose a CSV file with at least one line.",
@@ -480,6 +484,12 @@ const en = {
     standingEnded: "Ended",
     standingStop: "Stop repeating",
     standingStopped: "The standing order will not repeat any more.",
+    standingPaused: "Paused: a price changed",
+    standingPausedHint:
+      "A price or currency changed since you agreed to this standing order. No week is ordered until you accept the new prices (or stop repeating).",
+    standingPriceChange: "agreed {{agreed}}, now {{now}}",
+    standingAgree: "Accept the new prices and continue",
+    standingResumed: "The standing order continues at the new prices.",
     week: "Week {{n}}",
     weekOrder: "Order {{id}}",
     unfilled: "Could not fill: {{product}} {{quantity}} {{unit}} ({{reason}})",
@@ -497,6 +507,7 @@ const en = {
       ORDER_DELIVERED_TO_BUYER: "Your order from {{cooperative}} for {{date}} was delivered",
       ORDER_CANCELLED: "An order for {{date}} was cancelled",
       STANDING_ORDER_PLACED: "This week's standing order was placed",
+      STANDING_ORDER_PAUSED: "A standing order is paused: a price changed. Check it on My orders.",
     },
     statuses: {
       PLACED: "Awaiting payment",
@@ -516,6 +527,8 @@ const en = {
     khqrNotAvailable:
       "KHQR is not available for this cart: a cooperative in it has no Bakong account yet. Choose bank transfer or cash on delivery.",
     emptyCart: "Your cart is empty.",
+    cartChanged:
+      "Your cart was changed or checked out on another device. Check your cart and orders, then try again.",
     duplicateLine: "The same delivery date is in the order twice.",
     unknownWindow: "This delivery date no longer exists.",
     notAvailable: "This produce is not on offer any more.",
@@ -524,6 +537,8 @@ const en = {
     belowMinimum: "This is below the cooperative's minimum order.",
     priceChanged:
       "The price changed since you looked. Check the new price and place the order again.",
+    currencyChanged:
+      "This produce is now sold in another currency. Check the new price and order again.",
     mixedCurrencies:
       "One order can only be in one currency. Order riel and dollar items separately.",
     notEnoughRemaining: "Not enough left for this date. Lower the quantity.",
@@ -534,6 +549,8 @@ const en = {
     cancelAfterCutoff: "Orders can only be cancelled before they close.",
     packedTooMuch: "More than was ordered (and than the buyer accepted).",
     packedNotWhole: "Enter a whole number.",
+    packedOverPledged:
+      "More than the members pledged for this date allows, counting the other orders. Pack less.",
     deliveredMoreThanPacked: "More than was packed.",
     quantityFormat: "Enter a quantity like 12 or 12.5.",
     lineProblems: "Some lines need a correction.",
