@@ -15,6 +15,7 @@ import { resources } from "./i18n/resources";
 import { NonceContext } from "./ui/nonce";
 import { logRequestError } from "./http/errors.server";
 import "./http/context";
+import "./wiring.server";
 
 const ABORT_DELAY = 5_000;
 

@@ -15,7 +15,7 @@ const secrets = vi.hoisted(() => {
 
 import { createSession } from "~/auth/session.server";
 import { prisma } from "~/db/db.server";
-import { putInCart } from "~/orders/cart.server";
+import { putInCart } from "~/checkout/cart.server";
 import { manualProvider } from "~/payments/manual.server";
 import { seedDemoData } from "../prisma/seed";
 import { buildWindow, cooperativeIds } from "../tests/builders";

@@ -10,7 +10,7 @@ import { can } from "./auth/permissions";
 import { getUser, homePath } from "./auth/session.server";
 import { i18nServer } from "./i18n/i18next.server";
 import { buyerIdOf } from "./orders/access.server";
-import { cartCount } from "./orders/cart.server";
+import { cartCount } from "./checkout/cart.server";
 import { unreadNotificationCount } from "./orders/queries.server";
 import tailwind from "./tailwind.css?url";
 import { AppShell } from "./ui/app-shell";

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { row, type BenchRow } from "./table";
+import "~/wiring.server";
 
 const CONCURRENCY = 50;
 

@@ -110,7 +110,7 @@ async function main() {
     // One job queue: the order timers (unpaid expiry, auto-confirmation, standing orders), the
     // dashboard's roll-up refresh and the search sync worker.
     const { registerScheduledJobs, startQueue } = await import("~/jobs/queue.server");
-    const { orderJobs } = await import("~/orders/jobs.server");
+    const { orderJobs } = await import("~/schedule.server");
     const { monitoringJobs } = await import("~/monitoring/rollup.server");
     const { exportJobs, startExportWorker } = await import("~/monitoring/exports.server");
     const boss = await startQueue(databaseUrl, say);

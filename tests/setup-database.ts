@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
+import "~/wiring.server";
 
 const adminUrl = inject("adminUrl");
 const template = inject("templateDatabase");

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { prisma } from "~/db/db.server";
 import { type PaymentMethod } from "~/db/generated/enums";
 import { placeOrder } from "~/orders/orders.server";
-import { createStandingOrder } from "~/orders/standing.server";
+import { createStandingOrder } from "~/checkout/standing.server";
 import { addDays, dateColumn, dateOnly } from "~/supply/rules";
 import { buildWindow } from "./builders";
 

@@ -15,7 +15,7 @@ import {
   packSubOrder,
   placeOrder,
 } from "./orders.server";
-import { runStandingOrders } from "./standing.server";
+import { runStandingOrders } from "~/checkout/standing.server";
 
 let buyerId: number;
 let userId: number;

@@ -5,7 +5,7 @@ import { addDays, dateOnly } from "~/supply/rules";
 import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { seedDemoData } from "../../prisma/seed";
 import { grantCreditTerms } from "~/payments/credit.server";
-import { checkout, getCart, putInCart } from "./cart.server";
+import { checkout, getCart, putInCart } from "~/checkout/cart.server";
 import {
   acceptSubOrder,
   autoConfirmDeliveries,
@@ -20,7 +20,7 @@ import {
   secureOrderPayment,
 } from "./orders.server";
 import { pickList } from "./queries.server";
-import { runStandingOrders } from "./standing.server";
+import { runStandingOrders } from "~/checkout/standing.server";
 
 let buyerId: number;
 let otherBuyerId: number;

@@ -8,8 +8,6 @@ import {
 } from "~/db/generated/enums";
 import { env } from "~/env.server";
 import { withJobLock } from "~/jobs/run-lock.server";
-import { followAmountDue } from "~/payments/adjustments.server";
-import { recordedShare } from "~/payments/settlement.server";
 import { recordWindowReservationChange } from "~/search/sync.server";
 import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/supply/rules";
 import {
@@ -19,6 +17,7 @@ import {
   MILLI,
   WEIGHT_TOLERANCES,
 } from "./quantities";
+import { money } from "./money-port.server";
 import { mayMove, type Party, releasesReservation } from "./state-machine";
 
 /** A refusal the user can act on; `key` is a translation key, `windowId` the line it concerns. */
@@ -403,7 +402,7 @@ export async function rejectSubOrder(subOrderId: number, cooperativeId: number, 
     await requireSubOrder(tx, subOrderId, { cooperativeId });
     await moveSubOrder(tx, subOrderId, "REJECTED", "COOPERATIVE", actor);
   });
-  await followAmountDue(subOrderId);
+  await money().followAmountDue(subOrderId);
 }
 
 export async function cancelSubOrder(
@@ -416,7 +415,7 @@ export async function cancelSubOrder(
     await requireSubOrder(tx, subOrderId, { buyerId });
     await moveSubOrder(tx, subOrderId, "CANCELLED", "BUYER", actor, now);
   });
-  await followAmountDue(subOrderId);
+  await money().followAmountDue(subOrderId);
 }
 
 /** A quantity for one line, in thousandths of the unit. */
@@ -481,14 +480,14 @@ export async function packSubOrder(
     );
     // Paid in advance (or put on the buyer's account): the sale is recorded at what was paid and
     // the buyer cannot be asked for more here, so extra weight may not cost more than that.
-    const sale = await recordedShare(tx, {
+    const sold = await money().saleGrossMinor(tx, {
       id: subOrderId,
       orderId: subOrder.orderId,
       cooperativeId,
     });
-    if (sale && total > sale.grossMinor) throw new OrderError("orders.packedOverPaid");
+    if (sold !== null && total > sold) throw new OrderError("orders.packedOverPaid");
   });
-  await followAmountDue(subOrderId);
+  await money().followAmountDue(subOrderId);
 }
 
 /**
@@ -576,7 +575,7 @@ export async function confirmDelivery(
     await moveSubOrder(tx, subOrderId, "DELIVERED", "BUYER", actor);
     await writeFinalAmounts(tx, subOrderId, subOrder.lines, byLine, "deliveredQuantityMilli");
   });
-  await followAmountDue(subOrderId);
+  await money().followAmountDue(subOrderId);
 }
 
 /** Payment is secured for an order: its waiting sub-orders go to their cooperatives to decide. */
@@ -600,7 +599,7 @@ async function moveWaitingSubOrders(orderId: number, to: SubOrderStatus, actor: 
     return waiting;
   });
   // A cancelled sub-order's waiting payment is closed, so no one records money for it.
-  for (const subOrder of moved) await followAmountDue(subOrder.id);
+  for (const subOrder of moved) await money().followAmountDue(subOrder.id);
   return moved.length;
 }
 
@@ -679,7 +678,7 @@ async function autoConfirmNow(now: Date, days: number) {
       continue;
     }
     // The delivery stands; a follow-up that fails is redone by payments-follow-amounts.
-    await followAmountDue(subOrder.id).catch((error: unknown) =>
+    await money().followAmountDue(subOrder.id).catch((error: unknown) =>
       console.warn(`Sub-order ${subOrder.id} amount not followed: ${String(error)}`),
     );
   }

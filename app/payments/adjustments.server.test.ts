@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { env } from "~/env.server";
-import { checkout, getCart, putInCart } from "~/orders/cart.server";
+import { checkout, getCart, putInCart } from "~/checkout/cart.server";
 import {
   acceptSubOrder,
   cancelSubOrder,

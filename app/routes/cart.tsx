@@ -11,7 +11,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { env } from "~/env.server";
 import { requireBuyer } from "~/orders/access.server";
-import { accountFor, checkout, getCart, putInCart, removeFromCart } from "~/orders/cart.server";
+import { accountFor, checkout, getCart, putInCart, removeFromCart } from "~/checkout/cart.server";
 import { OrderError } from "~/orders/orders.server";
 import { cardReturnUrls } from "~/payments/card";
 import { publicOrigin } from "~/http/public-url.server";

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { getUser } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { buyerIdOf, requireBuyer } from "~/orders/access.server";
-import { putInCart } from "~/orders/cart.server";
+import { putInCart } from "~/checkout/cart.server";
 import { OrderError } from "~/orders/orders.server";
 import { ErrorList, useForm } from "~/ui/forms";
 import { StatusMessage } from "~/ui/messages";

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { createSession } from "~/auth/session.server";
 import { prisma } from "~/db/db.server";
-import { runStandingOrders } from "~/orders/standing.server";
+import { runStandingOrders } from "~/checkout/standing.server";
 import { seedDemoData } from "../../prisma/seed";
 import { cooperativeIds, userByEmail } from "../../tests/builders";
 import { at, buildStandingOrder, weekOrders } from "../../tests/standing-fixtures";

@@ -15,7 +15,7 @@ import {
   agreeToStandingPrices,
   listStandingOrders,
   stopStandingOrder,
-} from "~/orders/standing.server";
+} from "~/checkout/standing.server";
 import { invariantResponse } from "~/http/responses";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";

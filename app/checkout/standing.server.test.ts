@@ -10,7 +10,7 @@ import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { holdLocks } from "../../tests/lock-fixtures";
 import { at, buildStandingOrder, weekOrders } from "../../tests/standing-fixtures";
 import { seedDemoData } from "../../prisma/seed";
-import { placeOrder } from "./orders.server";
+import { placeOrder } from "~/orders/orders.server";
 import {
   agreeToStandingPrices,
   createStandingOrder,

@@ -6,7 +6,7 @@ import { payLater } from "~/payments/credit.server";
 import { providerForMethod } from "~/payments/providers.server";
 import { PaymentError, type PaymentActor } from "~/payments/settlement.server";
 import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/supply/rules";
-import { failOrderPayment, OrderError, placeOrder, type Tx } from "./orders.server";
+import { failOrderPayment, OrderError, placeOrder, type Tx } from "~/orders/orders.server";
 
 /** Week k of a standing order is placed once its delivery date is this close. */
 export const STANDING_LEAD_DAYS = 7;

@@ -4,7 +4,7 @@ import { buyerStatement, payLater } from "~/payments/credit.server";
 import { providerForMethod } from "~/payments/providers.server";
 import { PaymentError, type PaymentActor } from "~/payments/settlement.server";
 import { remainingOf } from "~/supply/rules";
-import { failOrderPayment, OrderError, placeOrder } from "./orders.server";
+import { failOrderPayment, OrderError, placeOrder } from "~/orders/orders.server";
 import { createStandingOrder } from "./standing.server";
 
 /** Adds a delivery window to the person's cart, or sets its quantity if it is already there. */

@@ -3,8 +3,10 @@
 import { type ScheduledJob } from "~/jobs/queue.server";
 import { followAllAmountsDue } from "~/payments/adjustments.server";
 import { reconcilePaymentOutcomes } from "~/payments/reconcile.server";
-import { autoConfirmDeliveries, expireUnpaidOrders } from "./orders.server";
-import { runStandingOrders } from "./standing.server";
+import { autoConfirmDeliveries, expireUnpaidOrders } from "~/orders/orders.server";
+import { runStandingOrders } from "~/checkout/standing.server";
+// The timers move sub-orders, so orders need their money port connected.
+import "~/wiring.server";
 
 export const orderJobs: ScheduledJob[] = [
   { name: "orders-expire-unpaid", cron: "* * * * *", run: () => expireUnpaidOrders() },

@@ -3,10 +3,10 @@ import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { registerScheduledJobs, startQueue } from "~/jobs/queue.server";
-import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
-import { seedDemoData } from "../../prisma/seed";
-import { orderJobs } from "./jobs.server";
-import { placeOrder } from "./orders.server";
+import { buildWindow, cooperativeIds, userByEmail } from "../tests/builders";
+import { seedDemoData } from "../prisma/seed";
+import { orderJobs } from "./schedule.server";
+import { placeOrder } from "~/orders/orders.server";
 
 let boss: PgBoss;
 const said: string[] = [];
