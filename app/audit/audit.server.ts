@@ -28,7 +28,12 @@ export type AuditAction =
   | "payment.dispute_opened"
   | "payment.payout_failed"
   | "payment.bakong_account_set"
-  | "payment.refund_handed_back";
+  | "payment.refund_handed_back"
+  | "product.created"
+  | "product.updated"
+  | "product.deactivated"
+  | "product.reactivated"
+  | "product.photo_set";
 
 export type AuditEntry = {
   action: AuditAction;

@@ -57,7 +57,9 @@ const slugs = {
   listingA: "",
   orderX: "",
   subOrderA: "",
+  product: "",
 };
+const unionStaff: Allowed = ["monitor", "admin"];
 const buyers: Allowed = ["buyer", "purchaser", "otherBuyer"];
 const cooperativeA =
   (extra: Record<string, () => string> = {}) =>
@@ -115,6 +117,15 @@ const matrix: Record<string, Case[]> = {
     { params: () => ({ listingId: slugs.listingA }), GET: everyone, POST: buyers },
   ],
   "cart.tsx": [{ GET: buyers, POST: buyers }],
+  "catalogue._index.tsx": [{ GET: unionStaff }],
+  "catalogue.new.tsx": [{ GET: unionStaff, POST: unionStaff }],
+  "catalogue.$productId.tsx": [
+    { params: () => ({ productId: slugs.product }), GET: unionStaff, POST: unionStaff },
+  ],
+  // Its loader is a 404 for everyone (the upload form lives on the product page).
+  "catalogue.$productId.photo.tsx": [
+    { params: () => ({ productId: slugs.product }), GET: everyone, POST: unionStaff },
+  ],
   "notifications.tsx": [{ GET: signedIn, POST: signedIn }],
   "orders._index.tsx": [{ GET: buyers, POST: buyers }],
   "orders.$orderId.tsx": [
@@ -232,6 +243,9 @@ beforeAll(async () => {
     select: { id: true },
   });
   slugs.listingA = String(listing.id);
+  slugs.product = String(
+    (await prisma.product.findFirstOrThrow({ select: { id: true }, orderBy: { id: "asc" } })).id,
+  );
   const window = await prisma.deliveryWindow.findFirstOrThrow({
     where: { listingId: listing.id, cutoffAt: { gt: new Date() } },
     select: { id: true },

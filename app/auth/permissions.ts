@@ -23,7 +23,8 @@ export type Permission =
   | "view:dashboard:any"
   | "view:audit-log:any"
   | "manage:payments:own"
-  | "pay:orders:own";
+  | "pay:orders:own"
+  | "manage:products:any";
 
 const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" }> = {
   "update:organization:own": { roles: managerRoles, scope: "own" },
@@ -43,6 +44,8 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   // A cooperative's lead marks money received and paid out, and onboards its Stripe account.
   "manage:payments:own": { roles: ["LEAD"], scope: "own" },
   "pay:orders:own": { roles: ["OWNER", "PURCHASER"], scope: "own" },
+  // The product catalogue is shared by every cooperative: the union's staff (and admins) keep it.
+  "manage:products:any": { roles: ["MONITOR"], scope: "any" },
 };
 
 export type Actor = {
