@@ -33,7 +33,11 @@ export type AuditAction =
   | "product.updated"
   | "product.deactivated"
   | "product.reactivated"
-  | "product.photo_set";
+  | "product.photo_set"
+  | "payment.bank_account_set"
+  | "payment.bank_account_removed"
+  | "credit.recorded"
+  | "credit.cancelled";
 
 export type AuditEntry = {
   action: AuditAction;

@@ -198,6 +198,15 @@ const matrix: Record<string, Case[]> = {
     },
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["admin"], POST: ["admin"] },
   ],
+  // Clerks record input credits with the lead (only the lead cancels: checked in the module).
+  "organizations.$slug.credits.tsx": [
+    {
+      params: () => ({ slug: slugs.cooperativeA }),
+      GET: ["lead", "clerk", "admin"],
+      POST: ["lead", "clerk", "admin"],
+    },
+    { params: () => ({ slug: slugs.buyerX }), GET: ["admin"], POST: ["admin"] },
+  ],
   "organizations.$slug.member-statement[.csv].ts": [
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "admin"] },
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },

@@ -24,7 +24,9 @@ export type Permission =
   | "view:audit-log:any"
   | "manage:payments:own"
   | "pay:orders:own"
-  | "manage:products:any";
+  | "manage:products:any"
+  | "record:credits:own"
+  | "cancel:credits:own";
 
 const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" }> = {
   "update:organization:own": { roles: managerRoles, scope: "own" },
@@ -46,6 +48,9 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   "pay:orders:own": { roles: ["OWNER", "PURCHASER"], scope: "own" },
   // The product catalogue is shared by every cooperative: the union's staff (and admins) keep it.
   "manage:products:any": { roles: ["MONITOR"], scope: "any" },
+  // Members' input credits: clerks record them with the lead; only the lead cancels a wrong one.
+  "record:credits:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
+  "cancel:credits:own": { roles: ["LEAD"], scope: "own" },
 };
 
 export type Actor = {
