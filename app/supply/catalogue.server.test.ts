@@ -18,6 +18,8 @@ import {
 } from "./catalogue.server";
 import { createListing, SupplyError } from "./listings.server";
 import { localDiskStorage } from "./photo-storage.server";
+import { listProductsByCategory } from "./products.server";
+import { listProductsForListing } from "./queries.server";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phsar-catalogue-"));
 const storage = localDiskStorage(dir);
@@ -202,6 +204,11 @@ describe("managing the catalogue", () => {
     expect(await prisma.listing.count()).toBe(listings);
     const { updateListing } = await import("./listings.server");
     await updateListing(listingId, cooperativeId, { ...listingInput, priceMinor: 4600 }, actor);
+    // Not offered on the market's list or for a new listing; still there for its own listing.
+    const offered = (await listProductsByCategory()).flatMap((g) => g.products.map((p) => p.id));
+    expect(offered).not.toContain(product.id);
+    expect((await listProductsForListing()).map((p) => p.id)).not.toContain(product.id);
+    expect((await listProductsForListing(listingId)).map((p) => p.id)).toContain(product.id);
     await setProductActive(admin, product.id, true);
     expect(await auditCount("product.reactivated", product.id)).toBe(1);
   });
