@@ -50,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
           })),
           canViewDashboard: can(user, "view:dashboard:any"),
           canViewAuditLog: can(user, "view:audit-log:any"),
+          canManageProducts: can(user, "manage:products:any"),
           isBuyer,
           cartCount: cart,
           unreadNotifications: unread,

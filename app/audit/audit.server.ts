@@ -36,7 +36,16 @@ export type AuditAction =
   | "payment.dispute_opened"
   | "payment.payout_failed"
   | "payment.bakong_account_set"
-  | "payment.refund_handed_back";
+  | "payment.refund_handed_back"
+  | "product.created"
+  | "product.updated"
+  | "product.deactivated"
+  | "product.reactivated"
+  | "product.photo_set"
+  | "payment.bank_account_set"
+  | "payment.bank_account_removed"
+  | "credit.recorded"
+  | "credit.cancelled";
 
 export type AuditEntry = {
   action: AuditAction;

@@ -58,7 +58,9 @@ const slugs = {
   listingA: "",
   orderX: "",
   subOrderA: "",
+  product: "",
 };
+const unionStaff: Allowed = ["monitor", "admin"];
 const buyers: Allowed = ["buyer", "purchaser", "otherBuyer"];
 const cooperativeA =
   (extra: Record<string, () => string> = {}) =>
@@ -117,6 +119,15 @@ const matrix: Record<string, Case[]> = {
     { params: () => ({ listingId: slugs.listingA }), GET: everyone, POST: buyers },
   ],
   "cart.tsx": [{ GET: buyers, POST: buyers }],
+  "catalogue._index.tsx": [{ GET: unionStaff }],
+  "catalogue.new.tsx": [{ GET: unionStaff, POST: unionStaff }],
+  "catalogue.$productId.tsx": [
+    { params: () => ({ productId: slugs.product }), GET: unionStaff, POST: unionStaff },
+  ],
+  // Its loader is a 404 for everyone (the upload form lives on the product page).
+  "catalogue.$productId.photo.tsx": [
+    { params: () => ({ productId: slugs.product }), GET: everyone, POST: unionStaff },
+  ],
   "notifications.tsx": [{ GET: signedIn, POST: signedIn }],
   "orders._index.tsx": [{ GET: buyers, POST: buyers }],
   "orders.$orderId.tsx": [
@@ -197,6 +208,15 @@ const matrix: Record<string, Case[]> = {
     },
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["admin"], POST: ["admin"] },
   ],
+  // Clerks record input credits with the lead (only the lead cancels: checked in the module).
+  "organizations.$slug.credits.tsx": [
+    {
+      params: () => ({ slug: slugs.cooperativeA }),
+      GET: ["lead", "clerk", "admin"],
+      POST: ["lead", "clerk", "admin"],
+    },
+    { params: () => ({ slug: slugs.buyerX }), GET: ["admin"], POST: ["admin"] },
+  ],
   "organizations.$slug.member-statement[.csv].ts": [
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "admin"] },
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
@@ -262,6 +282,9 @@ beforeAll(async () => {
     select: { id: true },
   });
   slugs.listingA = String(listing.id);
+  slugs.product = String(
+    (await prisma.product.findFirstOrThrow({ select: { id: true }, orderBy: { id: "asc" } })).id,
+  );
   const window = await prisma.deliveryWindow.findFirstOrThrow({
     where: { listingId: listing.id, cutoffAt: { gt: new Date() } },
     select: { id: true },

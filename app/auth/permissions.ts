@@ -25,7 +25,10 @@ export type Permission =
   | "allocate:refunds:any"
   | "manage:payments:own"
   | "pay:orders:own"
-  | "manage:cooperatives:own";
+  | "manage:cooperatives:own"
+  | "manage:products:any"
+  | "record:credits:own"
+  | "cancel:credits:own";
 
 const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" }> = {
   "update:organization:own": { roles: managerRoles, scope: "own" },
@@ -50,6 +53,11 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   // A union's staff create, change, invite the leads of and deactivate the union's cooperatives
   // ("own": the organization checked is the union). Unions themselves are made by admins only.
   "manage:cooperatives:own": { roles: ["MONITOR"], scope: "own" },
+  // The product catalogue is shared by every cooperative: the union's staff (and admins) keep it.
+  "manage:products:any": { roles: ["MONITOR"], scope: "any" },
+  // Members' input credits: clerks record them with the lead; only the lead cancels a wrong one.
+  "record:credits:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
+  "cancel:credits:own": { roles: ["LEAD"], scope: "own" },
 };
 
 export type Actor = {

@@ -14,6 +14,8 @@ export type PaymentInstruction = {
   refundedMinor: number;
   reference: string;
   khqr: { qr: string; svg: string; expiresAt: Date | string } | null;
+  /** For a bank transfer: the cooperative's account, or null when it has not entered one. */
+  bank?: { bankName: string; bankAccountName: string; bankAccountNumber: string } | null;
 };
 
 export function HowToPay({ payment }: { payment: PaymentInstruction }) {
@@ -35,7 +37,20 @@ export function HowToPay({ payment }: { payment: PaymentInstruction }) {
         <dd className="font-mono">{payment.reference}</dd>
         <dt>{t("payments.paymentState")}</dt>
         <dd>{t(`payments.paymentStatus.${payment.status}`)}</dd>
+        {payment.bank ? (
+          <>
+            <dt>{t("payments.bankName")}</dt>
+            <dd>{payment.bank.bankName}</dd>
+            <dt>{t("payments.bankAccountName")}</dt>
+            <dd>{payment.bank.bankAccountName}</dd>
+            <dt>{t("payments.bankAccountNumber")}</dt>
+            <dd className="font-mono">{payment.bank.bankAccountNumber}</dd>
+          </>
+        ) : null}
       </dl>
+      {payment.method === "BANK_TRANSFER" && payment.status === "PENDING" && !payment.bank ? (
+        <p className="text-sm text-stone-700">{t("payments.bankNotGiven")}</p>
+      ) : null}
       {payment.refundedMinor > 0 ? (
         <p>
           {t("payments.refundedToYou", {

@@ -12,6 +12,22 @@ export function qrSvg(text: string) {
   return QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
 }
 
+/** The cooperative's bank account when all of it is known (else the buyer asks the cooperative). */
+function bankOf(
+  profile: {
+    bankName: string | null;
+    bankAccountName: string | null;
+    bankAccountNumber: string | null;
+  } | null,
+) {
+  if (!profile?.bankName || !profile.bankAccountName || !profile.bankAccountNumber) return null;
+  return {
+    bankName: profile.bankName,
+    bankAccountName: profile.bankAccountName,
+    bankAccountNumber: profile.bankAccountNumber,
+  };
+}
+
 /**
  * The payment of each sub-order of a buyer's order (manual provider), newest state first. A KHQR
  * code is made only for a payment still waiting, for its current amount, valid
@@ -42,7 +58,14 @@ export async function paymentInstructions(orderId: number, buyerId: number, now 
             select: {
               nameEn: true,
               province: { select: { nameEn: true } },
-              paymentProfile: { select: { bakongAccountId: true } },
+              paymentProfile: {
+                select: {
+                  bakongAccountId: true,
+                  bankName: true,
+                  bankAccountName: true,
+                  bankAccountNumber: true,
+                },
+              },
             },
           },
         },
@@ -83,6 +106,7 @@ export async function paymentInstructions(orderId: number, buyerId: number, now 
         dueAt: payment.dueAt,
         reference,
         khqr,
+        bank: payment.method === "BANK_TRANSFER" ? bankOf(cooperative.paymentProfile) : null,
       };
     }),
   );

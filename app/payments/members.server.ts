@@ -84,11 +84,15 @@ export async function allocateSubOrder(subOrderId: number) {
       await undoAllocation(tx, subOrder.cooperativeId, subOrderId, currency, existing);
 
     const farmerIds = [...shares.keys()].sort((a, b) => a - b);
-    const credits = await tx.farmerCredit.findMany({
-      where: { cooperativeId: subOrder.cooperativeId, currency, farmerId: { in: farmerIds } },
-      orderBy: { id: "asc" },
-      select: { id: true, farmerId: true, amountMinor: true, repaidMinor: true },
-    });
+    // Locked, so a credit the lead cancels meanwhile is either cancelled first (and skipped here)
+    // or waits and then finds it being repaid (app/payments/credits.server.ts).
+    const credits = await tx.$queryRaw<
+      { id: number; farmerId: number; amountMinor: number; repaidMinor: number }[]
+    >`
+      SELECT "id", "farmerId", "amountMinor", "repaidMinor" FROM "FarmerCredit"
+       WHERE "cooperativeId" = ${subOrder.cooperativeId} AND "currency" = ${currency}::"Currency"
+         AND "farmerId" = ANY(${farmerIds}::int[]) AND "cancelledAt" IS NULL
+       ORDER BY "id" FOR UPDATE`;
     // Each member's input credit is repaid from their own share, never taking them below zero.
     const final = farmerIds.map((id) => {
       const shareMinor = shares.get(id)!;

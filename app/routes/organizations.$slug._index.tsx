@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { can } from "~/auth/permissions";
 import { requirePermission } from "~/auth/session.server";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
+import { payoutDetails } from "~/payments/bank.server";
 import { LocalName } from "~/ui/local-name";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -26,6 +27,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canFulfilOrders: can(user, "fulfil:orders:own", organization.id),
     canManagePayments: can(user, "manage:payments:own", organization.id),
     canPay: can(user, "pay:orders:own", organization.id),
+    canRecordCredits: can(user, "record:credits:own", organization.id),
+    payout: organization.kind === "COOPERATIVE" ? await payoutDetails(organization.id) : null,
   };
 }
 
@@ -39,6 +42,8 @@ export default function OrganizationHome() {
     canFulfilOrders,
     canManagePayments,
     canPay,
+    canRecordCredits,
+    payout,
   } = useLoaderData<typeof loader>();
   return (
     <article className="space-y-6" aria-labelledby="organization-title">
@@ -67,10 +72,34 @@ export default function OrganizationHome() {
           <dt className="text-sm text-stone-600">{t("organization.email")}</dt>
           <dd>{organization.email ?? "—"}</dd>
         </div>
-        <div className="sm:col-span-2">
-          <dt className="text-sm text-stone-600">{t("organization.payout")}</dt>
-          <dd className="text-stone-700">{t("organization.payoutPlaceholder")}</dd>
-        </div>
+        {payout ? (
+          <div className="sm:col-span-2">
+            <dt className="text-sm text-stone-600">{t("organization.payout")}</dt>
+            <dd className="text-stone-700">
+              {payout.bank ? (
+                <span className="block">
+                  {t("organization.payoutBank", {
+                    bank: payout.bank.bankName,
+                    name: payout.bank.bankAccountName,
+                    number: payout.bank.bankAccountNumber,
+                  })}
+                </span>
+              ) : (
+                <span className="block">{t("organization.payoutNoBank")}</span>
+              )}
+              <span className="block">
+                {payout.bakongAccountId
+                  ? t("organization.payoutBakong", { account: payout.bakongAccountId })
+                  : t("organization.payoutNoBakong")}
+              </span>
+              {canManagePayments && (!payout.bank || !payout.bakongAccountId) ? (
+                <Link to="payments" className="underline">
+                  {t("organization.payoutSetUp")}
+                </Link>
+              ) : null}
+            </dd>
+          </div>
+        ) : null}
       </dl>
       <nav className="flex flex-wrap gap-3" aria-label={t("organization.members")}>
         {canEdit ? (
@@ -108,6 +137,14 @@ export default function OrganizationHome() {
             className="rounded-lg border border-leaf-700 px-4 py-2 font-semibold text-leaf-800"
           >
             {t("payments.title")}
+          </Link>
+        ) : null}
+        {organization.kind === "COOPERATIVE" && canRecordCredits ? (
+          <Link
+            to="credits"
+            className="rounded-lg border border-leaf-700 px-4 py-2 font-semibold text-leaf-800"
+          >
+            {t("credits.title")}
           </Link>
         ) : null}
         {organization.kind === "BUYER" && canPay ? (

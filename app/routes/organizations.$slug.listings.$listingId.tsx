@@ -67,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [listing, members, products, provinces, districts] = await Promise.all([
     getListingForCooperative(listingId.data, organization.id),
     listMembersForPledges(organization.id),
-    listProductsForListing(),
+    listProductsForListing(listingId.data),
     listProvinces(),
     listDistricts(organization.provinceCode),
   ]);

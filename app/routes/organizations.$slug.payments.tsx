@@ -10,6 +10,9 @@ import { z } from "zod";
 import { requirePermission } from "~/auth/session.server";
 import { BAKONG_ACCOUNT_ID } from "~/payments/bakong";
 import { setBakongAccount } from "~/payments/bakong.server";
+import { payoutDetails, setBankAccount } from "~/payments/bank.server";
+import { bankAccountSchema } from "~/payments/money-details";
+import { requestInfo } from "~/http/request-info";
 import { manualProvider, markReceived, markRefundHandedBack } from "~/payments/manual.server";
 import { cooperativePayments } from "~/payments/overview.server";
 import { stripeProvider } from "~/payments/providers.server";
@@ -64,15 +67,20 @@ const schema = z.discriminatedUnion("intent", [
   onboardSchema,
   bakongSchema,
   handedBackSchema,
+  bankAccountSchema,
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   await requirePermission(request, "manage:payments:own", organization.id);
-  return { organization, ...(await cooperativePayments(organization.id)) };
+  const [payments, details] = await Promise.all([
+    cooperativePayments(organization.id),
+    payoutDetails(organization.id),
+  ]);
+  return { organization, ...payments, bank: details.bank };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "manage:payments:own", organization.id);
   const formData = await readFormData(request);
@@ -101,6 +109,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await manualProvider.releaseSubOrder(value.subOrderId, user, value.reference);
     } else if (value.intent === "bakong") {
       await setBakongAccount(organization.id, value.bakongAccountId ?? null, user);
+    } else if (value.intent === "bank") {
+      const { bankName, bankAccountName, bankAccountNumber } = value;
+      await setBankAccount(
+        organization.id,
+        bankName && bankAccountName && bankAccountNumber
+          ? { bankName, bankAccountName, bankAccountNumber }
+          : null,
+        user,
+        requestInfo(request, context).ipAddress,
+      );
     } else if (value.intent === "handed-back") {
       await markRefundHandedBack(value.refundId, { reference: value.reference }, user);
     } else {
@@ -202,6 +220,49 @@ function BakongForm({ bakongAccountId }: { bakongAccountId: string | null }) {
   );
 }
 
+function BankForm({
+  bank,
+}: {
+  bank: { bankName: string; bankAccountName: string; bankAccountNumber: string } | null;
+}) {
+  const { t } = useTranslation();
+  const data = useActionData<ActionData>();
+  const [form, fields] = useForm({
+    id: "bank",
+    lastResult: data?.target === "bank" ? data.result : undefined,
+    defaultValue: bank ?? {},
+    constraint: getZodConstraint(bankAccountSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: bankAccountSchema }),
+  });
+  return (
+    <section aria-labelledby="bank-title">
+      <h2 id="bank-title" className="mb-2 text-xl font-bold">
+        {t("payments.bankTitle")}
+      </h2>
+      <p className="mb-2 text-stone-700">
+        {bank ? t("payments.bankSet") : t("payments.bankNotSet")}
+      </p>
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <input type="hidden" name="intent" value="bank" />
+        <Field label={t("payments.bankName")} meta={fields.bankName} autoComplete="off" />
+        <Field
+          label={t("payments.bankAccountName")}
+          meta={fields.bankAccountName}
+          autoComplete="off"
+        />
+        <Field
+          label={t("payments.bankAccountNumber")}
+          hint={t("payments.bankHint")}
+          meta={fields.bankAccountNumber}
+          autoComplete="off"
+        />
+        <SubmitButton>{t("payments.bankSave")}</SubmitButton>
+      </Form>
+    </section>
+  );
+}
+
 type RefundRow = {
   id: number;
   orderId: number;
@@ -285,8 +346,17 @@ function PayoutForm({
 export default function CooperativePayments() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { organization, waiting, toPayOut, members, stripe, balances, refunds, bakongAccountId } =
-    useLoaderData<typeof loader>();
+  const {
+    organization,
+    waiting,
+    toPayOut,
+    members,
+    stripe,
+    balances,
+    refunds,
+    bakongAccountId,
+    bank,
+  } = useLoaderData<typeof loader>();
   return (
     <section className="space-y-8" aria-labelledby="payments-title">
       <h1 id="payments-title" className="text-3xl font-bold text-leaf-800">
@@ -349,6 +419,7 @@ export default function CooperativePayments() {
           </ul>
         </section>
       ) : null}
+      <BankForm bank={bank} />
       <BakongForm bakongAccountId={bakongAccountId} />
       <section aria-labelledby="balance-title">
         <h2 id="balance-title" className="mb-2 text-xl font-bold">

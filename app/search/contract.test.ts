@@ -11,6 +11,7 @@ import {
   updateListing,
 } from "~/supply/listings.server";
 import { addDays, cambodiaInstant, cambodiaToday } from "~/supply/rules";
+import { updateProduct } from "~/supply/catalogue.server";
 import { seedDemoData } from "../../prisma/seed";
 import { type SearchEngine } from "./engine";
 import { meilisearchEngine, SearchTaskError, succeeded } from "./meilisearch.server";
@@ -43,9 +44,31 @@ const drivers: Record<"postgres" | "meilisearch", Driver> = {
 };
 
 const ids = {} as Record<
-  "spinach" | "cucumber" | "moringa" | "paused" | "closed" | "draft",
+  | "spinach"
+  | "cucumber"
+  | "moringa"
+  | "paused"
+  | "closed"
+  | "draft"
+  | "tomato"
+  | "cabbage"
+  | "eggplant"
+  | "mustard"
+  | "bananaFlower"
+  | "coriander"
+  | "springOnion",
   number
 >;
+let admin: Awaited<ReturnType<typeof findAdmin>>;
+const findAdmin = () =>
+  prisma.user.findFirstOrThrow({
+    where: { isAdmin: true },
+    select: {
+      id: true,
+      isAdmin: true,
+      memberships: { select: { organizationId: true, role: true } },
+    },
+  });
 let actor: { userId: number; ipAddress: string };
 let cooperativeId: number;
 
@@ -136,6 +159,20 @@ beforeAll(async () => {
       await setListingStatus(ids[key], cooperativeId, status, actor);
     }
   }
+  // One published listing of each product the matching cases below look for.
+  for (const [key, slug] of [
+    ["tomato", "tomato"],
+    ["cabbage", "cabbage"],
+    ["eggplant", "eggplant"],
+    ["mustard", "mustard-greens"],
+    ["bananaFlower", "banana-flower"],
+    ["coriander", "coriander"],
+    ["springOnion", "spring-onion"],
+  ] as const) {
+    ids[key] = await createListing(cooperativeId, input(await product(slug), {}), actor);
+    await publishWithWindow(ids[key], 6, 30);
+  }
+  admin = await findAdmin();
   await Promise.all(Object.values(drivers).map((driver) => driver.setup()));
 });
 
@@ -192,6 +229,43 @@ describe.each(Object.entries(drivers))("search contract: %s", (_name, driver) =>
     expect(await hitIds({ q: "cucumbar" })).toContain(ids.cucumber);
     expect(await hitIds({ q: "kep" })).toEqual([ids.cucumber]);
     expect(await hitIds({ q: "kap" })).toEqual([]);
+  });
+
+  test("an English plural finds the singular product name, and the other way round", async () => {
+    expect(await hitIds({ q: "tomatoes" })).toContain(ids.tomato);
+    expect(await hitIds({ q: "cabbages" })).toContain(ids.cabbage);
+    expect(await hitIds({ q: "spring onions" })).toContain(ids.springOnion);
+    // "Crisp cucumbers from Kep": the description's plural is found by the singular.
+    expect(await hitIds({ q: "cucumber kep" })).toEqual([ids.cucumber]);
+  });
+
+  test("the catalogue's synonyms, British and regional trade names find the product", async () => {
+    for (const [q, key] of [
+      ["aubergine", "eggplant"],
+      ["brinjal", "eggplant"],
+      ["aubergines", "eggplant"],
+      ["cilantro", "coriander"],
+      ["scallions", "springOnion"],
+      ["banana blossom", "bananaFlower"],
+      ["kangkong", "spinach"],
+      ["trakuon", "spinach"],
+      ["ជីវ៉ាន់ស៊ុយ", "coriander"],
+    ] as const) {
+      expect(await hitIds({ q }), q).toContain(ids[key]);
+    }
+    // A synonym of one product does not drag in others.
+    for (const hit of (await search({ q: "brinjal" })).hits)
+      expect(["eggplant", "round-eggplant"]).toContain(hit.product.slug);
+  });
+
+  test("the last word of a two-word name finds it, in Khmer and English", async () => {
+    // ស្ពៃខៀវ (mustard greens) and ត្រយូងចេក (banana flower) are one word to ICU's dictionary.
+    expect(await hitIds({ q: "ខៀវ" })).toContain(ids.mustard);
+    expect(await hitIds({ q: "ចេក" })).toContain(ids.bananaFlower);
+    expect(await hitIds({ q: "greens" })).toContain(ids.mustard);
+    expect(await hitIds({ q: "flower" })).toContain(ids.bananaFlower);
+    // The whole compound still finds it.
+    expect(await hitIds({ q: "ស្ពៃខៀវ" })).toContain(ids.mustard);
   });
 
   test("facet counts match the filtered hits", async () => {
@@ -292,7 +366,62 @@ describe.each(Object.entries(drivers))("search contract: %s", (_name, driver) =>
   });
 });
 
+describe.each(Object.entries(drivers))("catalogue changes reach search: %s", (name, driver) => {
+  test("a new synonym finds the product's listings once sync completes", async () => {
+    const word = `wombleberry${name === "postgres" ? "pg" : "ms"}`;
+    const cabbage = await prisma.product.findUniqueOrThrow({
+      where: { slug: "cabbage" },
+      select: {
+        id: true,
+        nameKm: true,
+        nameEn: true,
+        category: true,
+        unit: true,
+        referencePriceKhr: true,
+        searchSynonyms: true,
+      },
+    });
+    expect((await searchListings(params({ q: word }), { engine: driver.engine })).hits).toEqual([]);
+    await updateProduct(admin, cabbage.id, {
+      nameKm: cabbage.nameKm,
+      nameEn: cabbage.nameEn,
+      category: cabbage.category,
+      unit: cabbage.unit,
+      referencePriceKhr: cabbage.referencePriceKhr,
+      searchSynonyms: [...cabbage.searchSynonyms, word],
+    });
+    await driver.sync();
+    const hits = (await searchListings(params({ q: word }), { engine: driver.engine })).hits;
+    expect(hits.map((hit) => hit.id)).toContain(ids.cabbage);
+    for (const hit of hits) expect(hit.product.slug).toBe("cabbage");
+  });
+});
+
 describe("Meilisearch index settings", () => {
+  test("the catalogue's synonyms reach the live index's synonyms with the next delivery", async () => {
+    const tomato = await prisma.product.findUniqueOrThrow({
+      where: { slug: "tomato" },
+      select: {
+        id: true,
+        nameKm: true,
+        nameEn: true,
+        category: true,
+        unit: true,
+        referencePriceKhr: true,
+        searchSynonyms: true,
+      },
+    });
+    await updateProduct(admin, tomato.id, {
+      ...tomato,
+      searchSynonyms: [...tomato.searchSynonyms, "love apple"],
+    });
+    await deliverOutbox(prisma, meili);
+    const synonyms = await meili.client.index(meili.uid).getSynonyms();
+    expect(synonyms["love apple"]).toEqual(expect.arrayContaining(["tomato", "ប៉េងប៉ោះ"]));
+    // Nothing changed since: the next delivery does not touch the settings.
+    expect(await meili.syncSynonyms()).toBe(false);
+  });
+
   test("are applied once: unchanged at the next boot, rebuilt and swapped in when they differ", async () => {
     expect(await meili.ensureIndex()).toBe("unchanged");
     // Someone (or an older release) left different settings on the live index.

@@ -12,7 +12,7 @@ import {
 import { type PrismaClient } from "~/db/generated/client";
 import { dateOnly } from "~/supply/rules";
 import { emptyFacets, type SearchEngine, type SearchResult } from "./engine";
-import { segmentForIndex } from "./normalize";
+import { segmentForIndex, segmentForQuery } from "./normalize";
 import { FACETS, type Facet, type SearchParams, type Sort } from "./query";
 import {
   type Db,
@@ -30,6 +30,8 @@ export type ListingDocument = {
   windowId: number;
   productNameKm: string;
   productNameEn: string;
+  /** The catalogue's search synonyms of the product (trade names, misspellings), one text. */
+  productSynonyms: string;
   variety: string;
   descriptionKm: string;
   descriptionEn: string;
@@ -80,6 +82,7 @@ export function documentsOf(source: SearchSource, now = new Date()): ListingDocu
     listingId: source.id,
     productNameKm: segmentForIndex(source.product.nameKm),
     productNameEn: segmentForIndex(source.product.nameEn),
+    productSynonyms: segmentForIndex(source.product.searchSynonyms.join(" ")),
     variety: segmentForIndex(source.variety ?? ""),
     descriptionKm: segmentForIndex(source.descriptionKm),
     descriptionEn: segmentForIndex(source.descriptionEn),
@@ -107,23 +110,32 @@ export function documentsOf(source: SearchSource, now = new Date()): ListingDocu
     }));
 }
 
-/** km↔en synonyms from the product catalogue: ត្រកួន ↔ water spinach, morning glory. */
+/**
+ * Synonyms from the product catalogue: km↔en names (ត្រកួន ↔ water spinach, morning glory), and each
+ * search synonym to the names (aubergine → eggplant, ត្រប់វែង). Keys are in query form.
+ */
 export async function productSynonyms(db: Db) {
-  const products = await db.product.findMany({ select: { nameKm: true, nameEn: true } });
+  const products = await db.product.findMany({
+    select: { nameKm: true, nameEn: true, searchSynonyms: true },
+    orderBy: { id: "asc" },
+  });
   const synonyms: Record<string, string[]> = {};
   const add = (from: string, to: string) => {
     if (!from || !to || from === to) return;
     synonyms[from] = [...new Set([...(synonyms[from] ?? []), to])].sort();
   };
   for (const product of products) {
-    const km = segmentForIndex(product.nameKm);
+    const km = segmentForQuery(product.nameKm);
     const english = product.nameEn
       .split(/[()]/)
-      .map((part) => segmentForIndex(part))
+      .map((part) => segmentForQuery(part))
       .filter(Boolean);
     for (const en of english) {
       add(km, en);
       add(en, km);
+    }
+    for (const synonym of product.searchSynonyms.map(segmentForQuery)) {
+      for (const name of [km, ...english]) add(synonym, name);
     }
   }
   return synonyms;
@@ -134,6 +146,7 @@ export async function desiredSettings(db: Db): Promise<Settings> {
     searchableAttributes: [
       "productNameKm",
       "productNameEn",
+      "productSynonyms",
       "variety",
       "descriptionKm",
       "descriptionEn",
@@ -174,6 +187,15 @@ export async function desiredSettings(db: Db): Promise<Settings> {
   };
 }
 
+/** Synonyms in one stable form, to compare the live index's with the catalogue's. */
+function comparableSynonyms(synonyms: Record<string, string[]> | null | undefined) {
+  return JSON.stringify(
+    Object.entries(synonyms ?? {})
+      .map(([k, v]) => [k, [...v].sort()] as const)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
+
 /** A stable form of settings for comparison (arrays of names sorted where order does not matter). */
 function comparable(settings: Settings) {
   const pick = {
@@ -184,11 +206,7 @@ function comparable(settings: Settings) {
     distinctAttribute: settings.distinctAttribute,
     facetSearch: settings.facetSearch,
     localizedAttributes: settings.localizedAttributes,
-    synonyms: Object.fromEntries(
-      Object.entries(settings.synonyms ?? {})
-        .map(([k, v]) => [k, [...v].sort()] as const)
-        .sort(([a], [b]) => a.localeCompare(b)),
-    ),
+    synonyms: comparableSynonyms(settings.synonyms),
     typoTolerance: {
       enabled: settings.typoTolerance?.enabled,
       minWordSizeForTypos: settings.typoTolerance?.minWordSizeForTypos,
@@ -242,9 +260,25 @@ export function meilisearchEngine(
   uid: string;
   /** Applies settings at boot: nothing if they match, else builds a new index and swaps it in. */
   ensureIndex(): Promise<"unchanged" | "created" | "swapped">;
+  /** Gives the live index the catalogue's current synonyms; true when they had to change. */
+  syncSynonyms(): Promise<boolean>;
 } {
   const client = createMeilisearchClient(options);
   const uid = options.index ?? "listings";
+  // The catalogue's synonyms as last given to the live index, so most deliveries skip the request.
+  let appliedSynonyms: string | undefined;
+
+  async function syncSynonyms() {
+    const desired = await productSynonyms(prisma);
+    const wanted = comparableSynonyms(desired);
+    if (wanted === appliedSynonyms) return false;
+    const index = client.index(uid);
+    const changed = comparableSynonyms(await index.getSynonyms()) !== wanted;
+    // Synonyms apply at query time: updating them needs no new index, unlike the other settings.
+    if (changed) await succeeded(index.updateSynonyms(desired));
+    appliedSynonyms = wanted;
+    return changed;
+  }
 
   async function fill(targetUid: string) {
     const index = client.index<ListingDocument>(targetUid);
@@ -293,9 +327,13 @@ export function meilisearchEngine(
       return "swapped";
     },
 
+    syncSynonyms,
+
     async upsert(listingIds) {
       const ids = [...new Set(listingIds)];
       if (ids.length === 0) return;
+      // A catalogue change reaches Meilisearch as outbox rows of the product's listings.
+      await syncSynonyms();
       const index = client.index<ListingDocument>(uid);
       const documents = (await loadSearchSources(prisma, { ids })).flatMap((s) => documentsOf(s));
       if (documents.length) await succeeded(index.addDocuments(documents, { primaryKey: "id" }));
@@ -324,7 +362,7 @@ export function meilisearchEngine(
       if (params.to) filter.push(`deliveryDate <= ${dateNumber(params.to)}`);
       if (params.priceMin !== undefined) filter.push(`priceKhr >= ${params.priceMin}`);
       if (params.priceMax !== undefined) filter.push(`priceKhr <= ${params.priceMax}`);
-      const response = await client.index<ListingDocument>(uid).search(segmentForIndex(params.q), {
+      const response = await client.index<ListingDocument>(uid).search(segmentForQuery(params.q), {
         filter: filter.join(" AND "),
         facets: FACETS.map((facet) => facetAttribute[facet]),
         sort: sortRule[params.sort],

@@ -1,5 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { allowedTypos, hasKhmer, normalizeText, segmentForIndex, tokenize } from "./normalize";
+import {
+  allowedTypos,
+  compoundParts,
+  hasKhmer,
+  normalizeText,
+  segmentForIndex,
+  segmentForQuery,
+  tokenize,
+} from "./normalize";
 
 describe("normalizeText", () => {
   test("composes to NFC", () => {
@@ -47,6 +55,52 @@ describe("tokenize", () => {
 
   test("segmentForIndex joins the words with spaces", () => {
     expect(segmentForIndex("ត្រកួនទឹក ១០ KG")).toBe("ត្រកួន ទឹក 10 kg");
+  });
+});
+
+describe("English plurals meet their singular", () => {
+  test("at index and query time alike", () => {
+    expect(tokenize("Tomatoes cabbages LEAVES eggs chillies chilies beans")).toEqual([
+      "tomato",
+      "cabbage",
+      "leaf",
+      "egg",
+      "chilli",
+      "chili",
+      "bean",
+    ]);
+    expect(segmentForQuery("tomatoes")).toBe(segmentForIndex("Tomato"));
+  });
+
+  test("words that only look plural, short words and Khmer stay as they are", () => {
+    expect(tokenize("lemongrass asparagus bus kg Kep ត្រកួន")).toEqual([
+      "lemongrass",
+      "asparagus",
+      "bus",
+      "kg",
+      "kep",
+      "ត្រកួន",
+    ]);
+  });
+});
+
+describe("Khmer compounds the dictionary keeps whole", () => {
+  test("are split into their two words", () => {
+    expect(compoundParts("ស្ពៃខៀវ")).toEqual(["ស្ពៃ", "ខៀវ"]);
+    expect(compoundParts("ត្រយូងចេក")).toEqual(["ត្រយូង", "ចេក"]);
+    expect(compoundParts("មាន់ស្រុក")).toEqual(["មាន់", "ស្រុក"]);
+  });
+
+  test("but not where a part would be a single syllable or not a word", () => {
+    expect(compoundParts("ត្រកួន")).toEqual([]);
+    expect(compoundParts("ខាត់ណា")).toEqual([]);
+    expect(compoundParts("ប៉េងប៉ោះ")).toEqual([]);
+    expect(compoundParts("ត្រសក់")).toEqual([]);
+  });
+
+  test("the index holds the whole word and its parts; a query keeps the word whole", () => {
+    expect(segmentForIndex("ស្ពៃខៀវ")).toBe("ស្ពៃខៀវ ស្ពៃ ខៀវ");
+    expect(segmentForQuery("ស្ពៃខៀវ")).toBe("ស្ពៃខៀវ");
   });
 });
 

@@ -22,7 +22,9 @@ const sourceSelect = {
   currency: true,
   descriptionKm: true,
   descriptionEn: true,
-  product: { select: { id: true, category: true, nameKm: true, nameEn: true } },
+  product: {
+    select: { id: true, category: true, nameKm: true, nameEn: true, searchSynonyms: true },
+  },
   cooperative: {
     select: {
       id: true,
@@ -66,6 +68,7 @@ export function searchTextOf(source: SearchSource) {
     [
       source.product.nameKm,
       source.product.nameEn,
+      ...source.product.searchSynonyms,
       source.variety ?? "",
       source.descriptionKm,
       source.descriptionEn,

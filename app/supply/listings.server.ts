@@ -44,12 +44,15 @@ export type ListingInput = {
   deliveryAreas: { provinceCode: string; districtCode: string | null }[];
 };
 
-async function checkListingInput(tx: Tx, input: ListingInput) {
+async function checkListingInput(tx: Tx, input: ListingInput, currentProductId?: number) {
   const product = await tx.product.findUnique({
     where: { id: input.productId },
-    select: { referencePriceKhr: true },
+    select: { referencePriceKhr: true, active: true },
   });
   if (!product) throw new SupplyError("supply.unknownProduct", "productId");
+  // A deactivated product stays on the listings that have it, but no listing may newly choose it.
+  if (!product.active && input.productId !== currentProductId)
+    throw new SupplyError("supply.productInactive", "productId");
   const priceProblem = checkPrice(input.priceMinor, input.currency, product.referencePriceKhr);
   if (priceProblem) throw new SupplyError(priceProblem, "price");
   const districts = input.deliveryAreas.filter((a) => a.districtCode);
@@ -108,7 +111,7 @@ export async function createListing(cooperativeId: number, input: ListingInput, 
 async function ownedListing(tx: Tx, listingId: number, cooperativeId: number) {
   const listing = await tx.listing.findFirst({
     where: { id: listingId, cooperativeId },
-    select: { id: true, priceMinor: true, currency: true, status: true },
+    select: { id: true, priceMinor: true, currency: true, status: true, productId: true },
   });
   if (!listing) throw new SupplyError("supply.notFound");
   return listing;
@@ -123,7 +126,7 @@ export async function updateListing(
 ) {
   await prisma.$transaction(async (tx) => {
     const before = await ownedListing(tx, listingId, cooperativeId);
-    await checkListingInput(tx, input);
+    await checkListingInput(tx, input, before.productId);
     const { deliveryAreas, ...fields } = input;
     await tx.listing.update({ where: { id: listingId }, data: fields, select: { id: true } });
     await tx.listingDeliveryArea.deleteMany({ where: { listingId } });

@@ -5,6 +5,8 @@ export const productCategories: ProductCategory[] = ["VEGETABLE", "POULTRY", "EG
 
 export async function listProductsByCategory() {
   const products = await prisma.product.findMany({
+    // The market lists what can be offered; deactivated products stay only on their listings.
+    where: { active: true },
     select: {
       id: true,
       slug: true,

@@ -125,8 +125,12 @@ export function listMembersForPledges(cooperativeId: number) {
   });
 }
 
-export function listProductsForListing() {
+/** Active products, and the listing's own product even if it was deactivated since. */
+export function listProductsForListing(listingId?: number) {
   return prisma.product.findMany({
+    where: {
+      OR: [{ active: true }, ...(listingId ? [{ listings: { some: { id: listingId } } }] : [])],
+    },
     select: { id: true, nameKm: true, nameEn: true, unit: true, referencePriceKhr: true },
     orderBy: { nameEn: "asc" },
   });

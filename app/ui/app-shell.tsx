@@ -35,6 +35,7 @@ type RootData = {
     organizations: { slug: string }[];
     canViewDashboard: boolean;
     canViewAuditLog: boolean;
+    canManageProducts?: boolean;
     isBuyer: boolean;
     cartCount: number;
     unreadNotifications: number;
@@ -144,6 +145,13 @@ export function AppShell({ children }: { children: ReactNode }) {
                 <li>
                   <NavLink to="/unions" className={navLinkClass}>
                     {t("onboarding.nav")}
+                  </NavLink>
+                </li>
+              ) : null}
+              {user?.canManageProducts ? (
+                <li>
+                  <NavLink to="/catalogue" className={navLinkClass}>
+                    {t("nav.catalogue")}
                   </NavLink>
                 </li>
               ) : null}

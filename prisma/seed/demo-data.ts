@@ -11,12 +11,15 @@ export type DemoProduct = {
   nameEn: string;
   unit: Unit;
   referencePriceKhr: number;
+  /** What buyers also type: trade names (British, regional), romanised Khmer, misspellings. */
+  searchSynonyms: string[];
 };
 
 export const demoProducts: DemoProduct[] = [
   // Leafy vegetables, per kg
   {
     slug: "water-spinach",
+    searchSynonyms: ["morning glory", "kangkong", "kangkung", "water convolvulus", "trakuon"],
     category: "VEGETABLE",
     nameKm: "ត្រកួន",
     nameEn: "Water spinach (morning glory)",
@@ -25,6 +28,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "chinese-kale",
+    searchSynonyms: ["kailan", "kai lan", "gai lan", "chinese broccoli", "khatna"],
     category: "VEGETABLE",
     nameKm: "ខាត់ណា",
     nameEn: "Chinese kale (kailan)",
@@ -33,6 +37,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "bok-choy",
+    searchSynonyms: ["pak choi", "pak choy", "bok choi", "pok choi", "spey tob"],
     category: "VEGETABLE",
     nameKm: "ស្ពៃតឿ",
     nameEn: "Bok choy",
@@ -41,6 +46,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "mustard-greens",
+    searchSynonyms: ["mustard leaves", "leaf mustard", "chinese mustard", "spey khiev"],
     category: "VEGETABLE",
     nameKm: "ស្ពៃខៀវ",
     nameEn: "Mustard greens",
@@ -49,6 +55,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "amaranth",
+    searchSynonyms: ["chinese spinach", "callaloo", "amaranthus", "phti"],
     category: "VEGETABLE",
     nameKm: "ផ្ទី",
     nameEn: "Amaranth",
@@ -57,6 +64,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "pumpkin-leaves",
+    searchSynonyms: ["pumpkin tops", "pumpkin shoots", "squash leaves"],
     category: "VEGETABLE",
     nameKm: "ស្លឹកល្ពៅ",
     nameEn: "Pumpkin leaves",
@@ -65,6 +73,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "ivy-gourd-leaves",
+    searchSynonyms: ["tindora leaves", "coccinia", "little gourd leaves", "slek bas"],
     category: "VEGETABLE",
     nameKm: "ស្លឹកបាស",
     nameEn: "Ivy gourd leaves",
@@ -73,6 +82,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "moringa-leaves",
+    searchSynonyms: ["drumstick leaves", "moringa", "malunggay", "mrum"],
     category: "VEGETABLE",
     nameKm: "ស្លឹកម្រុំ",
     nameEn: "Moringa leaves",
@@ -83,6 +93,7 @@ export const demoProducts: DemoProduct[] = [
   // Fruit vegetables, per kg
   {
     slug: "yardlong-bean",
+    searchSynonyms: ["long bean", "snake bean", "asparagus bean", "string bean", "yard long bean"],
     category: "VEGETABLE",
     nameKm: "សណ្ដែកកួរ",
     nameEn: "Yardlong bean",
@@ -91,6 +102,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "cucumber",
+    searchSynonyms: ["cuke", "cucmber", "trasak"],
     category: "VEGETABLE",
     nameKm: "ត្រសក់",
     nameEn: "Cucumber",
@@ -99,6 +111,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "eggplant",
+    searchSynonyms: ["aubergine", "brinjal", "chinese eggplant", "egg plant", "trob veng"],
     category: "VEGETABLE",
     nameKm: "ត្រប់វែង",
     nameEn: "Long eggplant",
@@ -107,6 +120,13 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "round-eggplant",
+    searchSynonyms: [
+      "thai eggplant",
+      "round aubergine",
+      "white aubergine",
+      "egg plant",
+      "trob sruoy",
+    ],
     category: "VEGETABLE",
     nameKm: "ត្រប់ស្រួយ",
     nameEn: "Round white eggplant",
@@ -115,6 +135,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "tomato",
+    searchSynonyms: ["tomatoe", "tomate", "peng pos"],
     category: "VEGETABLE",
     nameKm: "ប៉េងប៉ោះ",
     nameEn: "Tomato",
@@ -123,6 +144,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "wax-gourd",
+    searchSynonyms: ["winter melon", "ash gourd", "white gourd", "winter gourd"],
     category: "VEGETABLE",
     nameKm: "ត្រឡាច",
     nameEn: "Wax gourd",
@@ -131,6 +153,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "ridge-gourd",
+    searchSynonyms: ["luffa", "loofah", "angled luffa", "silk gourd", "chinese okra"],
     category: "VEGETABLE",
     nameKm: "ននោងជ្រុង",
     nameEn: "Ridge gourd",
@@ -139,6 +162,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "pumpkin",
+    searchSynonyms: ["squash", "kabocha", "winter squash", "lpov"],
     category: "VEGETABLE",
     nameKm: "ល្ពៅ",
     nameEn: "Pumpkin",
@@ -147,6 +171,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "green-papaya",
+    searchSynonyms: ["unripe papaya", "papaw", "pawpaw", "lhong"],
     category: "VEGETABLE",
     nameKm: "ល្ហុងខ្ចី",
     nameEn: "Green papaya",
@@ -155,6 +180,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "chili",
+    searchSynonyms: ["chilli", "chile", "hot pepper", "bird's eye chilli", "mtes"],
     category: "VEGETABLE",
     nameKm: "ម្ទេស",
     nameEn: "Chili",
@@ -163,6 +189,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "banana-flower",
+    searchSynonyms: ["banana blossom", "banana heart", "banana bud", "trayong chek"],
     category: "VEGETABLE",
     nameKm: "ត្រយូងចេក",
     nameEn: "Banana flower",
@@ -173,6 +200,7 @@ export const demoProducts: DemoProduct[] = [
   // Roots and brassicas, per kg
   {
     slug: "carrot",
+    searchSynonyms: ["carot", "karot"],
     category: "VEGETABLE",
     nameKm: "ការ៉ុត",
     nameEn: "Carrot",
@@ -181,6 +209,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "cauliflower",
+    searchSynonyms: ["califlower", "cauliflour", "cauli"],
     category: "VEGETABLE",
     nameKm: "ផ្កាខាត់ណា",
     nameEn: "Cauliflower",
@@ -189,6 +218,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "cabbage",
+    searchSynonyms: ["white cabbage", "head cabbage", "round cabbage", "cabage", "spey kdaob"],
     category: "VEGETABLE",
     nameKm: "ស្ពៃក្ដោប",
     nameEn: "Cabbage",
@@ -199,6 +229,7 @@ export const demoProducts: DemoProduct[] = [
   // Herbs, per bunch (typical prices; WFP does not track herbs)
   {
     slug: "lemongrass",
+    searchSynonyms: ["lemon grass", "slek krey", "គ្រៃ"],
     category: "VEGETABLE",
     nameKm: "ស្លឹកគ្រៃ",
     nameEn: "Lemongrass",
@@ -207,6 +238,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "holy-basil",
+    searchSynonyms: ["tulsi", "hot basil"],
     category: "VEGETABLE",
     nameKm: "ម្រះព្រៅ",
     nameEn: "Holy basil",
@@ -215,6 +247,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "thai-basil",
+    searchSynonyms: ["sweet basil", "horapha", "asian basil"],
     category: "VEGETABLE",
     nameKm: "ជីរនាងវង",
     nameEn: "Thai basil",
@@ -223,6 +256,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "coriander",
+    searchSynonyms: ["cilantro", "chinese parsley", "corriander", "ជីវ៉ាន់ស៊ុយ"],
     category: "VEGETABLE",
     nameKm: "ជីរវ៉ាន់ស៊ុយ",
     nameEn: "Coriander",
@@ -231,6 +265,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "spring-onion",
+    searchSynonyms: ["scallion", "green onion", "salad onion", "ខ្ទឹមស្លឹក"],
     category: "VEGETABLE",
     nameKm: "ស្លឹកខ្ទឹម",
     nameEn: "Spring onion",
@@ -239,6 +274,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "rice-paddy-herb",
+    searchSynonyms: ["ngo om", "limnophila", "ma om"],
     category: "VEGETABLE",
     nameKm: "ម្អម",
     nameEn: "Rice paddy herb",
@@ -247,6 +283,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "sawtooth-coriander",
+    searchSynonyms: ["culantro", "long coriander", "ngo gai", "mexican coriander"],
     category: "VEGETABLE",
     nameKm: "ជីរបន្លា",
     nameEn: "Sawtooth coriander",
@@ -257,6 +294,13 @@ export const demoProducts: DemoProduct[] = [
   // Poultry and eggs
   {
     slug: "free-range-chicken",
+    searchSynonyms: [
+      "village chicken",
+      "native chicken",
+      "country chicken",
+      "local chicken",
+      "moan srok",
+    ],
     category: "POULTRY",
     nameKm: "មាន់ស្រុក",
     nameEn: "Free-range Khmer chicken (live)",
@@ -265,6 +309,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "duck",
+    searchSynonyms: ["live duck", "khmer duck", "muscovy duck"],
     category: "POULTRY",
     nameKm: "ទា",
     nameEn: "Duck (live)",
@@ -273,6 +318,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "chicken-meat",
+    searchSynonyms: ["whole chicken", "dressed chicken", "broiler", "sach moan"],
     category: "POULTRY",
     nameKm: "សាច់មាន់",
     nameEn: "Chicken meat",
@@ -281,6 +327,7 @@ export const demoProducts: DemoProduct[] = [
   },
   {
     slug: "chicken-eggs",
+    searchSynonyms: ["hen eggs", "egg tray", "pong moan"],
     category: "EGGS",
     nameKm: "ពងមាន់",
     nameEn: "Chicken eggs (tray of 30)",
@@ -290,6 +337,7 @@ export const demoProducts: DemoProduct[] = [
   // WFP duck eggs: 4,660 riel per 10, ×3 for a tray of 30.
   {
     slug: "duck-eggs",
+    searchSynonyms: ["duck egg tray", "pong tea"],
     category: "EGGS",
     nameKm: "ពងទា",
     nameEn: "Duck eggs (tray of 30)",
