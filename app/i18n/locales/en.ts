@@ -61,6 +61,10 @@ const en = {
     womenLabel: "Women",
     youngLabel: "Under 35",
   },
+  http: {
+    bodyTooLarge:
+      "The request is too large: at most {{size}} can be sent here. Send a smaller file or less text.",
+  },
   validation: {
     controlCharacters: "Remove the hidden control characters (for example from a copy and paste).",
     bidiCharacters: "Remove the hidden text-direction characters.",
