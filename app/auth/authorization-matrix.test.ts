@@ -171,6 +171,7 @@ const matrix: Record<string, Case[]> = {
     },
   ],
   "signup.tsx": [{ GET: everyone, POST: everyone }],
+  "signup_.confirm.tsx": [{ GET: everyone, POST: everyone }],
   "organizations.$slug.payments.tsx": [
     {
       params: () => ({ slug: slugs.cooperativeA }),
