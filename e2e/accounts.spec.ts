@@ -111,6 +111,10 @@ test("a lead invites a clerk by link; the invited person signs up and joins", as
   await invited.getByLabel("អ៊ីមែល ឬលេខទូរស័ព្ទ").fill("097 555 0101");
   await invited.getByLabel("ពាក្យសម្ងាត់").fill("clerk-password-1");
   await invited.getByRole("main").getByRole("button", { name: "បង្កើតគណនី" }).click();
+  // The account is made from the link sent to that phone; then the invitation page comes back.
+  await expect(invited.getByRole("status")).toContainText("យើងបានផ្ញើសារ");
+  await invited.goto(await messageLink("+855975550101", "sign-up-confirmation"));
+  await invited.getByRole("main").getByRole("button", { name: "បង្កើតគណនីរបស់ខ្ញុំ" }).click();
   await invited.getByRole("button", { name: "យល់ព្រម និងចូលរួម" }).click();
   await expect(invited).toHaveURL("/organizations/tuek-phos-agricultural-cooperative");
 

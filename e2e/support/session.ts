@@ -46,8 +46,8 @@ export async function signUpBuyer(page: Page, prefix: string) {
   return run;
 }
 
-/** The link in the newest message of this kind to this email, from the server's NOTIFIER_DIR. */
-export async function messageLink(email: string, kind: string) {
+/** The link in the newest message of this kind to this email or phone (E.164), from NOTIFIER_DIR. */
+export async function messageLink(to: string, kind: string) {
   const dir = path.resolve(".data/e2e/messages");
   for (let i = 0; i < 50; i++) {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
@@ -55,10 +55,10 @@ export async function messageLink(email: string, kind: string) {
       .sort()
       .reverse()
       .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")))
-      .find((m) => m.kind === kind && m.to.email === email) as
+      .find((m) => m.kind === kind && (m.to.email === to || m.to.phone === to)) as
       { links: Record<string, string> } | undefined;
     if (found) return Object.values(found.links)[0]!;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no ${kind} message for ${email}`);
+  throw new Error(`no ${kind} message for ${to}`);
 }
