@@ -48,6 +48,8 @@ export default defineConfig({
       PHSAR_DATA_DIR: ".data/e2e",
       EMBEDDED_PG_PORT: String(EMBEDDED_PG_PORT),
       NODE_ENV: "production",
+      // Messages (sign-up links) are also written here, where the tests read them.
+      NOTIFIER_DIR: ".data/e2e/messages",
     },
   },
 });

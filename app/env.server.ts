@@ -43,6 +43,8 @@ export const EnvSchema = z.object({
       .transform((value) => new URL(value).origin),
   ),
   PHSAR_DATA_DIR: optional(z.string()).default(".data"),
+  /** A folder where every message sent outside the app is also written as a JSON file. */
+  NOTIFIER_DIR: optional(z.string()),
   EMBEDDED_PG_PORT: optional(port("EMBEDDED_PG_PORT")).default(54329),
   SEED_DEMO_DATA: optional(booleanFlag),
   /** Cookies carry the Secure flag unless this is false (only for plain-HTTP access from other machines). */

@@ -246,6 +246,22 @@ describe("NUL, control characters and bidi controls in text are a 400", () => {
     expect(await prisma.organization.findUniqueOrThrow({ where: { slug } })).toEqual(before);
   });
 
+  // Found by the fuzz suite (organization profile): the district lookup ran on a failed province.
+  test.each(["Dara\u0000", "1\u0000"])("cooperative province code %j", async (provinceCode) => {
+    const before = await prisma.organization.findUniqueOrThrow({ where: { slug } });
+    const status = await statusOf(
+      editOrganization.action,
+      post(
+        `/organizations/${slug}/edit`,
+        { nameKm: "សហករណ៍", nameEn: "Cooperative", provinceCode, districtCode: "0102" },
+        lead,
+      ),
+      { slug },
+    );
+    expect(status).toBe(400);
+    expect(await prisma.organization.findUniqueOrThrow({ where: { slug } })).toEqual(before);
+  });
+
   test("rejection reason with NUL", async () => {
     expect((await prisma.subOrder.findUniqueOrThrow({ where: { id: subOrderId } })).status).toBe(
       "CONFIRMED",

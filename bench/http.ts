@@ -8,16 +8,27 @@ import autocannon from "autocannon";
 import pidusage from "pidusage";
 import { percentile, row, type BenchRow } from "./table";
 
-export type RunningServer = { url: string; pid: number; stop(): Promise<void> };
+export type RunningServer = {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+};
 
-/** Starts `server/start.ts` in production mode on a free port against `databaseUrl`. */
-export async function startAppServer(databaseUrl: string): Promise<RunningServer> {
+/**
+ * Starts `server/start.ts` in production mode on a free port against `databaseUrl`. `nodeArgs` go
+ * after tsx (the soak bench adds `--expose-gc` and its probe); `ipc` opens a channel to it.
+ */
+export async function startAppServer(
+  databaseUrl: string,
+  { nodeArgs = [], ipc = false }: { nodeArgs?: string[]; ipc?: boolean } = {},
+): Promise<RunningServer> {
   const { findFreePort } = await import("../tests/ports");
   const port = await findFreePort();
   // node itself (not the tsx wrapper) so that the pid sampled is the server's.
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", path.resolve("server/start.ts")],
+    ["--import", "tsx", ...nodeArgs, path.resolve("server/start.ts")],
     {
       env: {
         ...process.env,
@@ -28,7 +39,7 @@ export async function startAppServer(databaseUrl: string): Promise<RunningServer
         SEED_DEMO_DATA: "false",
         SECURE_COOKIES: "false",
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
     },
   );
   let output = "";
@@ -47,6 +58,7 @@ export async function startAppServer(databaseUrl: string): Promise<RunningServer
   return {
     url,
     pid: child.pid!,
+    child,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,5 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD as PASSWORD, signIn, submitLogin } from "./support/session";
+import {
+  DEMO_PASSWORD as PASSWORD,
+  messageLink,
+  signIn,
+  signUpBuyer,
+  submitLogin,
+} from "./support/session";
 
 test.describe("each demo role lands on its own home", () => {
   test("a cooperative lead lands on their cooperative", async ({ page }) => {
@@ -105,6 +111,10 @@ test("a lead invites a clerk by link; the invited person signs up and joins", as
   await invited.getByLabel("អ៊ីមែល ឬលេខទូរស័ព្ទ").fill("097 555 0101");
   await invited.getByLabel("ពាក្យសម្ងាត់").fill("clerk-password-1");
   await invited.getByRole("main").getByRole("button", { name: "បង្កើតគណនី" }).click();
+  // The account is made from the link sent to that phone; then the invitation page comes back.
+  await expect(invited.getByRole("status")).toContainText("យើងបានផ្ញើសារ");
+  await invited.goto(await messageLink("+855975550101", "sign-up-confirmation"));
+  await invited.getByRole("main").getByRole("button", { name: "បង្កើតគណនីរបស់ខ្ញុំ" }).click();
   await invited.getByRole("button", { name: "យល់ព្រម និងចូលរួម" }).click();
   await expect(invited).toHaveURL("/organizations/tuek-phos-agricultural-cooperative");
 
@@ -125,4 +135,27 @@ test("sessions are listed and 'sign out everywhere' ends them", async ({ browser
   await expect(laptop).toHaveURL(/\/login/);
   await phone.goto("/account");
   await expect(phone).toHaveURL(/\/login\?redirectTo=%2Faccount/);
+});
+
+test.describe("sign-up does not tell who has an account", () => {
+  test("a taken email gets the same page as a free one; its owner gets a notice, not a link", async ({
+    page,
+  }) => {
+    await page.goto("/signup");
+    await page.getByLabel("ឈ្មោះរបស់អ្នក").fill("Someone");
+    await page.getByLabel("អ៊ីមែល ឬលេខទូរស័ព្ទ").fill("purchaser@phsar.test");
+    await page.getByLabel("ពាក្យសម្ងាត់").fill("a-long-password-1");
+    await page.getByLabel("ឈ្មោះអាជីវកម្មជាភាសាខ្មែរ").fill("ហាង");
+    await page.getByLabel("ឈ្មោះអាជីវកម្មជាភាសាអង់គ្លេស").fill("Shop");
+    await page.getByLabel("ខេត្ត").selectOption({ index: 1 });
+    await page.getByRole("main").getByRole("button", { name: "បង្កើតគណនី" }).click();
+    await expect(page.getByRole("status")).toContainText("យើងបានផ្ញើសារ");
+    await expect(page).toHaveURL("/signup?sent=1");
+    expect(await messageLink("purchaser@phsar.test", "sign-up-notice")).toMatch(/\/login$/);
+  });
+
+  test("a free email finishes from the link and lands signed in", async ({ page }) => {
+    await signUpBuyer(page, "confirm");
+    await expect(page.getByRole("link", { name: "Account" })).toBeVisible();
+  });
 });

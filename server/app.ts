@@ -1,12 +1,13 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import { type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { BODY_LIMITS, limitRequestBodies, type BodyLimitRule } from "./body-limit";
 import { refuseUnusualMethods } from "./methods";
 import { routePatterns } from "./metrics";
 import { opsRoutes, requestLogging, type Ops } from "./ops";
+import { createRequestHandler } from "./remix-handler";
 import { contentSecurityPolicy, createNonce, isSameOriginRequest } from "./security";
 
 export const BUILD_ENTRY = path.resolve("build/server/index.js");
@@ -16,11 +17,16 @@ export async function createApp({
   dev,
   trustProxy,
   ops,
+  bodyLimits = BODY_LIMITS,
+  serverBuild,
 }: {
   dev: boolean;
   trustProxy: boolean;
   /** Request logs, /metrics and /readyz (server/ops.ts); server/start.ts always passes them. */
   ops?: Ops;
+  bodyLimits?: readonly BodyLimitRule[];
+  /** Instead of build/server (tests of the edge with routes of their own). */
+  serverBuild?: ServerBuild;
 }) {
   const app = express();
   app.disable("x-powered-by");
@@ -31,6 +37,7 @@ export async function createApp({
     opsRoutes(ops, app);
   }
   app.use(refuseUnusualMethods);
+  app.use(limitRequestBodies(bodyLimits));
   app.use(compression());
   app.use((req, res, next) => {
     const nonce = createNonce();
@@ -57,7 +64,9 @@ export async function createApp({
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
   let close = async () => {};
-  if (dev) {
+  if (serverBuild) {
+    build = serverBuild;
+  } else if (dev) {
     const vite = await import("vite");
     const viteDevServer = await vite.createServer({ server: { middlewareMode: true } });
     app.use(viteDevServer.middlewares);

@@ -8,7 +8,9 @@ import {
 } from "~/organizations/members.server";
 import { DEMO_PASSWORD, seedDemoData } from "../../prisma/seed";
 import {
+  confirmSignUp,
   isResetTokenUsable,
+  requestSignUp,
   requestPasswordReset,
   resetPassword,
   revokeSession,
@@ -201,6 +203,138 @@ describe("sign up", () => {
       ),
     ).rejects.toMatchObject({ code: "P2002" });
     expect(await prisma.organization.count()).toBe(before);
+  });
+});
+
+describe("sign up by message", () => {
+  async function linkToken(run: () => Promise<unknown>) {
+    const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    await run();
+    const logged = String(info.mock.calls.at(-1)?.[0]);
+    info.mockRestore();
+    return new URL(logged.slice(logged.indexOf("http://"))).searchParams.get("token")!;
+  }
+  const account = (address: string) => ({
+    name: "Chan Sophea",
+    identifier: email(address),
+    password: "a-long-password",
+    business: { nameKm: "ហាងបន្លែ", nameEn: "Veg Stall", provinceCode: "12" },
+  });
+  const confirmFrom = { ipAddress: "203.0.113.60" };
+
+  test("two confirmations of one link at once make one account (parallel)", async () => {
+    const address = `parallel-${Date.now()}@example.com`;
+    const token = await linkToken(() =>
+      requestSignUp(account(address), { ipAddress: "203.0.113.50" }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => confirmSignUp(token, confirmFrom)),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(await prisma.user.count({ where: { email: address } })).toBe(1);
+    expect(
+      await prisma.organization.count({
+        where: { nameEn: "Veg Stall", memberships: { some: { user: { email: address } } } },
+      }),
+    ).toBe(1);
+  });
+
+  function deferred() {
+    let resolve!: () => void;
+    const promise = new Promise<void>((done) => (resolve = done));
+    return { promise, resolve };
+  }
+  /** Holds a FOR UPDATE lock on the address's first pending link until `release` is called. */
+  async function holdFirstLink(address: string) {
+    const release = deferred();
+    const locked = deferred();
+    const holder = prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT "id" FROM "SignUpRequest" WHERE "email" = ${address} ORDER BY "id" LIMIT 1 FOR UPDATE`;
+        locked.resolve();
+        await release.promise;
+      },
+      { timeout: 20_000 },
+    );
+    await locked.promise;
+    return async () => {
+      release.resolve();
+      await holder;
+    };
+  }
+  const waitingOnLock = async (address: string) => {
+    // The confirmation's UPDATE is queued behind the held row lock.
+    for (let i = 0; i < 100; i++) {
+      const [row] = await prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'
+          AND query LIKE '%SignUpRequest%'`;
+      if (Number(row!.n) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`no confirmation for ${address} waited on the lock`);
+  };
+
+  test("two confirmations of one link queued behind a held lock: one account, the other link-used", async () => {
+    const address = `queued-${Date.now()}@example.com`;
+    const token = await linkToken(() =>
+      requestSignUp(account(address), { ipAddress: "203.0.113.54" }),
+    );
+    const release = await holdFirstLink(address);
+    const both = [confirmSignUp(token, confirmFrom), confirmSignUp(token, confirmFrom)];
+    await waitingOnLock(address);
+    await release();
+    const results = await Promise.all(both);
+    expect(results.map((r) => r.ok).sort()).toEqual([false, true]);
+    expect(results.find((r) => !r.ok)).toEqual({ ok: false, reason: "invalid" });
+    expect(await prisma.user.count({ where: { email: address } })).toBe(1);
+  });
+
+  test("two links for one address: the one held back finds the address taken by the other", async () => {
+    const address = `twice-${Date.now()}@example.com`;
+    const first = await linkToken(() =>
+      requestSignUp(account(address), { ipAddress: "203.0.113.51" }),
+    );
+    const second = await linkToken(() =>
+      requestSignUp(account(address), { ipAddress: "203.0.113.51" }),
+    );
+    const release = await holdFirstLink(address);
+    const firstDone = confirmSignUp(first, confirmFrom);
+    await waitingOnLock(address);
+    const secondDone = await confirmSignUp(second, confirmFrom);
+    await release();
+    expect(secondDone.ok).toBe(true);
+    expect(await firstDone).toEqual({ ok: false, reason: "taken" });
+    expect(await prisma.user.count({ where: { email: address } })).toBe(1);
+  });
+
+  test("an address that got an account after the link was sent: taken, nothing half-made", async () => {
+    const address = `late-${Date.now()}@example.com`;
+    const token = await linkToken(() =>
+      requestSignUp(account(address), { ipAddress: "203.0.113.52" }),
+    );
+    await signUp({ ...account(address), business: undefined }, from);
+    const organizations = await prisma.organization.count();
+    expect(await confirmSignUp(token, confirmFrom)).toEqual({ ok: false, reason: "taken" });
+    expect(await prisma.organization.count()).toBe(organizations);
+    expect(await prisma.user.count({ where: { email: address } })).toBe(1);
+  });
+
+  test("an expired or unknown link creates nothing", async () => {
+    const address = `expired-${Date.now()}@example.com`;
+    const token = await linkToken(() =>
+      requestSignUp(account(address), { ipAddress: "203.0.113.53" }),
+    );
+    await prisma.signUpRequest.updateMany({
+      where: { email: address },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    expect(await confirmSignUp(token, confirmFrom)).toEqual({ ok: false, reason: "invalid" });
+    expect(await confirmSignUp("x".repeat(43), confirmFrom)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
+    expect(await prisma.user.count({ where: { email: address } })).toBe(0);
   });
 });
 

@@ -95,43 +95,154 @@ export type NewAccount = {
 /** Creates the user (and their business) in one transaction; nothing is left half-made on failure. */
 export async function signUp(account: NewAccount, request: RequestInfo) {
   const passwordHash = await hashPassword(account.password);
-  const userId = await prisma.$transaction(async (tx) => {
-    const user = await tx.user.create({
+  const userId = await prisma.$transaction((tx) =>
+    createAccount(tx, account, passwordHash, request),
+  );
+  const setCookie = await createSession(userId, request);
+  return { userId, setCookie };
+}
+
+async function createAccount(
+  tx: Tx,
+  account: Omit<NewAccount, "password">,
+  passwordHash: string,
+  request: RequestInfo,
+) {
+  const user = await tx.user.create({
+    data: {
+      name: account.name,
+      ...identifierWhere(account.identifier),
+      password: { create: { hash: passwordHash } },
+    },
+    select: { id: true },
+  });
+  let organizationId: number | undefined;
+  if (account.business) {
+    const organization = await tx.organization.create({
       data: {
-        name: account.name,
-        ...identifierWhere(account.identifier),
-        password: { create: { hash: passwordHash } },
+        kind: "BUYER",
+        slug: await uniqueSlug(tx, account.business.nameEn),
+        nameKm: account.business.nameKm,
+        nameEn: account.business.nameEn,
+        provinceCode: account.business.provinceCode,
+        memberships: { create: { userId: user.id, role: "OWNER" } },
       },
       select: { id: true },
     });
-    let organizationId: number | undefined;
-    if (account.business) {
-      const organization = await tx.organization.create({
-        data: {
-          kind: "BUYER",
-          slug: await uniqueSlug(tx, account.business.nameEn),
-          nameKm: account.business.nameKm,
-          nameEn: account.business.nameEn,
-          provinceCode: account.business.provinceCode,
-          memberships: { create: { userId: user.id, role: "OWNER" } },
-        },
-        select: { id: true },
-      });
-      organizationId = organization.id;
-    }
-    await recordAudit(
-      {
-        action: "auth.sign_up",
-        actorUserId: user.id,
-        organizationId,
-        ipAddress: request.ipAddress,
-      },
-      tx,
-    );
-    return user.id;
+    organizationId = organization.id;
+  }
+  await recordAudit(
+    { action: "auth.sign_up", actorUserId: user.id, organizationId, ipAddress: request.ipAddress },
+    tx,
+  );
+  return user.id;
+}
+
+const SIGN_UP_LINK_HOURS = 24;
+
+export type SignUpRequestResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * The sign-up form's answer is the same whether the identifier is free or already has an account,
+ * so the form cannot be used to find out who has one: a free identifier gets a link that finishes
+ * the sign-up, a taken one a notice to its owner. The rate limit comes before any lookup, and the
+ * password is hashed on both paths, so the time taken does not tell either.
+ */
+export async function requestSignUp(
+  account: NewAccount & { redirectTo?: string | null },
+  request: RequestInfo,
+): Promise<SignUpRequestResult> {
+  const limit = await hitRateLimit(
+    `sign-up:address:${request.ipAddress}`,
+    rateLimits.signUpPerAddress,
+  );
+  if (!limit.allowed) return { ok: false, retryAfterSeconds: limit.retryAfterSeconds };
+  const passwordHash = await hashPassword(account.password);
+  const owner = await prisma.user.findUnique({
+    where: identifierWhere(account.identifier),
+    select: { id: true, name: true, email: true, phone: true },
   });
-  const setCookie = await createSession(userId, request);
-  return { userId, setCookie };
+  if (owner) {
+    await notifier.sendSignUpNotice(owner, {
+      signIn: publicUrl("/login"),
+      reset: publicUrl("/forgot-password"),
+    });
+    return { ok: true };
+  }
+  const token = randomToken();
+  await prisma.signUpRequest.create({
+    data: {
+      tokenHash: hashToken(token),
+      ...identifierWhere(account.identifier),
+      name: account.name,
+      passwordHash,
+      business: account.business,
+      redirectTo: account.redirectTo ?? null,
+      expiresAt: new Date(Date.now() + SIGN_UP_LINK_HOURS * 3600 * 1000),
+    },
+    select: { id: true },
+  });
+  await notifier.sendSignUpConfirmation(
+    {
+      name: account.name,
+      email: account.identifier.kind === "email" ? account.identifier.email : null,
+      phone: account.identifier.kind === "phone" ? account.identifier.phone : null,
+    },
+    publicUrl(`/signup/confirm?${new URLSearchParams({ token })}`),
+  );
+  return { ok: true };
+}
+
+export async function isSignUpTokenUsable(token: string) {
+  const found = await prisma.signUpRequest.findFirst({
+    where: { tokenHash: hashToken(token), usedAt: null, expiresAt: { gt: new Date() } },
+    select: { id: true },
+  });
+  return Boolean(found);
+}
+
+export type ConfirmSignUpResult =
+  | { ok: true; userId: number; setCookie: string; redirectTo: string | null }
+  | { ok: false; reason: "invalid" | "taken" };
+
+/**
+ * Finishes a sign-up from its link, once: the conditional update claims the link, and the user's
+ * unique email/phone decides when the identifier got an account in the meantime, by another link
+ * or otherwise (then nothing is created). Other links for the address therefore end up "taken".
+ */
+export async function confirmSignUp(
+  token: string,
+  request: RequestInfo,
+): Promise<ConfirmSignUpResult> {
+  let created: { userId: number; redirectTo: string | null } | null;
+  try {
+    created = await prisma.$transaction(async (tx) => {
+      const row = await tx.signUpRequest.findUnique({ where: { tokenHash: hashToken(token) } });
+      if (!row) return null;
+      const claimed = await tx.signUpRequest.updateMany({
+        where: { id: row.id, usedAt: null, expiresAt: { gt: new Date() } },
+        data: { usedAt: new Date() },
+      });
+      if (claimed.count !== 1) return null;
+      const identifier: Identifier = row.email
+        ? { kind: "email", email: row.email }
+        : { kind: "phone", phone: row.phone! };
+      const business = row.business as NewAccount["business"] | null;
+      const userId = await createAccount(
+        tx,
+        { name: row.name, identifier, business: business ?? undefined },
+        row.passwordHash,
+        request,
+      );
+      return { userId, redirectTo: row.redirectTo };
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") return { ok: false, reason: "taken" };
+    throw error;
+  }
+  if (!created) return { ok: false, reason: "invalid" };
+  const setCookie = await createSession(created.userId, request);
+  return { ok: true, ...created, setCookie };
 }
 
 type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];

@@ -192,6 +192,7 @@ const matrix: Record<string, Case[]> = {
       POST: everyone,
     },
   ],
+  "signup_.confirm.tsx": [{ GET: everyone, POST: everyone }],
   "organizations.$slug.payments.tsx": [
     {
       params: () => ({ slug: slugs.cooperativeA }),

@@ -43,7 +43,8 @@ function profileSchema(districtsOf?: (provinceCode: string) => Promise<string[]>
         .transform((v) => v?.toLowerCase() ?? null),
     })
     .superRefine(async (value, ctx) => {
-      if (!districtsOf) return;
+      // zod 4 runs this even when the regex above failed: never send such a value to PostgreSQL.
+      if (!districtsOf || !/^\d{2}$/.test(value.provinceCode)) return;
       const districts = await districtsOf(value.provinceCode);
       if (districts.length === 0)
         ctx.addIssue({ code: "custom", path: ["provinceCode"], message: "validation.province" });

@@ -9,15 +9,15 @@ import {
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { findUserIdByIdentifier, signUp } from "~/auth/accounts.server";
+import { requestSignUp } from "~/auth/accounts.server";
 import { parseIdentifier } from "~/auth/identifier";
-import { hitRateLimit, minutesUntil, rateLimits } from "~/auth/rate-limit.server";
+import { minutesUntil } from "~/auth/rate-limit.server";
 import { identifierField, newPasswordField, redirectToField } from "~/auth/schemas";
 import { getUser, homePath } from "~/auth/session.server";
-import { safeRedirectPath } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { listProvinces } from "~/organizations/places.server";
 import { Field, FormErrors, SelectField, SubmitButton, useForm } from "~/ui/forms";
+import { StatusMessage } from "~/ui/messages";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
@@ -25,12 +25,9 @@ import { nameText } from "~/validation/schemas";
 
 const name = nameText(120);
 
-function signUpSchema(options: {
-  provinceCodes?: string[];
-  joining: boolean;
-  isTaken?: (identifier: string) => Promise<boolean>;
-}) {
-  const base = z.object({
+// Nothing here asks whether the identifier has an account: the answer would tell anyone who does.
+function signUpSchema(options: { provinceCodes?: string[]; joining: boolean }) {
+  return z.object({
     name,
     identifier: identifierField,
     password: newPasswordField,
@@ -47,15 +44,6 @@ function signUpSchema(options: {
             "validation.province",
           ),
   });
-  // Whether the identifier is taken is asked of the server only: the browser validates
-  // synchronously, and an async refinement there throws instead of showing the other errors.
-  const isTaken = options.isTaken;
-  if (!isTaken) return base;
-  return base.superRefine(async (value, ctx) => {
-    if (await isTaken(value.identifier)) {
-      ctx.addIssue({ code: "custom", path: ["identifier"], message: "validation.identifierTaken" });
-    }
-  });
 }
 
 export const meta: MetaFunction = () => [{ title: "បង្កើតគណនី Create an account · ផ្សារ Phsar" }];
@@ -67,81 +55,60 @@ function isJoining(redirectTo: string | null | undefined) {
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   if (user) throw redirect(homePath(user));
-  const redirectTo = new URL(request.url).searchParams.get("redirectTo");
-  return { provinces: await listProvinces(), joining: isJoining(redirectTo), redirectTo };
+  const search = new URL(request.url).searchParams;
+  const redirectTo = search.get("redirectTo");
+  return {
+    provinces: await listProvinces(),
+    joining: isJoining(redirectTo),
+    redirectTo,
+    sent: search.get("sent") === "1",
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const joining = isJoining(formData.get("redirectTo")?.toString());
   const provinces = await listProvinces();
-  const submission = await parseWithZod(formData, {
-    schema: signUpSchema({
-      joining,
-      provinceCodes: provinces.map((p) => p.code),
-      isTaken: async (identifier) => {
-        const parsed = parseIdentifier(identifier);
-        return parsed ? (await findUserIdByIdentifier(parsed)) !== null : false;
-      },
-    }),
-    async: true,
+  const submission = parseWithZod(formData, {
+    schema: signUpSchema({ joining, provinceCodes: provinces.map((p) => p.code) }),
   });
   if (submission.status !== "success") {
     return Response.json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
-  const info = requestInfo(request, context);
-  const limit = await hitRateLimit(
-    `sign-up:address:${info.ipAddress}`,
-    rateLimits.signUpPerAddress,
+  const value = submission.value;
+  const outcome = await requestSignUp(
+    {
+      name: value.name,
+      identifier: parseIdentifier(value.identifier)!,
+      password: value.password,
+      business: joining
+        ? undefined
+        : {
+            nameKm: value.businessNameKm!,
+            nameEn: value.businessNameEn!,
+            provinceCode: value.provinceCode!,
+          },
+      redirectTo: value.redirectTo,
+    },
+    requestInfo(request, context),
   );
-  if (!limit.allowed) {
+  if (!outcome.ok) {
     return Response.json(
       submission.reply({
-        formErrors: [`auth.tooManyAttempts|${minutesUntil(limit.retryAfterSeconds)}`],
+        formErrors: [`auth.tooManyAttempts|${minutesUntil(outcome.retryAfterSeconds)}`],
         hideFields: ["password"],
       }),
       { status: 429 },
     );
   }
-  const value = submission.value;
-  try {
-    const { setCookie } = await signUp(
-      {
-        name: value.name,
-        identifier: parseIdentifier(value.identifier)!,
-        password: value.password,
-        business: joining
-          ? undefined
-          : {
-              nameKm: value.businessNameKm!,
-              nameEn: value.businessNameEn!,
-              provinceCode: value.provinceCode!,
-            },
-      },
-      info,
-    );
-    return redirect(safeRedirectPath(value.redirectTo, "/"), {
-      headers: { "Set-Cookie": setCookie },
-    });
-  } catch (error) {
-    // Two sign-ups with the same email at the same moment: the unique index decides, nothing is half-made.
-    if ((error as { code?: string }).code === "P2002") {
-      return Response.json(
-        submission.reply({
-          fieldErrors: { identifier: ["validation.identifierTaken"] },
-          hideFields: ["password"],
-        }),
-        { status: 400 },
-      );
-    }
-    throw error;
-  }
+  // The same answer for a free and a taken identifier: a message went to that address either way.
+  return redirect("/signup?sent=1", { status: 303 });
 }
 
 export default function SignUp() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { provinces, joining, redirectTo } = useLoaderData<typeof loader>();
+  const { provinces, joining, redirectTo, sent } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const schema = signUpSchema({ joining });
   const [form, fields] = useForm({
@@ -155,7 +122,8 @@ export default function SignUp() {
       <h1 id="signup-title" className="mb-2 text-3xl font-bold text-leaf-800">
         {t("auth.signUp")}
       </h1>
-      {joining ? null : <p className="mb-4 text-stone-700">{t("auth.signUpIntro")}</p>}
+      {sent ? <StatusMessage>{t("auth.signUpSent")}</StatusMessage> : null}
+      {joining || sent ? null : <p className="mb-4 text-stone-700">{t("auth.signUpIntro")}</p>}
       <Form method="post" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
         <input type="hidden" name="redirectTo" value={redirectTo ?? ""} />

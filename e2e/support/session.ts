@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "phsar-demo-2026";
@@ -37,6 +39,26 @@ export async function signUpBuyer(page: Page, prefix: string) {
   await page.getByLabel("Business name in English").fill(`${prefix} shop ${run}`);
   await page.getByLabel("Province").selectOption({ index: 1 });
   await page.getByRole("main").getByRole("button", { name: "Create an account" }).click();
+  await page.getByText("We sent a message to that email or phone").waitFor();
+  await page.goto(await messageLink(`${prefix}-${run}@phsar.test`, "sign-up-confirmation"));
+  await page.getByRole("main").getByRole("button", { name: "Create my account" }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/signup"));
   return run;
+}
+
+/** The link in the newest message of this kind to this email or phone (E.164), from NOTIFIER_DIR. */
+export async function messageLink(to: string, kind: string) {
+  const dir = path.resolve(".data/e2e/messages");
+  for (let i = 0; i < 50; i++) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
+    const found = files
+      .sort()
+      .reverse()
+      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")))
+      .find((m) => m.kind === kind && (m.to.email === to || m.to.phone === to)) as
+      { links: Record<string, string> } | undefined;
+    if (found) return Object.values(found.links)[0]!;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no ${kind} message for ${to}`);
 }

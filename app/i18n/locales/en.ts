@@ -63,6 +63,10 @@ const en = {
     womenLabel: "Women",
     youngLabel: "Under 35",
   },
+  http: {
+    bodyTooLarge:
+      "The request is too large: at most {{size}} can be sent here. Send a smaller file or less text.",
+  },
   validation: {
     controlCharacters: "Remove the hidden control characters (for example from a copy and paste).",
     bidiCharacters: "Remove the hidden text-direction characters.",
@@ -83,6 +87,13 @@ const en = {
     lastManager: "An organization needs at least one lead or owner. Make someone else one first.",
   },
   auth: {
+    signUpSent:
+      "We sent a message to that email or phone. Open the link in it within 24 hours to finish creating your account. If the address already has an account, the message says so.",
+    signUpConfirmTitle: "Finish creating your account",
+    signUpConfirmIntro: "Your email or phone is confirmed. Create the account now:",
+    signUpConfirmButton: "Create my account",
+    signUpConfirmInvalid:
+      "This link has expired or was already used. Sign up again to get a new one.",
     signIn: "Sign in",
     signOut: "Sign out",
     signUp: "Create an account",
