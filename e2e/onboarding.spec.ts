@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { findFreePort as freePort } from "../tests/ports";
+import { messageLink } from "./support/session";
 
 let server: ChildProcess | undefined;
 let dataDir = "";
@@ -28,6 +29,8 @@ test.beforeAll(async () => {
       SEED_DEMO_DATA: "false",
       NODE_ENV: "production",
       LOG_FORMAT: "text",
+      // Sign-up links are sent, not shown: the test reads them where the e2e server writes them.
+      NOTIFIER_DIR: ".data/e2e/messages",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -111,6 +114,10 @@ test("setup link → admin → union → cooperative → the lead accepts the in
   await lead.getByLabel("Email or phone number").fill("012 888 777");
   await lead.getByLabel("Password").fill("another-long-password");
   await lead.getByRole("main").getByRole("button", { name: "Create an account" }).click();
+  // The account is made from the link sent to that phone; then the invitation page comes back.
+  await expect(lead.getByRole("status")).toContainText("We sent a message");
+  await lead.goto(await messageLink("+85512888777", "sign-up-confirmation"));
+  await lead.getByRole("main").getByRole("button", { name: "Create my account" }).click();
   await lead.getByRole("button", { name: "Accept and join" }).click();
   await expect(lead).toHaveURL(`${base}/organizations/new-farmers-cooperative`);
   await expect(lead.getByRole("heading", { level: 1 })).toContainText("សហគមន៍កសិកម្មថ្មី");
