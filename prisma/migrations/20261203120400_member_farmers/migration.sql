@@ -30,3 +30,24 @@ CREATE INDEX "Farmer_searchText_idx" ON "Farmer" USING GIN ("searchText" gin_trg
 ALTER TABLE "Farmer" ADD CONSTRAINT "Farmer_villageCode_fkey" FOREIGN KEY ("villageCode") REFERENCES "Village"("code") ON DELETE SET NULL ON UPDATE CASCADE;
 
 ALTER TABLE "Farmer" ADD CONSTRAINT "Farmer_communeCode_fkey" FOREIGN KEY ("communeCode") REFERENCES "Commune"("code") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- An uploaded member list between its preview and its confirmation.
+CREATE TABLE "FarmerImport" (
+    "id" SERIAL NOT NULL,
+    "cooperativeId" INTEGER NOT NULL,
+    "createdById" INTEGER NOT NULL,
+    "fileName" TEXT NOT NULL,
+    "format" TEXT NOT NULL,
+    "content" BYTEA NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "FarmerImport_pkey" PRIMARY KEY ("id")
+);
+
+CREATE INDEX "FarmerImport_cooperativeId_idx" ON "FarmerImport"("cooperativeId");
+
+CREATE INDEX "FarmerImport_createdById_idx" ON "FarmerImport"("createdById");
+
+ALTER TABLE "FarmerImport" ADD CONSTRAINT "FarmerImport_cooperativeId_fkey" FOREIGN KEY ("cooperativeId") REFERENCES "Organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+ALTER TABLE "FarmerImport" ADD CONSTRAINT "FarmerImport_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
