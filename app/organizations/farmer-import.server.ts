@@ -10,6 +10,7 @@ import {
   farmerSearchText,
   genderLabelKm,
   parseFarmerFields,
+  parseMemberNumber,
   type FarmerFields,
 } from "./farmer-rules";
 import {
@@ -241,11 +242,17 @@ function checkRow(
   const districtText = text("district").trim();
   if (districtText) {
     districtCodes = context.places.districts.get(placeKey(districtText)) ?? null;
-    if (!districtCodes) issues.push({ line: row.line, column: at("district"), key: "farmers.import.unknownDistrict" });
+    if (!districtCodes)
+      issues.push({
+        line: row.line,
+        column: at("district"),
+        key: "farmers.import.unknownDistrict",
+      });
   }
   let communeCode: string | null = null;
   const communeText = text("commune").trim();
-  if (!communeText) issues.push({ line: row.line, column: at("commune"), key: "farmers.import.unknownCommune" });
+  if (!communeText)
+    issues.push({ line: row.line, column: at("commune"), key: "farmers.import.unknownCommune" });
   else if (!districtText || districtCodes) {
     const candidates = (context.places.communes.get(placeKey(communeText)) ?? []).filter(
       (c) => !districtCodes || districtCodes.includes(c.districtCode),
@@ -255,7 +262,9 @@ function checkRow(
       issues.push({
         line: row.line,
         column: at("commune"),
-        key: candidates.length ? "farmers.import.ambiguousCommune" : "farmers.import.unknownCommune",
+        key: candidates.length
+          ? "farmers.import.ambiguousCommune"
+          : "farmers.import.unknownCommune",
       });
   }
   let village: { code: string; nameKm: string } | null = null;
@@ -271,18 +280,27 @@ function checkRow(
       issues.push({
         line: row.line,
         column: at("village"),
-        key: candidates.length ? "farmers.import.ambiguousVillage" : "farmers.import.unknownVillage",
+        key: candidates.length
+          ? "farmers.import.ambiguousVillage"
+          : "farmers.import.unknownVillage",
       });
   }
   let selfHelpGroupId: number | null = null;
   const groupText = text("selfHelpGroup").trim();
   if (groupText) {
-    selfHelpGroupId = context.groups.get(normalizeText(groupText).replace(/\s+/g, " ").trim()) ?? null;
+    selfHelpGroupId =
+      context.groups.get(normalizeText(groupText).replace(/\s+/g, " ").trim()) ?? null;
     if (!selfHelpGroupId)
-      issues.push({ line: row.line, column: at("selfHelpGroup"), key: "farmers.import.unknownGroup" });
+      issues.push({
+        line: row.line,
+        column: at("selfHelpGroup"),
+        key: "farmers.import.unknownGroup",
+      });
   }
-  if (parsed.ok && parsed.value.memberNumber) {
-    const first = seen.get(parsed.value.memberNumber);
+  // Checked even when other cells of the row are wrong, so a duplicate is told at once.
+  const number = parseMemberNumber(fields.memberNumber, true);
+  if (number.ok && number.value) {
+    const first = seen.get(number.value);
     if (first !== undefined)
       issues.push({
         line: row.line,
@@ -290,7 +308,7 @@ function checkRow(
         key: "farmers.import.duplicateNumber",
         otherLine: first,
       });
-    else seen.set(parsed.value.memberNumber, row.line);
+    else seen.set(number.value, row.line);
   }
   if (issues.length || !parsed.ok || !village || !communeCode) return { row: null, issues };
   const value = parsed.value;
@@ -309,7 +327,13 @@ function checkRow(
   };
 }
 
-type Checked = { rows: number; created: number; updated: number; issues: ImportIssue[]; issueCount: number };
+type Checked = {
+  rows: number;
+  created: number;
+  updated: number;
+  issues: ImportIssue[];
+  issueCount: number;
+};
 
 /** Reads every row once, streaming; `onRow` gets each valid row (in order) as it is checked. */
 async function checkSheet(
@@ -341,7 +365,8 @@ async function checkSheet(
     if (!(error instanceof SheetError)) throw error;
     note({ line: error.line ?? null, column: error.column ?? null, key: error.key });
   }
-  if (result.rows === 0 && result.issueCount === 0) note({ line: null, column: null, key: "farmers.import.empty" });
+  if (result.rows === 0 && result.issueCount === 0)
+    note({ line: null, column: null, key: "farmers.import.empty" });
   return result;
 }
 
@@ -510,7 +535,8 @@ export async function exportFarmers(
   { template = false } = {},
 ): Promise<ReadableStream<Uint8Array> | Buffer> {
   assertCan(actor, "record:farmers:own", cooperativeId);
-  if (format === "xlsx") return xlsxBuffer(template ? [] : await collect(exportRows(cooperativeId)));
+  if (format === "xlsx")
+    return xlsxBuffer(template ? [] : await collect(exportRows(cooperativeId)));
   const source = template ? (async function* () {})() : exportRows(cooperativeId);
   const encoder = new TextEncoder();
   let headerSent = false;

@@ -50,7 +50,8 @@ export const parseNameLatin = (value: string) => text(value, 120, null);
 export function parseMemberNumber(value: string, required: boolean): Result<string | null> {
   const trimmed = value.trim();
   if (!trimmed) return required ? fail("farmers.errors.memberNumber") : ok(null);
-  if (!/^[\p{L}\p{N}][\p{L}\p{N}./-]{0,39}$/u.test(trimmed)) return fail("farmers.errors.memberNumber");
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}./-]{0,39}$/u.test(trimmed))
+    return fail("farmers.errors.memberNumber");
   return ok(trimmed);
 }
 
@@ -110,7 +111,8 @@ export function parseJoinedOn(value: string, today: string): Result<string | nul
   let iso: string | null = null;
   const isoMatch = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(trimmed);
   const dmyMatch = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(trimmed);
-  if (isoMatch) iso = `${isoMatch[1]}-${isoMatch[2]!.padStart(2, "0")}-${isoMatch[3]!.padStart(2, "0")}`;
+  if (isoMatch)
+    iso = `${isoMatch[1]}-${isoMatch[2]!.padStart(2, "0")}-${isoMatch[3]!.padStart(2, "0")}`;
   else if (dmyMatch)
     iso = `${dmyMatch[3]}-${dmyMatch[2]!.padStart(2, "0")}-${dmyMatch[1]!.padStart(2, "0")}`;
   if (!iso) return fail("farmers.errors.date");
@@ -168,7 +170,11 @@ export type FarmerValues = {
 /** Checks every field; the errors name the field they belong to. */
 export function parseFarmerFields(
   fields: FarmerFields,
-  { year, today, memberNumberRequired }: { year: number; today: string; memberNumberRequired: boolean },
+  {
+    year,
+    today,
+    memberNumberRequired,
+  }: { year: number; today: string; memberNumberRequired: boolean },
 ):
   | { ok: true; value: FarmerValues }
   | { ok: false; errors: Partial<Record<keyof FarmerFields, FarmerErrorKey>> } {

@@ -121,7 +121,8 @@ function readHeader(cells: string[]): { keys: (ColumnKey | null)[]; letters: She
       return;
     }
     const key = aliases.get(label);
-    if (!key || letters[key]) throw new SheetError("farmers.import.unknownColumn", 1, columnLetter(index));
+    if (!key || letters[key])
+      throw new SheetError("farmers.import.unknownColumn", 1, columnLetter(index));
     keys.push(key);
     letters[key] = columnLetter(index);
   });
@@ -188,7 +189,8 @@ async function* xlsxRows(content: Buffer) {
         row.eachCell({ includeEmpty: true }, (cell, column) => {
           cells[column - 1] = cellOf(cell.value);
         });
-        for (let i = 0; i < cells.length; i++) cells[i] ??= { text: "", formula: false, numeric: false };
+        for (let i = 0; i < cells.length; i++)
+          cells[i] ??= { text: "", formula: false, numeric: false };
         yield { line: row.number, cells };
       }
       return; // the first sheet is the member list
@@ -212,7 +214,11 @@ export async function* readFarmerSheet(
           for await (const { line, cells } of csvRows(content))
             yield {
               line,
-              cells: cells.map((text) => ({ text, formula: looksLikeFormula(text), numeric: false })),
+              cells: cells.map((text) => ({
+                text,
+                formula: looksLikeFormula(text),
+                numeric: false,
+              })),
             };
         })()
       : xlsxRows(content);
@@ -229,10 +235,12 @@ export async function* readFarmerSheet(
   if (!keys) throw new SheetError("farmers.import.empty");
 }
 
-const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+const csvCell = (value: string) =>
+  /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
 /** The CSV header line (UTF-8 with a BOM, so Excel shows Khmer). */
-export const csvHeader = () => `\uFEFF${FARMER_COLUMNS.map((c) => csvCell(headerLabel(c))).join(",")}\r\n`;
+export const csvHeader = () =>
+  `\uFEFF${FARMER_COLUMNS.map((c) => csvCell(headerLabel(c))).join(",")}\r\n`;
 export const csvLine = (row: string[]) => `${row.map(csvCell).join(",")}\r\n`;
 
 /** An XLSX workbook with one sheet: the header and the rows. */

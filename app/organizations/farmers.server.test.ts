@@ -48,7 +48,11 @@ describe("member farmers", () => {
   test("family members share a phone; a member number is one member's only", async () => {
     const { cooperative, lead } = await buildCooperativeWithStaff();
     await createFarmer(cooperative.id, farmerForm(), lead);
-    await createFarmer(cooperative.id, farmerForm({ memberNumber: "KR-002", name: "សុខ ដារ៉ា" }), lead);
+    await createFarmer(
+      cooperative.id,
+      farmerForm({ memberNumber: "KR-002", name: "សុខ ដារ៉ា" }),
+      lead,
+    );
     await expect(
       createFarmer(cooperative.id, farmerForm({ name: "ផ្សេង" }), lead),
     ).rejects.toMatchObject({ key: "farmers.errors.memberNumberTaken" });
@@ -60,7 +64,7 @@ describe("member farmers", () => {
     const error = await createFarmer(
       cooperative.id,
       farmerForm({
-        name: "=HYPERLINK(\"x\")",
+        name: '=HYPERLINK("x")',
         birthYear: "1850",
         phone: "12",
         villageCode: "01020101", // a village in another province
@@ -81,7 +85,12 @@ describe("member farmers", () => {
   test("an edit records which fields changed", async () => {
     const { cooperative, clerk } = await buildCooperativeWithStaff();
     const id = await createFarmer(cooperative.id, farmerForm(), clerk);
-    await updateFarmer(cooperative.id, id, farmerForm({ birthYear: "1991", villageCode: "17060302" }), clerk);
+    await updateFarmer(
+      cooperative.id,
+      id,
+      farmerForm({ birthYear: "1991", villageCode: "17060302" }),
+      clerk,
+    );
     const event = await prisma.auditEvent.findFirstOrThrow({
       where: { organizationId: cooperative.id, action: "farmer.updated" },
       select: { details: true },
@@ -120,9 +129,9 @@ describe("member farmers", () => {
     await expect(getFarmer(other.cooperative.id, id, other.lead)).rejects.toMatchObject({
       key: "farmers.errors.notFound",
     });
-    await expect(setFarmerActive(other.cooperative.id, id, false, other.lead)).rejects.toMatchObject(
-      { key: "farmers.errors.notFound" },
-    );
+    await expect(
+      setFarmerActive(other.cooperative.id, id, false, other.lead),
+    ).rejects.toMatchObject({ key: "farmers.errors.notFound" });
   });
 
   test("search finds Khmer, Latin, member numbers and phones however written; pages of 50", async () => {
@@ -171,8 +180,16 @@ describe("self-help groups", () => {
     const a = await createSelfHelpGroup(cooperative.id, "ក្រុម ក", lead);
     const b = await createSelfHelpGroup(cooperative.id, "ក្រុម ខ", lead);
     await createFarmer(cooperative.id, farmerForm({ selfHelpGroupId: String(a) }), lead);
-    await createFarmer(cooperative.id, farmerForm({ memberNumber: "2", selfHelpGroupId: String(a) }), lead);
-    await createFarmer(cooperative.id, farmerForm({ memberNumber: "3", selfHelpGroupId: String(b) }), lead);
+    await createFarmer(
+      cooperative.id,
+      farmerForm({ memberNumber: "2", selfHelpGroupId: String(a) }),
+      lead,
+    );
+    await createFarmer(
+      cooperative.id,
+      farmerForm({ memberNumber: "3", selfHelpGroupId: String(b) }),
+      lead,
+    );
     await expect(mergeSelfHelpGroups(cooperative.id, a, b, clerk)).rejects.toMatchObject({
       key: "farmers.errors.forbidden",
     });
@@ -195,8 +212,16 @@ describe("self-help groups", () => {
       mergeSelfHelpGroups(cooperative.id, b, a, lead),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.key)).toEqual(["farmers.errors.groupNotFound"]);
+    expect(
+      results
+        .filter((r) => r.status === "rejected")
+        .map((r) => (r as PromiseRejectedResult).reason.key),
+    ).toEqual(["farmers.errors.groupNotFound"]);
     expect(await prisma.selfHelpGroup.count({ where: { cooperativeId: cooperative.id } })).toBe(1);
-    expect(await prisma.farmer.count({ where: { cooperativeId: cooperative.id, selfHelpGroupId: null } })).toBe(0);
+    expect(
+      await prisma.farmer.count({
+        where: { cooperativeId: cooperative.id, selfHelpGroupId: null },
+      }),
+    ).toBe(0);
   });
 });

@@ -179,8 +179,7 @@ async function resolveForm(
     if (!group) throw new FarmerError("farmers.errors.groupNotFound");
     selfHelpGroupId = group.id;
   }
-  if (!parsed.ok || !village)
-    throw new FarmerError(Object.values(fieldErrors)[0]!, fieldErrors);
+  if (!parsed.ok || !village) throw new FarmerError(Object.values(fieldErrors)[0]!, fieldErrors);
   const value = parsed.value;
   return {
     data: {
@@ -267,7 +266,9 @@ export async function updateFarmer(
       });
       if (!before) throw new FarmerError("farmers.errors.notFound");
       const changed = Object.keys(data).filter(
-        (key) => key !== "searchText" && !sameValue(before[key as keyof typeof before], data[key as keyof typeof data]),
+        (key) =>
+          key !== "searchText" &&
+          !sameValue(before[key as keyof typeof before], data[key as keyof typeof data]),
       );
       await tx.farmer.update({ where: { id: farmerId }, data, select: { id: true } });
       await recordAudit(
@@ -401,7 +402,11 @@ export async function renameSelfHelpGroup(
         select: { name: true },
       });
       if (!group) throw new FarmerError("farmers.errors.groupNotFound");
-      await tx.selfHelpGroup.update({ where: { id: groupId }, data: { name }, select: { id: true } });
+      await tx.selfHelpGroup.update({
+        where: { id: groupId },
+        data: { name },
+        select: { id: true },
+      });
       await recordAudit(
         {
           action: "self_help_group.renamed",
