@@ -114,12 +114,12 @@ describe("member import", () => {
       {
         line: 3,
         column: "A · លេខសមាជិក / Member number",
-        key: "farmers.import.duplicateNumber",
+        key: "farmersImport.duplicateNumber",
         otherLine: 2,
       },
       { line: 4, column: "B · ឈ្មោះ (ខ្មែរ) / Name (Khmer)", key: "farmers.errors.formula" },
-      { line: 5, column: "H · ឃុំ / Commune", key: "farmers.import.unknownCommune" },
-      { line: 6, column: "J · ក្រុមជួយខ្លួនឯង / Self-help group", key: "farmers.import.unknownGroup" },
+      { line: 5, column: "H · ឃុំ / Commune", key: "farmersImport.unknownCommune" },
+      { line: 6, column: "J · ក្រុមជួយខ្លួនឯង / Self-help group", key: "farmersImport.unknownGroup" },
       { line: 7, column: "D · ភេទ / Gender", key: "farmers.errors.gender" },
     ]);
     expect(await applyFarmerImport(cooperative.id, id, lead)).toMatchObject({
@@ -141,7 +141,7 @@ describe("member import", () => {
     const result = await applyFarmerImport(cooperative.id, id, lead);
     expect(result).toMatchObject({
       ok: false,
-      checked: { issues: [{ line: 1502, key: "farmers.import.unknownGroup" }] },
+      checked: { issues: [{ line: 1502, key: "farmersImport.unknownGroup" }] },
     });
     expect(await farmerCount(cooperative.id)).toBe(0);
     expect(await prisma.auditEvent.count({ where: { organizationId: cooperative.id } })).toBe(0);
@@ -155,18 +155,18 @@ describe("member import", () => {
         (e: { key: string }) => e.key,
       );
     expect(await stage("photo.png", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]))).toBe(
-      "farmers.import.wrongType",
+      "farmersImport.wrongType",
     );
-    expect(await stage("list.pdf", Buffer.from("%PDF-1.4\n"))).toBe("farmers.import.wrongType");
+    expect(await stage("list.pdf", Buffer.from("%PDF-1.4\n"))).toBe("farmersImport.wrongType");
     expect(await stage("old.xls", Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2]))).toBe(
-      "farmers.import.oldExcel",
+      "farmersImport.oldExcel",
     );
     expect(await stage("big.csv", Buffer.alloc(MAX_IMPORT_BYTES + 1, 0x41))).toBe(
-      "farmers.import.tooLarge",
+      "farmersImport.tooLarge",
     );
-    expect(await stage("empty.csv", Buffer.alloc(0))).toBe("farmers.import.empty");
+    expect(await stage("empty.csv", Buffer.alloc(0))).toBe("farmersImport.empty");
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(HEADER, "utf16le")]);
-    expect(await stage("unicode.csv", utf16)).toBe("farmers.import.encoding");
+    expect(await stage("unicode.csv", utf16)).toBe("farmersImport.encoding");
     expect(await prisma.farmerImport.count({ where: { cooperativeId: cooperative.id } })).toBe(0);
   });
 
@@ -179,7 +179,7 @@ describe("member import", () => {
       Buffer.from(",,M,1990,,,Kralanh,Ta Chraeng,,,", "latin1"),
     ]);
     const { preview } = await stageAndPreview(cooperative.id, lead, "members.csv", latin1);
-    expect(preview.issues).toEqual([{ line: 3, column: null, key: "farmers.import.encoding" }]);
+    expect(preview.issues).toEqual([{ line: 3, column: null, key: "farmersImport.encoding" }]);
   });
 
   test("a header without a required column, or with an unknown one, names it", async () => {
@@ -189,10 +189,10 @@ describe("member import", () => {
     );
     expect(
       (await stageAndPreview(cooperative.id, lead, "a.csv", noVillage)).preview.issues,
-    ).toEqual([{ line: 1, column: "ភូមិ / Village", key: "farmers.import.missingColumn" }]);
+    ).toEqual([{ line: 1, column: "ភូមិ / Village", key: "farmersImport.missingColumn" }]);
     const unknown = Buffer.from(`${HEADER},Favourite colour\n`);
     expect((await stageAndPreview(cooperative.id, lead, "a.csv", unknown)).preview.issues).toEqual([
-      { line: 1, column: "M", key: "farmers.import.unknownColumn" },
+      { line: 1, column: "M", key: "farmersImport.unknownColumn" },
     ]);
   });
 
@@ -275,10 +275,7 @@ describe("member import", () => {
     });
     for (const format of ["csv", "xlsx"] as const) {
       const exported = await exportFarmers(cooperative.id, format, lead);
-      const content =
-        exported instanceof Buffer
-          ? exported
-          : Buffer.from(await new Response(exported).arrayBuffer());
+      const content = Buffer.from(await new Response(exported).arrayBuffer());
       const back = await stageAndPreview(cooperative.id, lead, `export.${format}`, content);
       expect(back.preview, format).toMatchObject({
         rows: 2,

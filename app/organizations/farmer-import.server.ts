@@ -246,13 +246,13 @@ function checkRow(
       issues.push({
         line: row.line,
         column: at("district"),
-        key: "farmers.import.unknownDistrict",
+        key: "farmersImport.unknownDistrict",
       });
   }
   let communeCode: string | null = null;
   const communeText = text("commune").trim();
   if (!communeText)
-    issues.push({ line: row.line, column: at("commune"), key: "farmers.import.unknownCommune" });
+    issues.push({ line: row.line, column: at("commune"), key: "farmersImport.unknownCommune" });
   else if (!districtText || districtCodes) {
     const candidates = (context.places.communes.get(placeKey(communeText)) ?? []).filter(
       (c) => !districtCodes || districtCodes.includes(c.districtCode),
@@ -262,9 +262,7 @@ function checkRow(
       issues.push({
         line: row.line,
         column: at("commune"),
-        key: candidates.length
-          ? "farmers.import.ambiguousCommune"
-          : "farmers.import.unknownCommune",
+        key: candidates.length ? "farmersImport.ambiguousCommune" : "farmersImport.unknownCommune",
       });
   }
   let village: { code: string; nameKm: string } | null = null;
@@ -280,9 +278,7 @@ function checkRow(
       issues.push({
         line: row.line,
         column: at("village"),
-        key: candidates.length
-          ? "farmers.import.ambiguousVillage"
-          : "farmers.import.unknownVillage",
+        key: candidates.length ? "farmersImport.ambiguousVillage" : "farmersImport.unknownVillage",
       });
   }
   let selfHelpGroupId: number | null = null;
@@ -294,7 +290,7 @@ function checkRow(
       issues.push({
         line: row.line,
         column: at("selfHelpGroup"),
-        key: "farmers.import.unknownGroup",
+        key: "farmersImport.unknownGroup",
       });
   }
   // Checked even when other cells of the row are wrong, so a duplicate is told at once.
@@ -305,7 +301,7 @@ function checkRow(
       issues.push({
         line: row.line,
         column: at("memberNumber"),
-        key: "farmers.import.duplicateNumber",
+        key: "farmersImport.duplicateNumber",
         otherLine: first,
       });
     else seen.set(number.value, row.line);
@@ -366,7 +362,7 @@ async function checkSheet(
     note({ line: error.line ?? null, column: error.column ?? null, key: error.key });
   }
   if (result.rows === 0 && result.issueCount === 0)
-    note({ line: null, column: null, key: "farmers.import.empty" });
+    note({ line: null, column: null, key: "farmersImport.empty" });
   return result;
 }
 
@@ -533,10 +529,12 @@ export async function exportFarmers(
   format: SheetFormat,
   actor: FarmerActor,
   { template = false } = {},
-): Promise<ReadableStream<Uint8Array> | Buffer> {
+): Promise<ReadableStream<Uint8Array> | Blob> {
   assertCan(actor, "record:farmers:own", cooperativeId);
   if (format === "xlsx")
-    return xlsxBuffer(template ? [] : await collect(exportRows(cooperativeId)));
+    return new Blob([
+      new Uint8Array(await xlsxBuffer(template ? [] : await collect(exportRows(cooperativeId)))),
+    ]);
   const source = template ? (async function* () {})() : exportRows(cooperativeId);
   const encoder = new TextEncoder();
   let headerSent = false;

@@ -35,14 +35,14 @@ export const headerLabel = (column: (typeof FARMER_COLUMNS)[number]) =>
 export class SheetError extends Error {
   constructor(
     public readonly key:
-      | "farmers.import.wrongType"
-      | "farmers.import.oldExcel"
-      | "farmers.import.tooLarge"
-      | "farmers.import.empty"
-      | "farmers.import.encoding"
-      | "farmers.import.missingColumn"
-      | "farmers.import.unknownColumn"
-      | "farmers.import.unreadable",
+      | "farmersImport.wrongType"
+      | "farmersImport.oldExcel"
+      | "farmersImport.tooLarge"
+      | "farmersImport.empty"
+      | "farmersImport.encoding"
+      | "farmersImport.missingColumn"
+      | "farmersImport.unknownColumn"
+      | "farmersImport.unreadable",
     public readonly line?: number,
     public readonly column?: string,
   ) {
@@ -53,24 +53,24 @@ export class SheetError extends Error {
 
 /** The file's kind, from its first bytes (the name can lie), or a SheetError. */
 export function detectFormat(fileName: string, content: Buffer): SheetFormat {
-  if (content.length > MAX_IMPORT_BYTES) throw new SheetError("farmers.import.tooLarge");
-  if (content.length === 0) throw new SheetError("farmers.import.empty");
+  if (content.length > MAX_IMPORT_BYTES) throw new SheetError("farmersImport.tooLarge");
+  if (content.length === 0) throw new SheetError("farmersImport.empty");
   const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? "";
   if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    if (extension && extension !== "xlsx") throw new SheetError("farmers.import.wrongType");
+    if (extension && extension !== "xlsx") throw new SheetError("farmersImport.wrongType");
     return "xlsx";
   }
   if (content.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0])))
-    throw new SheetError("farmers.import.oldExcel");
+    throw new SheetError("farmersImport.oldExcel");
   if (extension && !["csv", "txt"].includes(extension))
-    throw new SheetError("farmers.import.wrongType");
+    throw new SheetError("farmersImport.wrongType");
   const head = content.subarray(0, 8192);
   if (head.includes(0)) {
     // UTF-16 text (Excel's "Unicode text") has NUL bytes too: say it is the encoding.
     const bom = head.subarray(0, 2);
     if (bom.equals(Buffer.from([0xff, 0xfe])) || bom.equals(Buffer.from([0xfe, 0xff])))
-      throw new SheetError("farmers.import.encoding", 1);
-    throw new SheetError("farmers.import.wrongType");
+      throw new SheetError("farmersImport.encoding", 1);
+    throw new SheetError("farmersImport.wrongType");
   }
   return "csv";
 }
@@ -122,12 +122,12 @@ function readHeader(cells: string[]): { keys: (ColumnKey | null)[]; letters: She
     }
     const key = aliases.get(label);
     if (!key || letters[key])
-      throw new SheetError("farmers.import.unknownColumn", 1, columnLetter(index));
+      throw new SheetError("farmersImport.unknownColumn", 1, columnLetter(index));
     keys.push(key);
     letters[key] = columnLetter(index);
   });
   const missing = FARMER_COLUMNS.find((c) => c.required && !letters[c.key]);
-  if (missing) throw new SheetError("farmers.import.missingColumn", 1, headerLabel(missing));
+  if (missing) throw new SheetError("farmersImport.missingColumn", 1, headerLabel(missing));
   return { keys, letters };
 }
 
@@ -142,7 +142,7 @@ function toRow(line: number, keys: (ColumnKey | null)[], cells: SheetCell[]): Sh
 
 async function* csvRows(content: Buffer) {
   const bad = firstNonUtf8Line(content);
-  if (bad !== null) throw new SheetError("farmers.import.encoding", bad);
+  if (bad !== null) throw new SheetError("farmersImport.encoding", bad);
   const parser = Readable.from([content]).pipe(
     parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false }),
   );
@@ -156,7 +156,7 @@ async function* csvRows(content: Buffer) {
     }
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    throw new SheetError("farmers.import.unreadable", typeof line === "number" ? line : undefined);
+    throw new SheetError("farmersImport.unreadable", typeof line === "number" ? line : undefined);
   }
 }
 
@@ -197,7 +197,7 @@ async function* xlsxRows(content: Buffer) {
     }
   } catch (error) {
     if (error instanceof SheetError) throw error;
-    throw new SheetError("farmers.import.unreadable");
+    throw new SheetError("farmersImport.unreadable");
   }
 }
 
@@ -232,7 +232,7 @@ export async function* readFarmerSheet(
     }
     yield toRow(line, keys, cells);
   }
-  if (!keys) throw new SheetError("farmers.import.empty");
+  if (!keys) throw new SheetError("farmersImport.empty");
 }
 
 const csvCell = (value: string) =>
