@@ -140,10 +140,17 @@ function toRow(line: number, keys: (ColumnKey | null)[], cells: SheetCell[]): Sh
   return row;
 }
 
+// Fed in slices so the parser waits for the rows to be checked instead of parsing the whole file
+// into its buffer at once.
+function* slices(content: Buffer, size = 64 * 1024) {
+  for (let start = 0; start < content.length; start += size)
+    yield content.subarray(start, start + size);
+}
+
 async function* csvRows(content: Buffer) {
   const bad = firstNonUtf8Line(content);
   if (bad !== null) throw new SheetError("farmersImport.encoding", bad);
-  const parser = Readable.from([content]).pipe(
+  const parser = Readable.from(slices(content)).pipe(
     parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false }),
   );
   try {
@@ -176,7 +183,7 @@ function cellOf(value: ExcelJS.CellValue): SheetCell {
 }
 
 async function* xlsxRows(content: Buffer) {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(slices(content)), {
     worksheets: "emit",
     sharedStrings: "cache",
     styles: "cache", // dates are numbers with a date style
