@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { prisma } from "~/db/db.server";
 import { buildCooperativeWithStaff } from "../../tests/farmer-fixtures";
 import {
@@ -314,5 +314,69 @@ describe("member import", () => {
     await expect(applyFarmerImport(cooperative.id, id, other.lead)).rejects.toMatchObject({
       key: "farmers.errors.forbidden",
     });
+  });
+});
+
+describe("imports at the same moment", () => {
+  const file = () => csv("C1,សុខ,,ស្រី,1990,,,ក្រឡាញ់,តាច្រែង,,,", "C2,ចាន់,,ប្រុស,1980,,,ក្រឡាញ់,តាច្រែង,,,");
+
+  test("two uploads confirmed behind a held cooperative lock: the second sees the first's members", async () => {
+    const { cooperative, lead, clerk } = await buildCooperativeWithStaff();
+    const a = await stageFarmerImport(cooperative.id, { name: "a.csv", content: file() }, lead);
+    const b = await stageFarmerImport(cooperative.id, { name: "b.csv", content: file() }, clerk);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const locked = new Promise<void>((resolve) => (held = resolve));
+    const holder = prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "Organization" WHERE "id" = ${cooperative.id} FOR UPDATE`;
+        held();
+        await gate;
+      },
+      { timeout: 20_000 },
+    );
+    await locked;
+    const applies = [
+      applyFarmerImport(cooperative.id, a, lead),
+      applyFarmerImport(cooperative.id, b, clerk),
+    ];
+    await vi.waitFor(
+      async () => {
+        const [row] = await prisma.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE wait_event_type = 'Lock' AND datname = current_database()`;
+        expect(row!.n).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 10_000 },
+    );
+    expect(await farmerCount(cooperative.id)).toBe(0);
+    release();
+    await holder;
+    const results = await Promise.all(applies);
+    expect(results.map((r) => (r.ok ? `${r.created}+${r.updated}` : "refused")).sort()).toEqual([
+      "0+2",
+      "2+0",
+    ]);
+    expect(await farmerCount(cooperative.id)).toBe(2);
+  });
+
+  test("one upload confirmed twice at once (a double submit) is applied once", async () => {
+    const { cooperative, lead } = await buildCooperativeWithStaff();
+    const id = await stageFarmerImport(cooperative.id, { name: "a.csv", content: file() }, lead);
+    const results = await Promise.allSettled([
+      applyFarmerImport(cooperative.id, id, lead),
+      applyFarmerImport(cooperative.id, id, lead),
+    ]);
+    expect(
+      results
+        .map((r) => (r.status === "fulfilled" ? "applied" : (r.reason as { key: string }).key))
+        .sort(),
+    ).toEqual(["applied", "farmers.errors.notFound"]);
+    expect(
+      await prisma.auditEvent.count({
+        where: { organizationId: cooperative.id, action: "farmers.imported" },
+      }),
+    ).toBe(1);
   });
 });

@@ -431,6 +431,9 @@ export async function applyFarmerImport(
       async (tx) => {
         // One import per cooperative at a time: the second waits and then sees the first's members.
         await tx.$queryRaw`SELECT "id" FROM "Organization" WHERE "id" = ${cooperativeId} FOR UPDATE`;
+        // Claimed under the lock: a double-submitted confirmation applies the upload once.
+        const claimed = await tx.farmerImport.deleteMany({ where: { id: staged.id } });
+        if (claimed.count !== 1) throw new FarmerError("farmers.errors.notFound");
         const context = await importContext(tx, cooperativeId, now);
         let batch: ImportRow[] = [];
         const checked = await checkSheet(staged, context, async (row) => {
@@ -442,7 +445,6 @@ export async function applyFarmerImport(
         });
         if (checked.issueCount > 0) throw new ImportRefused(checked);
         if (batch.length) await upsertBatch(tx, cooperativeId, batch);
-        await tx.farmerImport.delete({ where: { id: staged.id }, select: { id: true } });
         await recordAudit(
           {
             action: "farmers.imported",
