@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { prisma } from "~/db/db.server";
 import { buildCooperativeWithStaff, farmerForm } from "../../tests/farmer-fixtures";
 import {
@@ -223,5 +223,51 @@ describe("self-help groups", () => {
         where: { cooperativeId: cooperative.id, selfHelpGroupId: null },
       }),
     ).toBe(0);
+  });
+
+  test("two opposite merges queued behind a held group lock: one merges, the other finds no group", async () => {
+    const { cooperative, lead } = await buildCooperativeWithStaff();
+    const a = await createSelfHelpGroup(cooperative.id, "ក្រុម ក", lead);
+    const b = await createSelfHelpGroup(cooperative.id, "ក្រុម ខ", lead);
+    await createFarmer(cooperative.id, farmerForm({ selfHelpGroupId: String(a) }), lead);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const locked = new Promise<void>((resolve) => (held = resolve));
+    const holder = prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "SelfHelpGroup" WHERE "id" IN (${a}, ${b}) FOR UPDATE`;
+        held();
+        await gate;
+      },
+      { timeout: 20_000 },
+    );
+    await locked;
+    const merges = [
+      mergeSelfHelpGroups(cooperative.id, a, b, lead),
+      mergeSelfHelpGroups(cooperative.id, b, a, lead),
+    ].map((p) =>
+      p.then(
+        (moved) => `moved ${moved}`,
+        (e: { key: string }) => e.key,
+      ),
+    );
+    await vi.waitFor(
+      async () => {
+        const [row] = await prisma.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE wait_event_type = 'Lock' AND datname = current_database()`;
+        expect(row!.n).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 10_000 },
+    );
+    release();
+    await holder;
+    const outcomes = (await Promise.all(merges)).sort();
+    expect(outcomes[0]).toBe("farmers.errors.groupNotFound");
+    expect(outcomes[1]).toMatch(/^moved [01]$/);
+    expect(await prisma.selfHelpGroup.count({ where: { cooperativeId: cooperative.id } })).toBe(1);
+    const [group] = await listSelfHelpGroups(cooperative.id, lead);
+    expect(group!.members).toBe(1);
   });
 });
