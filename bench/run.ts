@@ -192,10 +192,14 @@ async function runMonitoringBench(): Promise<BenchRow[]> {
 async function runImportBenchProcess(): Promise<BenchRow[]> {
   const out = path.join(os.tmpdir(), `phsar-bench-import-${process.pid}.json`);
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/import.ts"], {
-      stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, BENCH_JSON: out },
-    });
+    const child = spawn(
+      process.execPath,
+      ["--max-old-space-size=96", "--import", "tsx", "bench/import.ts"],
+      {
+        stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, BENCH_JSON: out },
+      },
+    );
     child.on("error", reject);
     child.on("exit", resolve);
   });
