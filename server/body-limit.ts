@@ -37,6 +37,10 @@ export const BODY_LIMITS: BodyLimitRule[] = [
   },
   // The listing page's pledge CSV upload (100 KB file) and its other forms.
   { path: "/organizations/:slug/listings/:listingId", bytes: 256 * KiB, exact: true },
+  // A product photo in the catalogue (the same MAX_PHOTO_BYTES) plus the multipart framing.
+  { path: "/catalogue/:productId/photo", bytes: 8 * MiB + 64 * KiB, exact: true },
+  // A member list spreadsheet (the import takes files up to 10 MB) plus the multipart framing.
+  { path: "/organizations/:slug/farmers/import", bytes: 10 * MiB + 64 * KiB, exact: true },
   // The dashboard's pasted market-price CSV (up to 2,000,000 characters, url-encoded).
   { path: "/dashboard", bytes: 8 * MiB, exact: true },
 ];

@@ -59,6 +59,8 @@ const slugs = {
   orderX: "",
   subOrderA: "",
   product: "",
+  farmerA: "",
+  farmerB: "",
 };
 const unionStaff: Allowed = ["monitor", "admin"];
 const buyers: Allowed = ["buyer", "purchaser", "otherBuyer"];
@@ -114,6 +116,38 @@ const matrix: Record<string, Case[]> = {
   "organizations.$slug._index.tsx": organizationCases("_index"),
   "organizations.$slug.edit.tsx": organizationCases("edit"),
   "organizations.$slug.members.tsx": organizationCases("members"),
+  // The member register: the cooperative's lead and clerks (and admins); deactivating is the
+  // lead's alone, which the domain module checks (app/organizations/farmers.server.test.ts).
+  "organizations.$slug.farmers._index.tsx": [
+    { params: cooperativeA(), GET: ["lead", "clerk", "admin"] },
+    { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
+  ],
+  "organizations.$slug.farmers.new.tsx": [
+    { params: cooperativeA(), GET: ["lead", "clerk", "admin"], POST: ["lead", "clerk", "admin"] },
+  ],
+  "organizations.$slug.farmers.$farmerId.tsx": [
+    {
+      params: cooperativeA({ farmerId: () => slugs.farmerA }),
+      GET: ["lead", "clerk", "admin"],
+      POST: ["lead", "clerk", "admin"],
+    },
+    // Another cooperative's member under this cooperative's address: not found, even for admins.
+    {
+      params: cooperativeA({ farmerId: () => slugs.farmerB }),
+      GET: [],
+      POST: [],
+      hidden: ["lead", "clerk", "admin"],
+    },
+  ],
+  "organizations.$slug.farmers.import.tsx": [
+    { params: cooperativeA(), GET: ["lead", "clerk", "admin"], POST: ["lead", "clerk", "admin"] },
+  ],
+  "organizations.$slug.farmers.export.$file.ts": [
+    { params: cooperativeA({ file: () => "members.csv" }), GET: ["lead", "clerk", "admin"] },
+  ],
+  "organizations.$slug.self-help-groups.tsx": [
+    { params: cooperativeA(), GET: ["lead", "clerk", "admin"], POST: ["lead", "clerk", "admin"] },
+  ],
   "reset-password.tsx": [{ GET: everyone, POST: everyone }],
   "listings.$listingId.tsx": [
     { params: () => ({ listingId: slugs.listingA }), GET: everyone, POST: buyers },
@@ -303,6 +337,20 @@ beforeAll(async () => {
   slugs.orderX = String(orderId);
   slugs.subOrderA = String(
     (await prisma.subOrder.findFirstOrThrow({ where: { orderId }, select: { id: true } })).id,
+  );
+  const farmerOf = async (slug: string) =>
+    String(
+      (
+        await prisma.farmer.findFirstOrThrow({
+          where: { cooperative: { slug } },
+          select: { id: true },
+          orderBy: { id: "asc" },
+        })
+      ).id,
+    );
+  slugs.farmerA = await farmerOf(lead.organizationSlug);
+  slugs.farmerB = await farmerOf(
+    demoLogins.find((l) => l.email === emails.otherLead)!.organizationSlug,
   );
   for (const persona of signedIn) {
     const user = await prisma.user.findUniqueOrThrow({

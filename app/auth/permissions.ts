@@ -17,6 +17,8 @@ export type Permission =
   | "view:members:own"
   | "manage:listings:own"
   | "record:pledges:own"
+  | "record:farmers:own"
+  | "manage:farmers:own"
   | "place:orders:own"
   | "decide:orders:own"
   | "fulfil:orders:own"
@@ -39,6 +41,9 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   },
   "manage:listings:own": { roles: ["LEAD"], scope: "own" },
   "record:pledges:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
+  // Clerks keep the member register (add, edit, import); only the lead deactivates or merges groups.
+  "record:farmers:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
+  "manage:farmers:own": { roles: ["LEAD"], scope: "own" },
   // Buyers' people order; a cooperative's lead accepts or rejects, and its clerks help pack.
   "place:orders:own": { roles: ["OWNER", "PURCHASER"], scope: "own" },
   "decide:orders:own": { roles: ["LEAD"], scope: "own" },

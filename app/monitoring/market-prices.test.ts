@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { parseMarketPriceCsv, splitCsvLine } from "./market-prices";
+import { parseMarketPriceCsv } from "./market-prices";
 
 const products = [
   { id: 1, slug: "water-spinach", nameEn: "Water spinach (morning glory)", nameKm: "ត្រកួន" },
@@ -11,13 +11,36 @@ const provinces = [
 ];
 
 describe("market price CSV", () => {
-  test("quoted cells keep their commas", () => {
-    expect(splitCsvLine('2026-03-01,,"Amaranth (spineless, fresh)",3040')).toEqual([
-      "2026-03-01",
-      "",
-      "Amaranth (spineless, fresh)",
-      "3040",
+  test("quoted cells keep their commas, doubled quotes and line breaks (one parser: csv-parse)", () => {
+    const named = [
+      { id: 3, slug: "x", nameEn: 'Long bean, "yard"\nlong', nameKm: "សណ្ដែកគួ" },
+      ...products,
+    ];
+    const csv =
+      'date,province,commodity,price_khr\n2026-03-01,,"Amaranth (spineless, fresh)",3040\n2026-03-01,,"Long bean, ""yard""\nlong",2000\n2026-03-01,,amaranth,x\n';
+    const { rows, errors } = parseMarketPriceCsv(csv, named, provinces);
+    expect(rows).toEqual([]);
+    // The record with a line break ends on line 4, so the bad price is on line 5.
+    expect(errors.map((e) => [e.line, e.column])).toEqual([[5, "price_khr"]]);
+    expect(
+      parseMarketPriceCsv(csv.replace("\n2026-03-01,,amaranth,x", ""), named, provinces).rows,
+    ).toEqual([
+      { date: "2026-03-01", provinceCode: null, productId: 2, priceKhr: 3040 },
+      { date: "2026-03-01", provinceCode: null, productId: 3, priceKhr: 2000 },
     ]);
+  });
+
+  test("an unclosed quote is a clear error, not a 500", () => {
+    expect(
+      parseMarketPriceCsv(
+        'date,province,commodity,price_khr\n2026-03-01,,"amaranth,3040\n',
+        products,
+        provinces,
+      ),
+    ).toMatchObject({
+      rows: [],
+      errors: [{ column: "date", message: "is not valid CSV (unclosed quote?)" }],
+    });
   });
 
   test("products and provinces by slug, English or Khmer name; empty province is national", () => {

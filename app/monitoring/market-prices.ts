@@ -1,6 +1,7 @@
 // Reading an official market price series from CSV (date, province, commodity, price_khr). Pure, so
 // the dashboard's import form and the tests check rows the same way. Nothing is imported unless every
 // row is good: errors name the line numbers (the header is line 1).
+import { CsvError, parse } from "csv-parse/sync";
 import { z } from "zod";
 import { isoDate } from "~/validation/schemas";
 
@@ -14,29 +15,6 @@ export type MarketPriceInput = {
   priceKhr: number;
 };
 export type MarketCsvError = { line: number; column: string; message: string };
-
-/** Splits one CSV line, honouring double quotes ("Amaranth (spineless, fresh)"). */
-export function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted && ch === '"' && line[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (ch === '"') {
-      quoted = !quoted;
-    } else if (!quoted && ch === ",") {
-      cells.push(cell);
-      cell = "";
-    } else {
-      cell += ch;
-    }
-  }
-  cells.push(cell);
-  return cells.map((c) => c.trim());
-}
 
 const khmerDigits = (text: string) =>
   text.replace(/[\u17E0-\u17E9]/g, (d) => String(d.charCodeAt(0) - 0x17e0));
@@ -67,8 +45,32 @@ export function parseMarketPriceCsv(
   for (const p of provinces)
     for (const name of [p.code, p.nameEn, p.nameKm]) provinceBy.set(key(name), p.code);
 
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? "").map(key);
+  // csv-parse reads quoted commas, doubled quotes and line breaks inside quotes; `info.lines` is
+  // the line a record ends on, so a record spanning lines is still named by where it is.
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    const parsed: unknown[] = parse(text, {
+      bom: true,
+      relax_column_count: true,
+      trim: true,
+      info: true,
+    });
+    // With `info`, csv-parse gives { record, info } for each record (its types do not say so).
+    records = parsed as typeof records;
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    return {
+      rows: [],
+      errors: [
+        {
+          line: typeof error.lines === "number" ? error.lines : 1,
+          column: "date",
+          message: "is not valid CSV (unclosed quote?)",
+        },
+      ],
+    };
+  }
+  const header = (records[0]?.record ?? []).map(key);
   const columns = MARKET_CSV_HEADER.map((name) => header.indexOf(name));
   const missing = MARKET_CSV_HEADER.filter((_, i) => columns[i] === -1);
   if (missing.length > 0)
@@ -79,10 +81,9 @@ export function parseMarketPriceCsv(
 
   const rows: MarketPriceInput[] = [];
   const errors: MarketCsvError[] = [];
-  lines.slice(1).forEach((raw, index) => {
-    const line = index + 2;
-    if (!raw.trim()) return;
-    const cells = splitCsvLine(raw);
+  records.slice(1).forEach(({ record: cells, info }) => {
+    const line = info.lines;
+    if (cells.every((cell) => cell === "")) return;
     const record = Object.fromEntries(
       MARKET_CSV_HEADER.map((name, i) => [name, cells[columns[i]!] ?? ""]),
     );

@@ -3,23 +3,27 @@ import { youngFarmerMinBirthYear } from "./inclusion";
 
 export type FarmerCounts = { farmers: number; women: number; young: number };
 
-/** Member counts per cooperative: all, women, and under 35 this year. */
+/** Active member counts per cooperative: all, women, and under 35 this year (deactivated left out). */
 async function farmerCountsByCooperative(cooperativeIds: number[], year: number) {
   const minBirthYear = youngFarmerMinBirthYear(year);
   const [all, women, young] = await Promise.all([
     prisma.farmer.groupBy({
       by: ["cooperativeId"],
-      where: { cooperativeId: { in: cooperativeIds } },
+      where: { cooperativeId: { in: cooperativeIds }, deactivatedAt: null },
       _count: { _all: true },
     }),
     prisma.farmer.groupBy({
       by: ["cooperativeId"],
-      where: { cooperativeId: { in: cooperativeIds }, gender: "FEMALE" },
+      where: { cooperativeId: { in: cooperativeIds }, deactivatedAt: null, gender: "FEMALE" },
       _count: { _all: true },
     }),
     prisma.farmer.groupBy({
       by: ["cooperativeId"],
-      where: { cooperativeId: { in: cooperativeIds }, birthYear: { gte: minBirthYear } },
+      where: {
+        cooperativeId: { in: cooperativeIds },
+        deactivatedAt: null,
+        birthYear: { gte: minBirthYear },
+      },
       _count: { _all: true },
     }),
   ]);
@@ -77,9 +81,11 @@ export async function getCooperative(slug: string, { year = new Date().getFullYe
 export async function getMembershipTotals({ year = new Date().getFullYear() } = {}) {
   const [cooperatives, farmers, women, young] = await Promise.all([
     prisma.organization.count({ where: { kind: "COOPERATIVE" } }),
-    prisma.farmer.count(),
-    prisma.farmer.count({ where: { gender: "FEMALE" } }),
-    prisma.farmer.count({ where: { birthYear: { gte: youngFarmerMinBirthYear(year) } } }),
+    prisma.farmer.count({ where: { deactivatedAt: null } }),
+    prisma.farmer.count({ where: { gender: "FEMALE", deactivatedAt: null } }),
+    prisma.farmer.count({
+      where: { birthYear: { gte: youngFarmerMinBirthYear(year) }, deactivatedAt: null },
+    }),
   ]);
   return { cooperatives, farmers, women, young };
 }

@@ -24,6 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canEdit: can(user, "update:organization:own", organization.id),
     canManageMembers: can(user, "manage:members:own", organization.id),
     canRecordPledges: can(user, "record:pledges:own", organization.id),
+    canRecordFarmers: can(user, "record:farmers:own", organization.id),
     canFulfilOrders: can(user, "fulfil:orders:own", organization.id),
     canManagePayments: can(user, "manage:payments:own", organization.id),
     canPay: can(user, "pay:orders:own", organization.id),
@@ -39,6 +40,7 @@ export default function OrganizationHome() {
     canEdit,
     canManageMembers,
     canRecordPledges,
+    canRecordFarmers,
     canFulfilOrders,
     canManagePayments,
     canPay,
@@ -116,6 +118,11 @@ export default function OrganizationHome() {
         {organization.kind === "COOPERATIVE" && canRecordPledges ? (
           <Link to="listings" className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
             {t("supply.listings")}
+          </Link>
+        ) : null}
+        {organization.kind === "COOPERATIVE" && canRecordFarmers ? (
+          <Link to="farmers" className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white">
+            {t("farmers.title")}
           </Link>
         ) : null}
         {organization.kind === "COOPERATIVE" && canFulfilOrders ? (
