@@ -1,5 +1,6 @@
 import { prisma } from "~/db/db.server";
 import { recordAudit } from "~/audit/audit.server";
+import { recordOrganizationChange } from "~/search/sync.server";
 import { youngFarmerMinBirthYear } from "./inclusion";
 
 export async function getOrganization(slug: string) {
@@ -68,6 +69,9 @@ export async function updateOrganization(
       },
       tx,
     );
+    // The name and province are part of every listing's search text and facets.
+    if ("nameKm" in changed || "nameEn" in changed || "provinceCode" in changed)
+      await recordOrganizationChange(tx, organizationId);
   });
 }
 

@@ -16,7 +16,7 @@ import { seedDemoData } from "../../prisma/seed";
 import { buildWindow, userByEmail } from "../../tests/builders";
 import { indexingPause, searchPostgres } from "./postgres.server";
 import { SearchParamsSchema } from "./query";
-import { recordListingChange } from "./sync.server";
+import { recordListingChange, recordProductChange } from "./sync.server";
 
 let cooperativeId: number;
 let actor: { userId: number; ipAddress: string };
@@ -257,4 +257,29 @@ describe("real parallel calls", () => {
     });
     expect(rows.map((r) => r.priceMinor)).toEqual(windows.map(() => 5_000));
   });
+});
+
+test("a product renamed with recordProductChange is found by its new name, with an outbox event per listing", async () => {
+  const window = await indexedListing();
+  const { productId } = await prisma.listing.findUniqueOrThrow({
+    where: { id: window.listingId },
+    select: { productId: true },
+  });
+  const listings = await prisma.listing.findMany({ where: { productId }, select: { id: true } });
+  const before = await prisma.searchOutbox.count({ where: { listingId: window.listingId } });
+  await prisma.$transaction(async (tx) => {
+    await tx.product.update({ where: { id: productId }, data: { nameEn: "Glimmerleaf" } });
+    await recordProductChange(tx, productId);
+  });
+  const result = await searchPostgres(
+    prisma,
+    SearchParamsSchema.parse({ q: "glimmerleaf", perPage: 50 }),
+  );
+  expect(result.listingIds).toContain(window.listingId);
+  expect(await prisma.searchOutbox.count({ where: { listingId: window.listingId } })).toBe(
+    before + 1,
+  );
+  expect(
+    await prisma.searchOutbox.count({ where: { listingId: { in: listings.map((l) => l.id) } } }),
+  ).toBeGreaterThanOrEqual(listings.length);
 });

@@ -22,3 +22,33 @@ export async function recordWindowReservationChange(tx: Db, windowIds: number[])
     INSERT INTO "SearchOutbox" ("listingId")
     SELECT DISTINCT "listingId" FROM "DeliveryWindow" WHERE "id" = ANY(${[...new Set(windowIds)]})`;
 }
+
+/**
+ * A cooperative's name or province changed: its listings are found by them. The organization row
+ * is locked first (FOR UPDATE also waits for a listing being created for it right now), then every
+ * listing's row is rewritten under its lock, and an outbox event is written for each.
+ */
+export async function recordOrganizationChange(tx: Db, organizationId: number) {
+  await tx.$queryRaw`SELECT "id" FROM "Organization" WHERE "id" = ${organizationId} FOR UPDATE`;
+  const listings = await tx.listing.findMany({
+    where: { cooperativeId: organizationId },
+    select: { id: true },
+  });
+  await recordListingChange(
+    tx,
+    listings.map((listing) => listing.id),
+  );
+}
+
+/**
+ * A product's names or category changed (the product catalogue): every listing of it is rewritten
+ * and sent to the outbox, the same way as a cooperative's change.
+ */
+export async function recordProductChange(tx: Db, productId: number) {
+  await tx.$queryRaw`SELECT "id" FROM "Product" WHERE "id" = ${productId} FOR UPDATE`;
+  const listings = await tx.listing.findMany({ where: { productId }, select: { id: true } });
+  await recordListingChange(
+    tx,
+    listings.map((listing) => listing.id),
+  );
+}
