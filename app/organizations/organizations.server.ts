@@ -38,6 +38,9 @@ export async function updateOrganization(
   actor: { userId: number; ipAddress: string },
 ) {
   await prisma.$transaction(async (tx) => {
+    // Locked before reading, so two saves at once compare with what the other wrote: otherwise the
+    // later one may see "nothing changed" and leave search with the earlier one's name.
+    await tx.$queryRaw`SELECT "id" FROM "Organization" WHERE "id" = ${organizationId} FOR NO KEY UPDATE`;
     const before = await tx.organization.findUniqueOrThrow({
       where: { id: organizationId },
       select: {
