@@ -31,7 +31,7 @@ const meili = meilisearchEngine(prisma, {
 });
 let cooperativeId: number;
 let actor: { userId: number; ipAddress: string };
-let windows: Awaited<ReturnType<typeof buildWindow>>[] = [];
+const windows: Awaited<ReturnType<typeof buildWindow>>[] = [];
 let profile: Parameters<typeof updateOrganization>[1];
 
 beforeAll(async () => {
@@ -181,13 +181,16 @@ test("npm run search:check: exit 0 when search matches, 1 and the listing when a
     MEILISEARCH_API_KEY: inject("meilisearchKey"),
     MEILISEARCH_INDEX: meili.uid,
   };
+  const [first, second] = windows;
+  // The property may have left them paused.
+  for (const window of [first!, second!])
+    await setListingStatus(window.listingId, cooperativeId, "PUBLISHED", actor);
   await deliverOutbox(prisma, meili);
   expect(await searchCheck(meiliEnv)).toEqual({
     code: 0,
     stdout: expect.stringContaining("matches"),
   });
 
-  const [first, second] = windows;
   await prisma.searchListing.update({
     where: { listingId: first!.listingId },
     data: { priceKhr: 1 },
