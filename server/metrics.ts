@@ -88,7 +88,7 @@ export function createMetrics(options: {
     registers: [registry],
     async collect() {
       const { rows } = await options.db.query<{ lag: number | null }>(
-        `SELECT extract(epoch FROM now() - min("createdAt"))::float8 AS lag FROM "SearchOutbox"`,
+        `SELECT extract(epoch FROM now() - min("createdAt"))::float8 AS lag FROM "SearchOutbox" WHERE "deliveredAt" IS NULL`,
       );
       this.set(Math.max(0, rows[0]?.lag ?? 0));
     },
@@ -99,7 +99,7 @@ export function createMetrics(options: {
     registers: [registry],
     async collect() {
       const { rows } = await options.db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM "SearchOutbox"`,
+        `SELECT count(*) AS n FROM "SearchOutbox" WHERE "deliveredAt" IS NULL`,
       );
       this.set(Number(rows[0]?.n ?? 0));
     },

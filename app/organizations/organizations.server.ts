@@ -1,5 +1,6 @@
 import { prisma } from "~/db/db.server";
 import { recordAudit } from "~/audit/audit.server";
+import { recordOrganizationChange } from "~/search/sync.server";
 import { youngFarmerMinBirthYear } from "./inclusion";
 
 export async function getOrganization(slug: string) {
@@ -37,6 +38,9 @@ export async function updateOrganization(
   actor: { userId: number; ipAddress: string },
 ) {
   await prisma.$transaction(async (tx) => {
+    // Locked before reading, so two saves at once compare with what the other wrote: otherwise the
+    // later one may see "nothing changed" and leave search with the earlier one's name.
+    await tx.$queryRaw`SELECT "id" FROM "Organization" WHERE "id" = ${organizationId} FOR NO KEY UPDATE`;
     const before = await tx.organization.findUniqueOrThrow({
       where: { id: organizationId },
       select: {
@@ -68,6 +72,9 @@ export async function updateOrganization(
       },
       tx,
     );
+    // The name and province are part of every listing's search text and facets.
+    if ("nameKm" in changed || "nameEn" in changed || "provinceCode" in changed)
+      await recordOrganizationChange(tx, organizationId);
   });
 }
 

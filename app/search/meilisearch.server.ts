@@ -13,6 +13,7 @@ import { type PrismaClient } from "~/db/generated/client";
 import { dateOnly } from "~/supply/rules";
 import { emptyFacets, type SearchEngine, type SearchResult } from "./engine";
 import { segmentForIndex, segmentForQuery } from "./normalize";
+import { deliveredSince, DELIVERED_RETENTION_HOURS, takeDeliveryLock } from "./outbox.server";
 import { FACETS, type Facet, type SearchParams, type Sort } from "./query";
 import {
   type Db,
@@ -23,6 +24,9 @@ import {
 } from "./sources.server";
 
 export type MeilisearchOptions = { host: string; apiKey?: string; index?: string };
+
+/** `afterFill`: a seam for tests to make changes between the fill and the replay. */
+export type RebuildOptions = { afterFill?: () => Promise<void> };
 
 export type ListingDocument = {
   id: string;
@@ -259,7 +263,8 @@ export function meilisearchEngine(
   client: Meilisearch;
   uid: string;
   /** Applies settings at boot: nothing if they match, else builds a new index and swaps it in. */
-  ensureIndex(): Promise<"unchanged" | "created" | "swapped">;
+  ensureIndex(options?: RebuildOptions): Promise<"unchanged" | "created" | "swapped">;
+  reindex(options?: RebuildOptions): Promise<number>;
   /** Gives the live index the catalogue's current synonyms; true when they had to change. */
   syncSynonyms(): Promise<boolean>;
 } {
@@ -296,17 +301,52 @@ export function meilisearchEngine(
     return count;
   }
 
-  /** Builds a complete index under another name with current settings, then swaps it in. */
-  async function rebuild() {
+  /** Indexes these listings' current state in `targetUid` and drops their documents that are gone. */
+  async function upsertInto(targetUid: string, listingIds: number[]) {
+    const ids = [...new Set(listingIds)];
+    if (ids.length === 0) return;
+    const index = client.index<ListingDocument>(targetUid);
+    const documents = (await loadSearchSources(prisma, { ids })).flatMap((s) => documentsOf(s));
+    if (documents.length) await succeeded(index.addDocuments(documents, { primaryKey: "id" }));
+    // Then drop this listing's documents that no longer exist (closed windows, paused listing).
+    const keep = documents.map((d) => JSON.stringify(d.id));
+    const stale = `listingId IN [${ids.join(",")}]${keep.length ? ` AND id NOT IN [${keep.join(",")}]` : ""}`;
+    await succeeded(index.deleteDocuments({ filter: stale }));
+  }
+
+  /**
+   * Builds a complete index under another name with current settings, then swaps it in. The worker
+   * keeps delivering to the live index during the fill; before the swap, under the delivery lock (no
+   * delivery in flight), every listing delivered since the fill began is re-read and written to the
+   * new index, so the swap throws none of those changes away. Rows still pending are delivered to
+   * the new index after the swap.
+   */
+  async function rebuild(options: RebuildOptions = {}) {
     const next = `${uid}_next`;
+    const [{ startedAt }] = await prisma.$queryRaw<[{ startedAt: Date }]>`
+      SELECT clock_timestamp() AS "startedAt"`;
     if (await indexExists(client, next)) await succeeded(client.deleteIndex(next));
     await succeeded(client.createIndex(next, { primaryKey: "id" }));
     await succeeded(client.index(next).updateSettings(await desiredSettings(prisma)));
     const count = await fill(next);
-    // Swapping needs both indexes to exist (Meilisearch 1.21 cannot rename by swapping).
-    if (!(await indexExists(client, uid)))
-      await succeeded(client.createIndex(uid, { primaryKey: "id" }));
-    await succeeded(client.swapIndexes([{ indexes: [uid, next], rename: false }]));
+    await options.afterFill?.();
+    await prisma.$transaction(
+      async (tx) => {
+        await takeDeliveryLock(tx);
+        const [{ kept }] = await tx.$queryRaw<[{ kept: boolean }]>`
+          SELECT ${startedAt}::timestamptz > now() - make_interval(hours => ${DELIVERED_RETENTION_HOURS}) AS kept`;
+        if (!kept)
+          throw new SearchTaskError(
+            `the fill took longer than the ${DELIVERED_RETENTION_HOURS} h delivered changes are kept; run the rebuild again`,
+          );
+        await upsertInto(next, await deliveredSince(tx, startedAt));
+        // Swapping needs both indexes to exist (Meilisearch 1.21 cannot rename by swapping).
+        if (!(await indexExists(client, uid)))
+          await succeeded(client.createIndex(uid, { primaryKey: "id" }));
+        await succeeded(client.swapIndexes([{ indexes: [uid, next], rename: false }]));
+      },
+      { timeout: 600_000, maxWait: 120_000 },
+    );
     await succeeded(client.deleteIndex(next));
     return count;
   }
@@ -316,31 +356,24 @@ export function meilisearchEngine(
     client,
     uid,
 
-    async ensureIndex() {
+    async ensureIndex(options) {
       if (!(await indexExists(client, uid))) {
-        await rebuild();
+        await rebuild(options);
         return "created";
       }
       const current = await client.index(uid).getSettings();
       if (comparable(current) === comparable(await desiredSettings(prisma))) return "unchanged";
-      await rebuild();
+      await rebuild(options);
       return "swapped";
     },
 
     syncSynonyms,
 
     async upsert(listingIds) {
-      const ids = [...new Set(listingIds)];
-      if (ids.length === 0) return;
+      if (listingIds.length === 0) return;
       // A catalogue change reaches Meilisearch as outbox rows of the product's listings.
       await syncSynonyms();
-      const index = client.index<ListingDocument>(uid);
-      const documents = (await loadSearchSources(prisma, { ids })).flatMap((s) => documentsOf(s));
-      if (documents.length) await succeeded(index.addDocuments(documents, { primaryKey: "id" }));
-      // Then drop this listing's documents that no longer exist (closed windows, paused listing).
-      const keep = documents.map((d) => JSON.stringify(d.id));
-      const stale = `listingId IN [${ids.join(",")}]${keep.length ? ` AND id NOT IN [${keep.join(",")}]` : ""}`;
-      await succeeded(index.deleteDocuments({ filter: stale }));
+      await upsertInto(uid, listingIds);
     },
 
     async delete(listingIds) {

@@ -54,13 +54,36 @@ async function writeRows(db: Db, sources: SearchSource[]) {
 }
 
 /**
+ * Takes the listings' row locks (in id order, so two callers never deadlock). Every change that
+ * rewrites a search row holds them from here to its commit, and reads the listing only after, so the
+ * last writer has seen every earlier change: an overlapping pause or price change can no longer be
+ * overwritten by a row built from what another transaction read before it committed. NO KEY UPDATE
+ * is what an UPDATE of the listing takes: it does not block order lines referring to the listing.
+ */
+export async function lockListings(tx: Db, listingIds: number[]) {
+  const ids = [...new Set(listingIds)].sort((a, b) => a - b);
+  if (ids.length === 0) return;
+  await tx.$queryRaw`
+    SELECT "id" FROM "Listing" WHERE "id" = ANY(${ids}) ORDER BY "id" FOR NO KEY UPDATE`;
+}
+
+/**
+ * A seam for tests that interleave two changes deterministically: called after the listings' state
+ * was read and before the rows are written. Unset in the app.
+ */
+export const indexingPause: { afterRead?: (listingIds: number[]) => Promise<void> } = {};
+
+/**
  * Brings the search rows of these listings up to date: published ones are (re)written, others and
- * deleted ones removed. Call it inside the transaction that changes the listing.
+ * deleted ones removed. Call it inside the transaction that changes the listing: it locks the
+ * listings first and reads them under the lock.
  */
 export async function indexListingsInPostgres(db: Db, listingIds: number[]) {
   const ids = [...new Set(listingIds)];
   if (ids.length === 0) return;
+  await lockListings(db, ids);
   const sources = await loadSearchSources(db, { ids });
+  await indexingPause.afterRead?.(ids);
   const searchable = sources.filter(isSearchable);
   const keep = new Set(searchable.map((s) => s.id));
   const gone = ids.filter((id) => !keep.has(id));
@@ -226,7 +249,7 @@ export async function searchPostgres(
 export function postgresEngine(prisma: PrismaClient): SearchEngine {
   return {
     name: "postgres",
-    upsert: (ids) => indexListingsInPostgres(prisma, ids),
+    upsert: (ids) => prisma.$transaction((tx) => indexListingsInPostgres(tx, ids)),
     async delete(ids) {
       await prisma.searchListing.deleteMany({ where: { listingId: { in: ids } } });
     },

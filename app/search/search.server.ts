@@ -20,6 +20,7 @@ export async function getSearchEngine(): Promise<SearchEngine> {
     engine = meilisearchEngine(prisma, {
       host: env.MEILISEARCH_HOST,
       apiKey: env.MEILISEARCH_API_KEY,
+      index: env.MEILISEARCH_INDEX,
     });
   } else {
     engine = postgresEngine(prisma);

@@ -22,3 +22,34 @@ export async function recordWindowReservationChange(tx: Db, windowIds: number[])
     INSERT INTO "SearchOutbox" ("listingId")
     SELECT DISTINCT "listingId" FROM "DeliveryWindow" WHERE "id" = ANY(${[...new Set(windowIds)]})`;
 }
+
+/**
+ * A cooperative's name or province changed: its listings are found by them. The organization row
+ * is locked first (NO KEY UPDATE: FOR UPDATE would deadlock with the audit rows and listings that
+ * refer to it), then every listing's row is rewritten under its lock, with an outbox event each. A
+ * listing created meanwhile is a draft, not searchable: publishing it reads the new name.
+ */
+export async function recordOrganizationChange(tx: Db, organizationId: number) {
+  await tx.$queryRaw`SELECT "id" FROM "Organization" WHERE "id" = ${organizationId} FOR NO KEY UPDATE`;
+  const listings = await tx.listing.findMany({
+    where: { cooperativeId: organizationId },
+    select: { id: true },
+  });
+  await recordListingChange(
+    tx,
+    listings.map((listing) => listing.id),
+  );
+}
+
+/**
+ * A product's names or category changed (the product catalogue): every listing of it is rewritten
+ * and sent to the outbox, the same way as a cooperative's change.
+ */
+export async function recordProductChange(tx: Db, productId: number) {
+  await tx.$queryRaw`SELECT "id" FROM "Product" WHERE "id" = ${productId} FOR NO KEY UPDATE`;
+  const listings = await tx.listing.findMany({ where: { productId }, select: { id: true } });
+  await recordListingChange(
+    tx,
+    listings.map((listing) => listing.id),
+  );
+}

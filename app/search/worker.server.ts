@@ -48,7 +48,12 @@ export async function startSearchWorker(options: {
     if (polling) return;
     polling = true;
     try {
-      if (await options.prisma.searchOutbox.findFirst({ select: { id: true } }))
+      if (
+        await options.prisma.searchOutbox.findFirst({
+          where: { deliveredAt: null },
+          select: { id: true },
+        })
+      )
         await boss.send(SEARCH_SYNC_QUEUE, {});
     } catch (error) {
       log(`outbox poll failed: ${(error as Error).message}`);
