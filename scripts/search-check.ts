@@ -1,56 +1,36 @@
 // `npm run search:check`: compares every search row (and, with MEILISEARCH_HOST, every Meilisearch
 // document) with a fresh build from the listings, against DATABASE_URL or the embedded PostgreSQL.
 // Exit code 1 and a list when they differ; `npm run search:reindex` repairs.
-import path from "node:path";
-import { parseEnv } from "~/env.server";
-import { startEmbeddedPostgres } from "../server/embedded-postgres";
-import { StartupError } from "../server/errors";
+import { runScript } from "./with-database";
 
-async function main() {
-  const env = parseEnv(process.env);
-  const embedded = env.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({
-        dataDir: path.join(env.PHSAR_DATA_DIR, "postgres"),
-        port: env.EMBEDDED_PG_PORT,
-      });
+// Exit code 2 when the check itself could not run.
+runScript(async (env, databaseUrl) => {
+  const { createPrismaClient } = await import("~/db/client");
+  const { checkSearch } = await import("~/search/check.server");
+  const { meilisearchEngine } = await import("~/search/meilisearch.server");
+  const prisma = createPrismaClient(databaseUrl);
   try {
-    const { createPrismaClient } = await import("~/db/client");
-    const { checkSearch } = await import("~/search/check.server");
-    const { meilisearchEngine } = await import("~/search/meilisearch.server");
-    const prisma = createPrismaClient(env.DATABASE_URL ?? embedded!.url);
-    try {
-      const meili = env.MEILISEARCH_HOST
-        ? meilisearchEngine(prisma, {
-            host: env.MEILISEARCH_HOST,
-            apiKey: env.MEILISEARCH_API_KEY,
-            index: env.MEILISEARCH_INDEX,
-          })
-        : undefined;
-      const result = await checkSearch(prisma, meili);
-      const where = meili ? `PostgreSQL and Meilisearch "${meili.uid}"` : "PostgreSQL";
-      console.log(`Checked ${result.checked} listings in ${where}.`);
-      if (result.pending)
-        console.log(`${result.pending} listings wait in the outbox (not compared in Meilisearch).`);
-      for (const d of result.differences)
-        console.log(`${d.driver} listing ${d.listingId}: ${d.detail}`);
-      if (result.differences.length) {
-        console.log(
-          `${result.differences.length} differences; \`npm run search:reindex\` rebuilds.`,
-        );
-        process.exitCode = 1;
-      } else console.log("Search matches the listings.");
-    } finally {
-      await prisma.$disconnect();
+    const meili = env.MEILISEARCH_HOST
+      ? meilisearchEngine(prisma, {
+          host: env.MEILISEARCH_HOST,
+          apiKey: env.MEILISEARCH_API_KEY,
+          index: env.MEILISEARCH_INDEX,
+        })
+      : undefined;
+    const result = await checkSearch(prisma, meili);
+    const where = meili ? `PostgreSQL and Meilisearch "${meili.uid}"` : "PostgreSQL";
+    console.log(`Checked ${result.checked} listings in ${where}.`);
+    if (result.pending)
+      console.log(`${result.pending} listings wait in the outbox (not compared in Meilisearch).`);
+    for (const d of result.differences)
+      console.log(`${d.driver} listing ${d.listingId}: ${d.detail}`);
+    if (result.differences.length) {
+      console.log(`${result.differences.length} differences; \`npm run search:reindex\` rebuilds.`);
+      return 1;
     }
+    console.log("Search matches the listings.");
+    return 0;
   } finally {
-    await embedded?.stop();
+    await prisma.$disconnect();
   }
-}
-
-main().catch((error) => {
-  console.error(
-    error instanceof StartupError || error?.name === "EnvError" ? error.message : error,
-  );
-  process.exit(2);
-});
+}, 2);
