@@ -64,14 +64,14 @@ export function backoffWaitSeconds(attempts: number, rule: BackoffRule) {
  */
 export async function takeBackoffAttempt(key: string, rule: BackoffRule): Promise<RateLimitResult> {
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`
-      INSERT INTO "RateLimit" ("key", "count", "resetAt") VALUES (${key}, 0, now())
-      ON CONFLICT ("key") DO NOTHING`;
+    // One statement creates or locks the row: a separate insert-then-select found nothing when a
+    // successful sign-in of the same key deleted the row in between (a 500 on a double click).
     const [row] = await tx.$queryRaw<{ count: number; wait: number; stale: boolean }[]>`
-      SELECT "count",
-             CEIL(EXTRACT(EPOCH FROM ("resetAt" - clock_timestamp())))::int AS wait,
-             "resetAt" < clock_timestamp() - make_interval(secs => ${rule.forgetSeconds}::float8) AS stale
-      FROM "RateLimit" WHERE "key" = ${key} FOR UPDATE`;
+      INSERT INTO "RateLimit" AS r ("key", "count", "resetAt") VALUES (${key}, 0, now())
+      ON CONFLICT ("key") DO UPDATE SET "key" = r."key"
+      RETURNING r."count",
+             CEIL(EXTRACT(EPOCH FROM (r."resetAt" - clock_timestamp())))::int AS wait,
+             r."resetAt" < clock_timestamp() - make_interval(secs => ${rule.forgetSeconds}::float8) AS stale`;
     if (row!.wait > 0) return { allowed: false, retryAfterSeconds: row!.wait };
     const attempts = (row!.stale ? 0 : row!.count) + 1;
     await tx.$executeRaw`
