@@ -52,4 +52,5 @@ export async function recordProductChange(tx: Db, productId: number) {
     tx,
     listings.map((listing) => listing.id),
   );
+  return listings.length;
 }

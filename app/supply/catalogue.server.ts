@@ -6,7 +6,7 @@ import { recordAudit } from "~/audit/audit.server";
 import { type Actor, can } from "~/auth/permissions";
 import { prisma } from "~/db/db.server";
 import { type Prisma } from "~/db/generated/client";
-import { recordListingChange } from "~/search/sync.server";
+import { recordProductChange } from "~/search/sync.server";
 import { type ProductInput } from "./catalogue";
 import { type PhotoStorage, photoStorage } from "./photo-storage.server";
 import { preparePhoto } from "./photos.server";
@@ -100,20 +100,6 @@ async function lockCatalogue(tx: Tx) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('phsar:product-catalogue'))`;
 }
 
-/**
- * Rewrites the search rows of every listing of the product (and queues them for Meilisearch),
- * holding their row locks, so a listing saved meanwhile cannot leave the old names in search.
- */
-async function reindexProductListings(tx: Tx, productId: number) {
-  const listings = await tx.$queryRaw<{ id: number }[]>`
-    SELECT "id" FROM "Listing" WHERE "productId" = ${productId} ORDER BY "id" FOR UPDATE`;
-  await recordListingChange(
-    tx,
-    listings.map((l) => l.id),
-  );
-  return listings.length;
-}
-
 const fieldsOf = (input: ProductInput) => ({
   nameKm: input.nameKm.normalize("NFC"),
   nameEn: input.nameEn,
@@ -173,7 +159,7 @@ export async function updateProduct(
         key !== "referencePriceKhr" &&
         JSON.stringify(before[key as keyof typeof before]) !== JSON.stringify(fields[key]),
     );
-    const reindexed = await reindexProductListings(tx, productId);
+    const reindexed = await recordProductChange(tx, productId);
     await recordAudit(
       {
         action: "product.updated",
