@@ -146,52 +146,55 @@ export default function Farmers() {
         </button>
       </Form>
       {list.farmers.length ? (
-        <table className="w-full rounded-lg bg-white text-left shadow-sm">
-          <thead>
-            <tr className="border-b">
-              <th className="p-2">{t("farmers.memberNumber")}</th>
-              <th className="p-2">{t("farmers.name")}</th>
-              <th className="p-2">{t("farmers.gender")}</th>
-              <th className="p-2">{t("farmers.birthYear")}</th>
-              <th className="p-2">{t("farmers.village")}</th>
-              <th className="p-2">{t("farmers.selfHelpGroup")}</th>
-              <th className="p-2">{t("farmers.phone")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.farmers.map((farmer) => (
-              <tr key={farmer.id} className="border-b">
-                <td className="p-2">{farmer.memberNumber ?? "—"}</td>
-                <td className="p-2">
-                  <Link to={String(farmer.id)} className="font-semibold text-leaf-800 underline">
-                    {farmer.name}
-                  </Link>{" "}
-                  <span lang="en" className="text-sm text-stone-600">
-                    {farmer.nameLatin}
-                  </span>
-                  {farmer.deactivatedAt ? (
-                    <span className="ml-2 rounded bg-stone-200 px-1 text-sm">
-                      {t("farmers.deactivated")}
-                    </span>
-                  ) : null}
-                </td>
-                <td className="p-2">{t(`farmers.genders.${farmer.gender}`)}</td>
-                <td className="p-2">{farmer.birthYear}</td>
-                <td className="p-2">
-                  {farmer.villageRef ? <LocalName item={farmer.villageRef} /> : farmer.village}
-                  {farmer.commune ? (
-                    <span className="block text-sm text-stone-600">
-                      <LocalName item={farmer.commune} />,{" "}
-                      <LocalName item={farmer.commune.district} />
-                    </span>
-                  ) : null}
-                </td>
-                <td className="p-2">{farmer.selfHelpGroup?.name ?? "—"}</td>
-                <td className="p-2">{farmer.phone ?? "—"}</td>
+        // A phone scrolls the table, not the page.
+        <div className="overflow-x-auto">
+          <table className="w-full rounded-lg bg-white text-left shadow-sm">
+            <thead>
+              <tr className="border-b">
+                <th className="p-2">{t("farmers.memberNumber")}</th>
+                <th className="p-2">{t("farmers.name")}</th>
+                <th className="p-2">{t("farmers.gender")}</th>
+                <th className="p-2">{t("farmers.birthYear")}</th>
+                <th className="p-2">{t("farmers.village")}</th>
+                <th className="p-2">{t("farmers.selfHelpGroup")}</th>
+                <th className="p-2">{t("farmers.phone")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.farmers.map((farmer) => (
+                <tr key={farmer.id} className="border-b">
+                  <td className="p-2">{farmer.memberNumber ?? "—"}</td>
+                  <td className="p-2">
+                    <Link to={String(farmer.id)} className="font-semibold text-leaf-800 underline">
+                      {farmer.name}
+                    </Link>{" "}
+                    <span lang="en" className="text-sm text-stone-600">
+                      {farmer.nameLatin}
+                    </span>
+                    {farmer.deactivatedAt ? (
+                      <span className="ml-2 rounded bg-stone-200 px-1 text-sm">
+                        {t("farmers.deactivated")}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td className="p-2">{t(`farmers.genders.${farmer.gender}`)}</td>
+                  <td className="p-2">{farmer.birthYear}</td>
+                  <td className="p-2">
+                    {farmer.villageRef ? <LocalName item={farmer.villageRef} /> : farmer.village}
+                    {farmer.commune ? (
+                      <span className="block text-sm text-stone-600">
+                        <LocalName item={farmer.commune} />,{" "}
+                        <LocalName item={farmer.commune.district} />
+                      </span>
+                    ) : null}
+                  </td>
+                  <td className="p-2">{farmer.selfHelpGroup?.name ?? "—"}</td>
+                  <td className="p-2">{farmer.phone ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : (
         <p>{t("farmers.none")}</p>
       )}
