@@ -163,6 +163,7 @@ export async function pickList(cooperativeId: number, date: IsoDate) {
       orderLines: {
         where: { subOrder: { status: { in: toPrepare } } },
         select: {
+          id: true,
           quantity: true,
           subOrder: { select: { id: true, status: true, order: { select: { buyer: name } } } },
         },
@@ -177,6 +178,7 @@ export async function pickList(cooperativeId: number, date: IsoDate) {
       ordered: w.orderLines.reduce((sum, l) => sum + l.quantity, 0),
       buyers: w.orderLines.map((l) => ({
         subOrderId: l.subOrder.id,
+        lineId: l.id,
         status: l.subOrder.status,
         buyer: l.subOrder.order.buyer,
         quantity: l.quantity,

@@ -90,3 +90,75 @@ export function allocateToMembers<K>(
     members: allocations,
   };
 }
+
+export type LineDelivery = {
+  /** What the line is worth to the cooperative (its final amount once packed), the line's weight. */
+  amountMinor: number;
+  /** What each member was collected for on this line (newest record per member), thousandths. */
+  collected: readonly { farmerId: number; quantityMilli: number }[];
+  /** The window's pledges, used only when nothing was collected for the line. */
+  pledged: readonly { farmerId: number; quantity: number }[];
+};
+
+export type AllocationBasis = "COLLECTION" | "PLEDGE" | "MIXED";
+
+/**
+ * Shares `netMinor` among members by what each delivered: the cooperative's fee first, the rest to
+ * each line in proportion to its amount, then to the members collected for that line in proportion
+ * to what was collected. A line with nothing collected falls back to the window's pledges, and the
+ * basis says so. Shares (before credit repayments) add up to net − fee, exactly.
+ */
+export function allocateByDelivery(
+  netMinor: number,
+  cooperativeFeeBps: number,
+  lines: readonly LineDelivery[],
+) {
+  const byLine = allocateToMembers(
+    netMinor,
+    cooperativeFeeBps,
+    lines.map((l, i) => ({ key: i, delivered: l.amountMinor, repaymentDueMinor: 0 })),
+  );
+  const shares = new Map<number, number>();
+  const bases = new Set<"COLLECTION" | "PLEDGE">();
+  lines.forEach((line, i) => {
+    const lineShare = byLine.members[i]!.shareMinor;
+    if (lineShare === 0) return;
+    const collected = line.collected.filter((c) => c.quantityMilli > 0);
+    const basis = collected.length > 0 ? "COLLECTION" : "PLEDGE";
+    bases.add(basis);
+    const parts =
+      basis === "COLLECTION"
+        ? collected.map((c) => ({ key: c.farmerId, delivered: c.quantityMilli }))
+        : line.pledged.map((p) => ({ key: p.farmerId, delivered: p.quantity }));
+    const perMember = allocateToMembers(
+      lineShare,
+      0,
+      parts.map((p) => ({ ...p, repaymentDueMinor: 0 })),
+    );
+    for (const m of perMember.members) shares.set(m.key, (shares.get(m.key) ?? 0) + m.shareMinor);
+  });
+  const basis: AllocationBasis =
+    bases.size === 2 ? "MIXED" : bases.has("COLLECTION") ? "COLLECTION" : "PLEDGE";
+  return { cooperativeFeeMinor: byLine.cooperativeFeeMinor, shares, basis };
+}
+
+/**
+ * Takes `amountMinor` back from `shares` in proportion to each (largest remainder, so exact); no
+ * member gives back more than their share. Used when a refund after allocation lowers what the
+ * cooperative kept.
+ */
+export function clawBack(amountMinor: number, shares: ReadonlyMap<number, number>) {
+  const total = [...shares.values()].reduce((a, b) => a + b, 0);
+  if (!Number.isSafeInteger(amountMinor) || amountMinor < 0 || amountMinor > total)
+    throw new SplitError("payments.invalidAmount");
+  const result = new Map<number, number>();
+  if (amountMinor === 0) return result;
+  const keys = [...shares.keys()];
+  const parts = allocateToMembers(
+    amountMinor,
+    0,
+    keys.map((k) => ({ key: k, delivered: shares.get(k)!, repaymentDueMinor: 0 })),
+  );
+  for (const m of parts.members) if (m.shareMinor > 0) result.set(m.key, m.shareMinor);
+  return result;
+}

@@ -1,18 +1,20 @@
 // What each member farmer is owed for a settled sub-order, and the cooperative's statement of it.
 import { prisma } from "~/db/db.server";
 import { type Currency } from "~/db/generated/enums";
-import { allocateToMembers } from "./allocation";
+import { allocateByDelivery, clawBack } from "./allocation";
 import { type Tx } from "./ledger.server";
 import { SplitError } from "./split";
 import { recordedShare, refundedSoFar, PaymentError } from "./settlement.server";
 
 /**
- * Allocates a settled (or delivered) sub-order's net amount to the members who pledged its
- * delivery windows, once, and again when a refund after the payout lowers what the cooperative
- * kept. The cooperative keeps its own fee (`PaymentProfile.serviceFeeBps` of the
- * cooperative); the rest goes to each line in proportion to its amount, then to the line's window's
- * pledgers in proportion to their pledges; each member's outstanding input credit is repaid from
- * their share, oldest credit first. The parts add up exactly to the net amount.
+ * Allocates a settled (or delivered) sub-order's net amount to its members by what each delivered
+ * (docs/decisions/024-collection-allocation.md), once, and again when a refund after the payout
+ * lowers what the cooperative kept. The cooperative keeps its own fee
+ * (`PaymentProfile.serviceFeeBps` of the cooperative); the rest goes to each line in proportion to
+ * its amount, then to the members collected for that line in proportion to what was collected (the
+ * window's pledges when nothing was, and `basis` says so). A later refund takes back from each
+ * member in proportion to their share, recorded as `MemberClawback` rows. Each member's outstanding
+ * input credit is repaid from their share, oldest credit first. The parts add up exactly.
  */
 export async function allocateSubOrder(subOrderId: number) {
   return prisma.$transaction(async (tx) => {
@@ -20,7 +22,8 @@ export async function allocateSubOrder(subOrderId: number) {
     await tx.$executeRaw`SELECT 1 FROM "SubOrder" WHERE "id" = ${subOrderId} FOR UPDATE`;
     const existing = await tx.memberAllocation.findMany({
       where: { subOrderId },
-      select: { farmerId: true, shareMinor: true, repaymentMinor: true },
+      orderBy: { farmerId: "asc" },
+      select: { farmerId: true, shareMinor: true, repaymentMinor: true, basis: true },
     });
     const subOrder = await tx.subOrder.findUnique({
       where: { id: subOrderId },
@@ -36,6 +39,12 @@ export async function allocateSubOrder(subOrderId: number) {
           select: {
             id: true,
             amountMinor: true,
+            finalAmountMinor: true,
+            // Newest first, so the first record per member is the one that counts.
+            collections: {
+              orderBy: { id: "desc" },
+              select: { farmerId: true, quantityMilli: true },
+            },
             window: {
               select: {
                 pledges: {
@@ -57,31 +66,40 @@ export async function allocateSubOrder(subOrderId: number) {
     const netMinor = share.netMinor - refunded.netMinor;
     const { currency } = subOrder.order;
 
-    const byLine = allocateToMembers(
+    const fresh = allocateByDelivery(
       netMinor,
       subOrder.cooperative.paymentProfile?.serviceFeeBps ?? 0,
-      subOrder.lines.map((l) => ({ key: l.id, delivered: l.amountMinor, repaymentDueMinor: 0 })),
+      subOrder.lines.map((l) => ({
+        amountMinor: l.finalAmountMinor ?? l.amountMinor,
+        collected: newestPerMember(l.collections),
+        pledged: l.window.pledges,
+      })),
     );
-    const shares = new Map<number, number>();
-    subOrder.lines.forEach((line, i) => {
-      const perMember = allocateToMembers(
-        byLine.members[i]!.shareMinor,
-        0,
-        line.window.pledges.map((p) => ({
-          key: p.farmerId,
-          delivered: p.quantity,
-          repaymentDueMinor: 0,
-        })),
-      );
-      for (const m of perMember.members) shares.set(m.key, (shares.get(m.key) ?? 0) + m.shareMinor);
-    });
+    let shares = fresh.shares;
+    let basis = fresh.basis;
 
     // Allocated before a refund made after the payout: members share what the cooperative kept.
     const allocatedBefore = existing.reduce((sum, a) => sum + a.shareMinor, 0);
     const allocatedNow = [...shares.values()].reduce((sum, v) => sum + v, 0);
     if (existing.length > 0 && allocatedBefore === allocatedNow) return { created: false };
-    if (existing.length > 0)
+    if (existing.length > 0) {
+      if (allocatedNow < allocatedBefore) {
+        // Taken back in proportion to what each was allocated, so nobody loses more than they got.
+        const before = new Map(existing.map((a) => [a.farmerId, a.shareMinor]));
+        const taken = clawBack(allocatedBefore - allocatedNow, before);
+        shares = new Map([...before].map(([id, v]) => [id, v - (taken.get(id) ?? 0)]));
+        basis = existing[0]!.basis;
+        await tx.memberClawback.createMany({
+          data: [...taken].map(([farmerId, amountMinor]) => ({
+            subOrderId,
+            farmerId,
+            currency,
+            amountMinor,
+          })),
+        });
+      }
       await undoAllocation(tx, subOrder.cooperativeId, subOrderId, currency, existing);
+    }
 
     const farmerIds = [...shares.keys()].sort((a, b) => a - b);
     // Locked, so a credit the lead cancels meanwhile is either cancelled first (and skipped here)
@@ -126,15 +144,24 @@ export async function allocateSubOrder(subOrderId: number) {
           shareMinor: m.shareMinor,
           repaymentMinor: m.repaymentMinor,
           payableMinor: m.payableMinor,
+          basis,
         })),
     });
     return {
       created: true,
       netMinor,
-      cooperativeFeeMinor: byLine.cooperativeFeeMinor,
+      cooperativeFeeMinor: fresh.cooperativeFeeMinor,
+      basis,
       members: final,
     };
   });
+}
+
+/** The newest collection record of each member (records come newest first). */
+function newestPerMember(records: readonly { farmerId: number; quantityMilli: number }[]) {
+  const seen = new Map<number, number>();
+  for (const r of records) if (!seen.has(r.farmerId)) seen.set(r.farmerId, r.quantityMilli);
+  return [...seen].map(([farmerId, quantityMilli]) => ({ farmerId, quantityMilli }));
 }
 
 /** Gives back the credit repayments an allocation took (newest credit first) and removes it. */

@@ -12,6 +12,7 @@ import { forbidden } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { requireCooperativeOrders } from "~/orders/access.server";
+import { proposedPacking } from "~/orders/collection.server";
 import { readLineQuantities } from "~/orders/line-form";
 import {
   LineQuantityInputs,
@@ -70,6 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     subOrder,
     canDecide: can(user, "decide:orders:own", organization.id),
     moves,
+    proposed: await proposedPacking(subOrder.lines),
   };
 }
 
@@ -117,7 +119,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function CooperativeSubOrder() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { organization, subOrder, canDecide, moves } = useLoaderData<typeof loader>();
+  const { organization, subOrder, canDecide, moves, proposed } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const done = searchParams.get("done");
@@ -219,10 +221,26 @@ export default function CooperativeSubOrder() {
         <Form method="post" className="space-y-3 rounded-lg bg-white p-4 shadow-sm">
           <h2 className="text-xl font-semibold">{t("orders.pack")}</h2>
           <p className="text-sm text-stone-600">{t("orders.packHint")}</p>
+          <ul className="text-sm">
+            {subOrder.lines.map((line) => (
+              <li key={line.id}>
+                <LocalName item={line.listing.product} />:{" "}
+                {proposed[line.id]!.fromCollection
+                  ? t("orders.proposedFromCollection")
+                  : t("orders.proposedFromOrder")}{" "}
+                <Link
+                  to={`/organizations/${organization.slug}/collection/${line.id}`}
+                  className="font-semibold text-leaf-800 underline"
+                >
+                  {t("orders.collectionLink")}
+                </Link>
+              </li>
+            ))}
+          </ul>
           <LineQuantityInputs
             lines={subOrder.lines}
             label={(unit) => t("orders.packedQuantity", { unit })}
-            defaults={(line) => formatQuantityMilli(line.quantity * 1000)}
+            defaults={(line) => formatQuantityMilli(proposed[line.id]!.milli)}
             problems={answer?.problems}
           />
           <button

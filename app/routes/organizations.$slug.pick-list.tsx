@@ -1,5 +1,5 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireCooperativeOrders } from "~/orders/access.server";
 import { deliveryDatesToPrepare, pickList } from "~/orders/queries.server";
@@ -86,7 +86,13 @@ export default function PickList() {
                     {p.buyers.map((b) => (
                       <li key={b.subOrderId}>
                         <LocalName item={b.buyer} />: {formatNumber(b.quantity, lng)} {unit} ·{" "}
-                        {t(`orders.statuses.${b.status}`)}
+                        {t(`orders.statuses.${b.status}`)} ·{" "}
+                        <Link
+                          to={`/organizations/${organization.slug}/collection/${b.lineId}`}
+                          className="inline-block py-2 font-semibold text-leaf-800 underline print:hidden"
+                        >
+                          {t("orders.collectionLink")}
+                        </Link>
                       </li>
                     ))}
                   </ul>
