@@ -58,6 +58,7 @@ const slugs = {
   listingA: "",
   orderX: "",
   subOrderA: "",
+  lineA: "",
   product: "",
   farmerA: "",
   farmerB: "",
@@ -186,6 +187,14 @@ const matrix: Record<string, Case[]> = {
     {
       params: cooperativeA({ subOrderId: () => slugs.subOrderA }),
       GET: ["lead", "clerk", "admin"],
+    },
+  ],
+  // Recording what each member brought: the cooperative's lead and clerks, from the pick list.
+  "organizations.$slug.collection.$lineId.tsx": [
+    {
+      params: cooperativeA({ lineId: () => slugs.lineA }),
+      GET: ["lead", "clerk", "admin"],
+      POST: ["lead", "clerk", "admin"],
     },
   ],
   "organizations.$slug.pick-list.tsx": [
@@ -337,6 +346,14 @@ beforeAll(async () => {
   slugs.orderX = String(orderId);
   slugs.subOrderA = String(
     (await prisma.subOrder.findFirstOrThrow({ where: { orderId }, select: { id: true } })).id,
+  );
+  slugs.lineA = String(
+    (
+      await prisma.orderLine.findFirstOrThrow({
+        where: { subOrderId: Number(slugs.subOrderA) },
+        select: { id: true },
+      })
+    ).id,
   );
   const farmerOf = async (slug: string) =>
     String(
