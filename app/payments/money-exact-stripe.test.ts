@@ -310,8 +310,28 @@ describe("payouts and refunds around unknown and refused outcomes", () => {
         })
       )._sum.shareMinor;
     expect(await allocated()).toBe(1_900);
+    const before = await prisma.memberAllocation.findMany({
+      where: { subOrderId: order.a.id },
+      select: { farmerId: true, shareMinor: true },
+    });
     await provider.refundSubOrder(order.a.id, 400, admin, "goodwill");
     expect(await allocated()).toBe(1_520);
+    // Taken back in proportion and recorded (#18), never more than a member had.
+    const clawbacks = await prisma.memberClawback.findMany({
+      where: { subOrderId: order.a.id },
+      select: { farmerId: true, amountMinor: true },
+    });
+    expect(clawbacks.reduce((sum, c) => sum + c.amountMinor, 0)).toBe(380);
+    const after = await prisma.memberAllocation.findMany({
+      where: { subOrderId: order.a.id },
+      select: { farmerId: true, shareMinor: true },
+    });
+    for (const b of before) {
+      const taken = clawbacks.find((c) => c.farmerId === b.farmerId)?.amountMinor ?? 0;
+      const now = after.find((a) => a.farmerId === b.farmerId)?.shareMinor ?? 0;
+      expect(now).toBe(b.shareMinor - taken);
+      expect(now).toBeGreaterThanOrEqual(0);
+    }
   });
 });
 
