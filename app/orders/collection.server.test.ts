@@ -23,7 +23,11 @@ let otherLead: CollectionActor;
 const actorOf = async (email: string): Promise<CollectionActor> =>
   prisma.user.findUniqueOrThrow({
     where: { email },
-    select: { id: true, isAdmin: true, memberships: { select: { organizationId: true, role: true } } },
+    select: {
+      id: true,
+      isAdmin: true,
+      memberships: { select: { organizationId: true, role: true } },
+    },
   });
 
 beforeAll(async () => {
@@ -60,27 +64,54 @@ describe("collection records", () => {
     const { window, lineId } = await acceptedOrder(30, [20, 20]);
     const [a, b] = window.farmerIds as [number, number];
     expect(
-      await recordCollection(lineId, cooperativeId, [
-        { farmerId: a, quantityMilli: 23_500, grade: null },
-        { farmerId: b, quantityMilli: 8_000, grade: "B" },
-      ], lead),
+      await recordCollection(
+        lineId,
+        cooperativeId,
+        [
+          { farmerId: a, quantityMilli: 23_500, grade: null },
+          { farmerId: b, quantityMilli: 8_000, grade: "B" },
+        ],
+        lead,
+      ),
     ).toEqual({ recorded: 2 });
     // The same sheet sent again is not a correction.
     expect(
-      await recordCollection(lineId, cooperativeId, [
-        { farmerId: a, quantityMilli: 23_500, grade: null },
-        { farmerId: b, quantityMilli: 8_000, grade: "B" },
-      ], lead),
+      await recordCollection(
+        lineId,
+        cooperativeId,
+        [
+          { farmerId: a, quantityMilli: 23_500, grade: null },
+          { farmerId: b, quantityMilli: 8_000, grade: "B" },
+        ],
+        lead,
+      ),
     ).toEqual({ recorded: 0 });
-    await recordCollection(lineId, cooperativeId, [{ farmerId: b, quantityMilli: 9_250, grade: "B" }], lead);
+    await recordCollection(
+      lineId,
+      cooperativeId,
+      [{ farmerId: b, quantityMilli: 9_250, grade: "B" }],
+      lead,
+    );
 
     const records = await prisma.collection.findMany({
       where: { orderLineId: lineId },
       orderBy: { id: "asc" },
-      select: { farmerId: true, quantityMilli: true, grade: true, recordedById: true, windowId: true },
+      select: {
+        farmerId: true,
+        quantityMilli: true,
+        grade: true,
+        recordedById: true,
+        windowId: true,
+      },
     });
     expect(records).toEqual([
-      { farmerId: a, quantityMilli: 23_500, grade: null, recordedById: lead.id, windowId: window.id },
+      {
+        farmerId: a,
+        quantityMilli: 23_500,
+        grade: null,
+        recordedById: lead.id,
+        windowId: window.id,
+      },
       { farmerId: b, quantityMilli: 8_000, grade: "B", recordedById: lead.id, windowId: window.id },
       { farmerId: b, quantityMilli: 9_250, grade: "B", recordedById: lead.id, windowId: window.id },
     ]);
@@ -107,20 +138,39 @@ describe("collection records", () => {
       lead,
     ).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CollectionInputError);
-    expect((refused as CollectionInputError).problems).toEqual({ [outsider.id]: "orders.notPledger" });
+    expect((refused as CollectionInputError).problems).toEqual({
+      [outsider.id]: "orders.notPledger",
+    });
     await expect(
-      recordCollection(lineId, cooperativeId, [{ farmerId: window.farmerIds[0]!, quantityMilli: 1, grade: null }], otherLead),
+      recordCollection(
+        lineId,
+        cooperativeId,
+        [{ farmerId: window.farmerIds[0]!, quantityMilli: 1, grade: null }],
+        otherLead,
+      ),
     ).rejects.toThrow("orders.forbidden");
-    await expect(collectionSheet(lineId, cooperativeId, otherLead)).rejects.toThrow("orders.forbidden");
+    await expect(collectionSheet(lineId, cooperativeId, otherLead)).rejects.toThrow(
+      "orders.forbidden",
+    );
     // Another cooperative's line is not found, even for its own lead's cooperative id.
     const otherId = otherLead.memberships[0]!.organizationId;
     await expect(
-      recordCollection(lineId, otherId, [{ farmerId: window.farmerIds[0]!, quantityMilli: 1, grade: null }], otherLead),
+      recordCollection(
+        lineId,
+        otherId,
+        [{ farmerId: window.farmerIds[0]!, quantityMilli: 1, grade: null }],
+        otherLead,
+      ),
     ).rejects.toThrow("orders.notFound");
 
     await packSubOrder(sub.id, cooperativeId, [{ lineId, milli: 10_000 }], { userId: lead.id });
     await expect(
-      recordCollection(lineId, cooperativeId, [{ farmerId: window.farmerIds[0]!, quantityMilli: 1, grade: null }], lead),
+      recordCollection(
+        lineId,
+        cooperativeId,
+        [{ farmerId: window.farmerIds[0]!, quantityMilli: 1, grade: null }],
+        lead,
+      ),
     ).rejects.toThrow("orders.collectionClosed");
     expect(await prisma.collection.count({ where: { orderLineId: lineId } })).toBe(0);
   });
@@ -153,21 +203,38 @@ describe("packing from collection", () => {
     });
     const [a, b] = window.farmerIds as [number, number];
     // 23 kg collected: above the 10 % tolerance on 20 kg.
-    await recordCollection(lineId, cooperativeId, [
-      { farmerId: a, quantityMilli: 12_000, grade: null },
-      { farmerId: b, quantityMilli: 11_000, grade: null },
-    ], lead);
+    await recordCollection(
+      lineId,
+      cooperativeId,
+      [
+        { farmerId: a, quantityMilli: 12_000, grade: null },
+        { farmerId: b, quantityMilli: 11_000, grade: null },
+      ],
+      lead,
+    );
     const proposed = await proposedPacking(sub.lines);
     expect(proposed).toEqual({ [lineId]: { milli: 23_000, fromCollection: true } });
-    const refused = await packSubOrder(sub.id, cooperativeId, [{ lineId, milli: proposed[lineId]!.milli }], {
-      userId: lead.id,
-    }).catch((e: unknown) => e);
+    const refused = await packSubOrder(
+      sub.id,
+      cooperativeId,
+      [{ lineId, milli: proposed[lineId]!.milli }],
+      {
+        userId: lead.id,
+      },
+    ).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(LineQuantityError);
     // A correction brings it within tolerance: packed and re-priced by weight as before.
-    await recordCollection(lineId, cooperativeId, [{ farmerId: b, quantityMilli: 9_500, grade: null }], lead);
+    await recordCollection(
+      lineId,
+      cooperativeId,
+      [{ farmerId: b, quantityMilli: 9_500, grade: null }],
+      lead,
+    );
     const again = await proposedPacking(sub.lines);
     expect(again[lineId]!.milli).toBe(21_500);
-    await packSubOrder(sub.id, cooperativeId, [{ lineId, milli: again[lineId]!.milli }], { userId: lead.id });
+    await packSubOrder(sub.id, cooperativeId, [{ lineId, milli: again[lineId]!.milli }], {
+      userId: lead.id,
+    });
     const line = await prisma.orderLine.findUniqueOrThrow({
       where: { id: lineId },
       select: { packedQuantityMilli: true, finalAmountMinor: true, unitPriceMinor: true },

@@ -62,7 +62,11 @@ function newest<T extends { farmerId: number }>(records: readonly T[]) {
  * they pledged, what was collected from them for this line (newest record) and for the whole
  * window, and the shortfall or the excess over the pledge (allowed, shown as a warning).
  */
-export async function collectionSheet(lineId: number, cooperativeId: number, actor: CollectionActor) {
+export async function collectionSheet(
+  lineId: number,
+  cooperativeId: number,
+  actor: CollectionActor,
+) {
   assertCan(actor, cooperativeId);
   const line = await loadLine(lineId, cooperativeId);
   const records = await prisma.collection.findMany({

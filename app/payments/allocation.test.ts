@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { allocateByDelivery, allocateToMembers, clawBack, type MemberContribution } from "./allocation";
+import {
+  allocateByDelivery,
+  allocateToMembers,
+  clawBack,
+  type MemberContribution,
+} from "./allocation";
 
 const membersArbitrary = fc
   .array(
@@ -108,7 +113,10 @@ const lineArbitrary = fc.record({
     { selector: (c) => c.farmerId, maxLength: 8 },
   ),
   pledged: fc.uniqueArray(
-    fc.record({ farmerId: fc.integer({ min: 1, max: 12 }), quantity: fc.integer({ min: 1, max: 500 }) }),
+    fc.record({
+      farmerId: fc.integer({ min: 1, max: 12 }),
+      quantity: fc.integer({ min: 1, max: 500 }),
+    }),
     { selector: (p) => p.farmerId, minLength: 1, maxLength: 8 },
   ),
 });
@@ -171,8 +179,19 @@ describe("allocateByDelivery", () => {
 
   test("a line with nothing collected falls back to the pledges, and says so", () => {
     const result = allocateByDelivery(900, 0, [
-      { amountMinor: 1, collected: [], pledged: [{ farmerId: 4, quantity: 2 }, { farmerId: 5, quantity: 1 }] },
-      { amountMinor: 2, collected: [{ farmerId: 6, quantityMilli: 5 }], pledged: [{ farmerId: 4, quantity: 1 }] },
+      {
+        amountMinor: 1,
+        collected: [],
+        pledged: [
+          { farmerId: 4, quantity: 2 },
+          { farmerId: 5, quantity: 1 },
+        ],
+      },
+      {
+        amountMinor: 2,
+        collected: [{ farmerId: 6, quantityMilli: 5 }],
+        pledged: [{ farmerId: 4, quantity: 1 }],
+      },
     ]);
     expect(result.basis).toBe("MIXED");
     expect(Object.fromEntries(result.shares)).toEqual({ 4: 200, 5: 100, 6: 600 });

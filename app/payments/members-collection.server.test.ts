@@ -60,12 +60,22 @@ describe("allocation by delivery", () => {
   test("shares follow what was collected (newest record), not pledges; members who brought nothing get nothing", async () => {
     const { subOrder, line, farmers } = await paidAccepted();
     const [a, b] = farmers as [number, number];
-    await recordCollection(line.id, subOrder.cooperativeId, [
-      { farmerId: a, quantityMilli: 1_000, grade: null },
-      { farmerId: b, quantityMilli: 9_000, grade: null },
-    ], admin);
+    await recordCollection(
+      line.id,
+      subOrder.cooperativeId,
+      [
+        { farmerId: a, quantityMilli: 1_000, grade: null },
+        { farmerId: b, quantityMilli: 9_000, grade: null },
+      ],
+      admin,
+    );
     // A correction: b brought 3, not 9.
-    await recordCollection(line.id, subOrder.cooperativeId, [{ farmerId: b, quantityMilli: 3_000, grade: null }], admin);
+    await recordCollection(
+      line.id,
+      subOrder.cooperativeId,
+      [{ farmerId: b, quantityMilli: 3_000, grade: null }],
+      admin,
+    );
     await deliver(subOrder.id);
     const release = await manualProvider.releaseSubOrder(subOrder.id, admin);
     const rows = await allocations(subOrder.id);
@@ -88,12 +98,20 @@ describe("allocation by delivery", () => {
 
   test("a retry and two callers at once allocate once", async () => {
     const { subOrder, line, farmers } = await paidAccepted();
-    await recordCollection(line.id, subOrder.cooperativeId, [
-      { farmerId: farmers[0]!, quantityMilli: 2_000, grade: null },
-      { farmerId: farmers[1]!, quantityMilli: 5_000, grade: null },
-    ], admin);
+    await recordCollection(
+      line.id,
+      subOrder.cooperativeId,
+      [
+        { farmerId: farmers[0]!, quantityMilli: 2_000, grade: null },
+        { farmerId: farmers[1]!, quantityMilli: 5_000, grade: null },
+      ],
+      admin,
+    );
     await deliver(subOrder.id);
-    const results = await Promise.all([allocateSubOrder(subOrder.id), allocateSubOrder(subOrder.id)]);
+    const results = await Promise.all([
+      allocateSubOrder(subOrder.id),
+      allocateSubOrder(subOrder.id),
+    ]);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     const first = await allocations(subOrder.id);
     expect(first).toHaveLength(2);
@@ -103,9 +121,12 @@ describe("allocation by delivery", () => {
 
   test("held lock: an allocation waits for the sub-order's lock and reads the collection after it", async () => {
     const { subOrder, line, farmers } = await paidAccepted();
-    await recordCollection(line.id, subOrder.cooperativeId, [
-      { farmerId: farmers[0]!, quantityMilli: 4_000, grade: null },
-    ], admin);
+    await recordCollection(
+      line.id,
+      subOrder.cooperativeId,
+      [{ farmerId: farmers[0]!, quantityMilli: 4_000, grade: null }],
+      admin,
+    );
     await deliver(subOrder.id);
     const lock = await holdSubOrderLocks([subOrder.id]);
     const running = allocateSubOrder(subOrder.id);

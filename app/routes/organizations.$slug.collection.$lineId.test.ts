@@ -75,7 +75,12 @@ describe("the collection page", () => {
     const records = await prisma.collection.findMany({
       where: { orderLineId: lineId },
       orderBy: { farmerId: "asc" },
-      select: { farmerId: true, quantityMilli: true, grade: true, recordedBy: { select: { email: true } } },
+      select: {
+        farmerId: true,
+        quantityMilli: true,
+        grade: true,
+        recordedBy: { select: { email: true } },
+      },
     });
     expect(records).toEqual([
       { farmerId: a, quantityMilli: 8_500, grade: "B", recordedBy: { email: "clerk@phsar.test" } },

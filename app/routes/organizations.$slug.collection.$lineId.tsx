@@ -24,9 +24,7 @@ import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { dbId } from "~/validation/schemas";
 
-export const meta: MetaFunction = () => [
-  { title: "ការប្រមូលពីសមាជិក Collection · ផ្សារ Phsar" },
-];
+export const meta: MetaFunction = () => [{ title: "ការប្រមូលពីសមាជិក Collection · ផ្សារ Phsar" }];
 
 async function load(request: Request, params: LoaderFunctionArgs["params"]) {
   const { user, organization } = await requireCooperativeOrders(
@@ -168,9 +166,7 @@ export default function CollectionPage() {
                       autoComplete="off"
                       maxLength={20}
                       disabled={!sheet.open}
-                      defaultValue={
-                        typedQ ?? (row.current ? qty(row.current.quantityMilli) : "")
-                      }
+                      defaultValue={typedQ ?? (row.current ? qty(row.current.quantityMilli) : "")}
                       aria-invalid={problem ? true : undefined}
                       aria-describedby={problem ? `p-${id}` : undefined}
                       className="mt-1 block min-h-12 w-full rounded-md border border-stone-400 bg-white px-3 py-2 text-xl aria-[invalid=true]:border-red-700"

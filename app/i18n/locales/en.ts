@@ -612,7 +612,8 @@ const en = {
     quantityFormat: "Enter a quantity like 12 or 12.5.",
     collectionLink: "Record collection from members",
     collectionTitle: "Collection from members",
-    collectionHint: "Enter the weight or heads each member brought (Khmer or Latin digits). Leave blank if not weighed yet. A correction is recorded as a new record, the old one is kept.",
+    collectionHint:
+      "Enter the weight or heads each member brought (Khmer or Latin digits). Leave blank if not weighed yet. A correction is recorded as a new record, the old one is kept.",
     collectionFor: "{{product}} for {{buyer}}: {{ordered}} {{unit}} ordered",
     collectedTotal: "Collected in all: {{quantity}} {{unit}}",
     collectedQuantity: "Collected ({{unit}})",
@@ -883,7 +884,8 @@ const en = {
     },
     unions: {
       title: "Unions",
-      intro: "A union supports its cooperatives. Its staff create the cooperatives and invite their leads.",
+      intro:
+        "A union supports its cooperatives. Its staff create the cooperatives and invite their leads.",
       none: "No union yet.",
       create: "Create a union",
       createSubmit: "Create the union",
