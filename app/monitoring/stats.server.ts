@@ -6,7 +6,7 @@ import { prisma } from "~/db/db.server";
 import { type Unit } from "~/db/generated/enums";
 import { YOUNG_FARMER_AGE_LIMIT } from "~/organizations/inclusion";
 import { SEARCH_KHR_PER_USD } from "~/search/sources.server";
-import { dateOnly, type IsoDate } from "~/supply/rules";
+import { dateOnly, type IsoDate } from "~/calendar/dates";
 import { isBelowMarket, percentBelow, rate } from "./figures";
 import { type MonitoringFilters } from "./filters";
 

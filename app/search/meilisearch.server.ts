@@ -10,7 +10,7 @@ import {
   type Settings,
 } from "meilisearch";
 import { type PrismaClient } from "~/db/generated/client";
-import { dateOnly } from "~/supply/rules";
+import { dateOnly } from "~/calendar/dates";
 import { emptyFacets, type SearchEngine, type SearchResult } from "./engine";
 import { segmentForIndex, segmentForQuery } from "./normalize";
 import { deliveredSince, DELIVERED_RETENTION_HOURS, takeDeliveryLock } from "./outbox.server";
