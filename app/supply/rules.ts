@@ -2,6 +2,7 @@
 // Pure, so they test fast and the forms can reuse them in the browser.
 
 import { addDays, cambodiaInstant, cambodiaToday, type IsoDate } from "~/calendar/dates";
+import { KHR_PER_USD } from "~/money/currency";
 
 export type WindowProblem =
   | "supply.deliveryInPast"
@@ -26,8 +27,6 @@ export function checkWindow(deliveryDate: IsoDate, cutoffAt: Date, now: Date): W
 
 export const MAX_QUANTITY = 1_000_000;
 
-/** Riel per US dollar used only to judge whether a USD price is plausible. */
-const KHR_PER_USD = 4_100;
 /** A price further than this factor from the market's typical price is almost surely a typing mistake. */
 export const PRICE_SANITY_FACTOR = 10;
 
