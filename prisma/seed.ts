@@ -4,7 +4,8 @@ import { type MembershipRole } from "~/db/generated/enums";
 import { type PrismaClient } from "~/db/generated/client";
 import { createPrismaClient } from "~/db/client";
 import { rebuildPostgresIndex } from "~/search/postgres.server";
-import { addDays, cambodiaInstant, cambodiaToday, capacityOf, dateColumn } from "~/supply/rules";
+import { addDays, cambodiaInstant, cambodiaToday, dateColumn } from "~/calendar/dates";
+import { capacityOf } from "~/supply/rules";
 import {
   demoBuyers,
   demoCooperatives,

@@ -1,7 +1,13 @@
 // Data builders for tests: insert through Prisma exactly what a test needs, on top of the demo data.
 import { prisma } from "~/db/db.server";
 import { type Unit } from "~/db/generated/enums";
-import { addDays, cambodiaInstant, cambodiaToday, dateColumn, type IsoDate } from "~/supply/rules";
+import {
+  addDays,
+  cambodiaInstant,
+  cambodiaToday,
+  dateColumn,
+  type IsoDate,
+} from "~/calendar/dates";
 
 export async function userByEmail(email: string) {
   return prisma.user.findUniqueOrThrow({

@@ -3,7 +3,7 @@
 // app/monitoring/stats.server.test.ts is worked out by hand from the comments here.
 import { prisma } from "~/db/db.server";
 import { type Currency, type SubOrderStatus } from "~/db/generated/enums";
-import { dateColumn, type IsoDate } from "~/supply/rules";
+import { dateColumn, type IsoDate } from "~/calendar/dates";
 
 type Line = {
   listing: "aKale" | "aChicken" | "bKale";

@@ -5,7 +5,7 @@ import { prisma } from "~/db/db.server";
 import { type PaymentMethod } from "~/db/generated/enums";
 import { placeOrder } from "~/orders/orders.server";
 import { createStandingOrder } from "~/checkout/standing.server";
-import { addDays, dateColumn, dateOnly } from "~/supply/rules";
+import { addDays, dateColumn, dateOnly } from "~/calendar/dates";
 import { buildWindow } from "./builders";
 
 const DAY = 86_400_000;

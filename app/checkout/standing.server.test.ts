@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { grantCreditTerms } from "~/payments/credit.server";
-import { addDays, dateColumn, dateOnly } from "~/supply/rules";
+import { addDays, dateColumn, dateOnly } from "~/calendar/dates";
 import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { holdLocks } from "../../tests/lock-fixtures";
 import { at, buildStandingOrder, weekOrders } from "../../tests/standing-fixtures";

@@ -5,7 +5,7 @@ import { withJobLock } from "~/jobs/run-lock.server";
 import { payLater } from "~/payments/credit.server";
 import { providerForMethod } from "~/payments/providers.server";
 import { PaymentError, type PaymentActor } from "~/payments/settlement.server";
-import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/supply/rules";
+import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/calendar/dates";
 import { failOrderPayment, OrderError, placeOrder, type Tx } from "~/orders/orders.server";
 
 /** Week k of a standing order is placed once its delivery date is this close. */

@@ -1,7 +1,7 @@
 // Everything the union dashboard shows for one set of filters, shaped for the page: the query rows
 // plus their roll-ups by product, province, cooperative and week (empty weeks as zero).
 import { type Unit } from "~/db/generated/enums";
-import { type IsoDate } from "~/supply/rules";
+import { type IsoDate } from "~/calendar/dates";
 import { fillWeeks, isoWeek, rate, rollUp, weeksBetween } from "./figures";
 import { type MonitoringFilters } from "./filters";
 import {

@@ -1,6 +1,6 @@
 // Monitoring arithmetic that needs no database: medians, ISO weeks in Cambodia's calendar, rates,
 // the below-market rule and roll-ups. Pure, so every figure can be checked by hand in tests.
-import { addDays, type IsoDate } from "~/supply/rules";
+import { addDays, type IsoDate } from "~/calendar/dates";
 
 /** The median; with an even count, the mean of the two middle values (as percentile_cont(0.5)). */
 export function median(values: readonly number[]): number | null {

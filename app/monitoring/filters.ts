@@ -1,7 +1,7 @@
 // The monitoring filters, shared by the dashboard's GET form, its CSV exports and /api/v1/stats/*.
 // They live in the URL, so a filtered view can be bookmarked and shared. Pure (no I/O).
 import { z } from "zod";
-import { addDays, cambodiaToday, type IsoDate } from "~/supply/rules";
+import { addDays, cambodiaToday, type IsoDate } from "~/calendar/dates";
 import { dbId, isoDate } from "~/validation/schemas";
 import { weekStart } from "./figures";
 

@@ -2,7 +2,7 @@
 // as an earlier import replaces it, so importing a corrected file twice does not double-count.
 import { prisma } from "~/db/db.server";
 import { Prisma } from "~/db/generated/client";
-import { dateColumn, type IsoDate } from "~/supply/rules";
+import { dateColumn, type IsoDate } from "~/calendar/dates";
 import { parseMarketPriceCsv } from "./market-prices";
 
 export async function importMarketPrices(text: string, importedById: number | null) {

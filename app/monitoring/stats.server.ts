@@ -5,13 +5,10 @@ import { Prisma } from "~/db/generated/client";
 import { prisma } from "~/db/db.server";
 import { type Unit } from "~/db/generated/enums";
 import { YOUNG_FARMER_AGE_LIMIT } from "~/organizations/inclusion";
-import { SEARCH_KHR_PER_USD } from "~/search/sources.server";
-import { dateOnly, type IsoDate } from "~/supply/rules";
+import { KHR_PER_USD } from "~/money/currency";
+import { dateOnly, type IsoDate } from "~/calendar/dates";
 import { isBelowMarket, percentBelow, rate } from "./figures";
 import { type MonitoringFilters } from "./filters";
-
-/** USD amounts are compared in riel at the same fixed rate the search uses. */
-export const MONITORING_KHR_PER_USD = SEARCH_KHR_PER_USD;
 
 type Db = Pick<typeof prisma, "$queryRaw">;
 
@@ -20,7 +17,7 @@ const numOrNull = (value: bigint | number | null) => (value === null ? null : Nu
 
 /** Riel per unit of a price in minor units of `currency` (USD cents). */
 const rielSql = (minor: Prisma.Sql, currency: Prisma.Sql) =>
-  Prisma.sql`(CASE WHEN ${currency} = 'KHR' THEN ${minor}::float8 ELSE ${minor}::float8 * ${MONITORING_KHR_PER_USD}::float8 / 100 END)`;
+  Prisma.sql`(CASE WHEN ${currency} = 'KHR' THEN ${minor}::float8 ELSE ${minor}::float8 * ${KHR_PER_USD}::float8 / 100 END)`;
 
 /** The filters on a sub-order `s` of cooperative `c`; the product filter on listing `l` when given. */
 function where(f: MonitoringFilters, productOn: "line" | "subOrder") {

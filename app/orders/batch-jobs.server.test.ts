@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
-import { addDays, cambodiaToday, dateColumn } from "~/supply/rules";
+import { addDays, cambodiaToday, dateColumn } from "~/calendar/dates";
 import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { holdLocks } from "../../tests/lock-fixtures";
 import { at, buildStandingOrder, weekOrders } from "../../tests/standing-fixtures";

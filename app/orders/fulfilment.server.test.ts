@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
-import { addDays, dateOnly } from "~/supply/rules";
+import { addDays, dateOnly } from "~/calendar/dates";
 import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { seedDemoData } from "../../prisma/seed";
 import { grantCreditTerms } from "~/payments/credit.server";

@@ -9,7 +9,7 @@ import {
 import { env } from "~/env.server";
 import { withJobLock } from "~/jobs/run-lock.server";
 import { recordWindowReservationChange } from "~/search/sync.server";
-import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/supply/rules";
+import { addDays, cambodiaToday, dateColumn, dateOnly, type IsoDate } from "~/calendar/dates";
 import {
   amountForMilli,
   checkDelivered,
@@ -678,9 +678,11 @@ async function autoConfirmNow(now: Date, days: number) {
       continue;
     }
     // The delivery stands; a follow-up that fails is redone by payments-follow-amounts.
-    await money().followAmountDue(subOrder.id).catch((error: unknown) =>
-      console.warn(`Sub-order ${subOrder.id} amount not followed: ${String(error)}`),
-    );
+    await money()
+      .followAmountDue(subOrder.id)
+      .catch((error: unknown) =>
+        console.warn(`Sub-order ${subOrder.id} amount not followed: ${String(error)}`),
+      );
   }
   return confirmed;
 }

@@ -1,6 +1,6 @@
 import { prisma } from "~/db/db.server";
 import { type SubOrderStatus } from "~/db/generated/enums";
-import { dateColumn, type IsoDate } from "~/supply/rules";
+import { dateColumn, type IsoDate } from "~/calendar/dates";
 import { shareByPledges } from "./pick-list";
 
 const name = { select: { nameKm: true, nameEn: true } } as const;

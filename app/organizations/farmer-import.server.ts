@@ -5,7 +5,7 @@ import { type Gender } from "~/db/generated/enums";
 import { recordAudit } from "~/audit/audit.server";
 import { can, type Permission } from "~/auth/permissions";
 import { normalizeText } from "~/search/normalize";
-import { cambodiaToday } from "~/supply/rules";
+import { cambodiaToday } from "~/calendar/dates";
 import {
   farmerSearchText,
   genderLabelKm,

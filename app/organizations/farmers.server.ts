@@ -4,7 +4,7 @@ import { prisma } from "~/db/db.server";
 import { Prisma } from "~/db/generated/client";
 import { recordAudit } from "~/audit/audit.server";
 import { can, type Actor, type Permission } from "~/auth/permissions";
-import { cambodiaToday } from "~/supply/rules";
+import { cambodiaToday } from "~/calendar/dates";
 import {
   FARMER_PAGE_SIZE,
   farmerSearchQuery,

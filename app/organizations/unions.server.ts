@@ -9,7 +9,7 @@ import { type Actor, can } from "~/auth/permissions";
 import { prisma } from "~/db/db.server";
 import { type Prisma } from "~/db/generated/client";
 import { recordListingChange } from "~/search/sync.server";
-import { cambodiaToday, dateColumn, type IsoDate } from "~/supply/rules";
+import { cambodiaToday, dateColumn, type IsoDate } from "~/calendar/dates";
 import { createInvitation, listOpenInvitations } from "./members.server";
 
 export type OnboardingActor = Actor & { id: number; ipAddress: string };

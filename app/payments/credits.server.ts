@@ -5,7 +5,7 @@ import { recordAudit } from "~/audit/audit.server";
 import { type Actor, can } from "~/auth/permissions";
 import { prisma } from "~/db/db.server";
 import { type Currency } from "~/db/generated/enums";
-import { dateColumn, type IsoDate } from "~/supply/rules";
+import { dateColumn, type IsoDate } from "~/calendar/dates";
 import { PaymentError } from "./settlement.server";
 
 export type CreditActor = Actor & { id: number };

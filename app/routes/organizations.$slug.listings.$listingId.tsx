@@ -24,7 +24,8 @@ import {
   listMembersForPledges,
   listProductsForListing,
 } from "~/supply/queries.server";
-import { cambodiaInstant, formatPriceInput, MAX_QUANTITY, remainingOf } from "~/supply/rules";
+import { cambodiaInstant } from "~/calendar/dates";
+import { formatPriceInput, MAX_QUANTITY, remainingOf } from "~/supply/rules";
 import { MISSING_MEMBER_RULES } from "~/supply/pledge-csv";
 import { importPledgeCsv } from "~/supply/pledge-import.server";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";

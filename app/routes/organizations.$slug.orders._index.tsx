@@ -6,7 +6,7 @@ import { type SubOrderStatus } from "~/db/generated/enums";
 import { requireCooperativeOrders } from "~/orders/access.server";
 import { StatusBadge } from "~/orders/order-ui";
 import { deliveryDatesToPrepare, listCooperativeSubOrders } from "~/orders/queries.server";
-import { dateOnly } from "~/supply/rules";
+import { dateOnly } from "~/calendar/dates";
 import { formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";

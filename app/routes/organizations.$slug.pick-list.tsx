@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireCooperativeOrders } from "~/orders/access.server";
 import { deliveryDatesToPrepare, pickList } from "~/orders/queries.server";
-import { cambodiaToday, dateOnly, type IsoDate } from "~/supply/rules";
+import { cambodiaToday, dateOnly, type IsoDate } from "~/calendar/dates";
 import { isoDate } from "~/validation/schemas";
 import { formatDate, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";

@@ -3,15 +3,10 @@
 // Listings that differ are read again once before being reported, so a change committed while the
 // check ran is not reported as a fault; listings with undelivered outbox rows are not compared in
 // Meilisearch (they are due to be refreshed).
+import { priceInRiel } from "~/money/currency";
 import { type PrismaClient } from "~/db/generated/client";
 import { type ListingDocument, documentsOf, type meilisearchEngine } from "./meilisearch.server";
-import {
-  isSearchable,
-  loadSearchSources,
-  priceInRiel,
-  type SearchSource,
-  searchTextOf,
-} from "./sources.server";
+import { isSearchable, loadSearchSources, type SearchSource, searchTextOf } from "./sources.server";
 
 export type SearchDifference = {
   driver: "postgres" | "meilisearch";

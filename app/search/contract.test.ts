@@ -10,7 +10,7 @@ import {
   setPledges,
   updateListing,
 } from "~/supply/listings.server";
-import { addDays, cambodiaInstant, cambodiaToday } from "~/supply/rules";
+import { addDays, cambodiaInstant, cambodiaToday } from "~/calendar/dates";
 import { updateProduct } from "~/supply/catalogue.server";
 import { seedDemoData } from "../../prisma/seed";
 import { type SearchEngine } from "./engine";

@@ -3,6 +3,7 @@
 // each listing appears once. Text is passed through the shared normaliser at index and query time;
 // Meilisearch segments Khmer itself (locale `khm` on the Khmer fields). Every task is awaited and
 // checked: waitTask returns failed tasks without throwing.
+import { priceInRiel } from "~/money/currency";
 import {
   type EnqueuedTaskPromise,
   Meilisearch,
@@ -10,18 +11,12 @@ import {
   type Settings,
 } from "meilisearch";
 import { type PrismaClient } from "~/db/generated/client";
-import { dateOnly } from "~/supply/rules";
+import { dateOnly } from "~/calendar/dates";
 import { emptyFacets, type SearchEngine, type SearchResult } from "./engine";
 import { segmentForIndex, segmentForQuery } from "./normalize";
 import { deliveredSince, DELIVERED_RETENTION_HOURS, takeDeliveryLock } from "./outbox.server";
 import { FACETS, type Facet, type SearchParams, type Sort } from "./query";
-import {
-  type Db,
-  isSearchable,
-  loadSearchSources,
-  priceInRiel,
-  type SearchSource,
-} from "./sources.server";
+import { type Db, isSearchable, loadSearchSources, type SearchSource } from "./sources.server";
 
 export type MeilisearchOptions = { host: string; apiKey?: string; index?: string };
 

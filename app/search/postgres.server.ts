@@ -3,6 +3,7 @@
 // segmented words (app/search/normalize.ts); typos by expanding each query word to the indexed words
 // (SearchWord) within Meilisearch's bounds: pg_trgm finds candidates, levenshtein_less_equal decides. Delivery windows and remaining quantities
 // are read from DeliveryWindow at query time, so orders never leave the index stale.
+import { priceInRiel } from "~/money/currency";
 import { Prisma, type PrismaClient } from "~/db/generated/client";
 import { emptyFacets, type FacetCounts, type SearchEngine, type SearchResult } from "./engine";
 import { allowedTypos, tokenize } from "./normalize";
@@ -11,7 +12,6 @@ import {
   type Db,
   isSearchable,
   loadSearchSources,
-  priceInRiel,
   type SearchSource,
   searchTextOf,
 } from "./sources.server";

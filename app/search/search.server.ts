@@ -3,7 +3,8 @@
 // Meilisearch) only finds and orders listing ids; what is shown is read from PostgreSQL.
 import { prisma } from "~/db/db.server";
 import { env } from "~/env.server";
-import { dateOnly, remainingOf } from "~/supply/rules";
+import { dateOnly } from "~/calendar/dates";
+import { remainingOf } from "~/supply/rules";
 import { type FacetCounts, type SearchEngine } from "./engine";
 import { postgresEngine } from "./postgres.server";
 import { type SearchParams } from "./query";

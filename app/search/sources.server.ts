@@ -5,13 +5,6 @@ import { segmentForIndex } from "./normalize";
 /** A Prisma client or an interactive transaction: indexing runs inside the listing's transaction. */
 export type Db = Prisma.TransactionClient;
 
-/** Riel per US dollar for comparing prices across currencies in search (ranges, sorting). */
-export const SEARCH_KHR_PER_USD = 4_100;
-
-export function priceInRiel(priceMinor: number, currency: "KHR" | "USD") {
-  return currency === "KHR" ? priceMinor : Math.round((priceMinor / 100) * SEARCH_KHR_PER_USD);
-}
-
 const sourceSelect = {
   id: true,
   status: true,

@@ -11,7 +11,7 @@ import {
   setPledges,
   updateListing,
 } from "~/supply/listings.server";
-import { addDays, cambodiaInstant, cambodiaToday } from "~/supply/rules";
+import { addDays, cambodiaInstant, cambodiaToday } from "~/calendar/dates";
 import { seedDemoData } from "../../prisma/seed";
 import { buildWindow, userByEmail } from "../../tests/builders";
 import { indexingPause, searchPostgres } from "./postgres.server";

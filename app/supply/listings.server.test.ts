@@ -12,7 +12,7 @@ import {
   SupplyError,
   updateListing,
 } from "./listings.server";
-import { addDays, cambodiaInstant, cambodiaToday } from "./rules";
+import { addDays, cambodiaInstant, cambodiaToday } from "~/calendar/dates";
 
 let cooperativeId: number;
 let otherCooperativeId: number;

@@ -7,15 +7,8 @@ import {
   type Grade,
   type ListingStatus,
 } from "~/db/generated/enums";
-import {
-  addDays,
-  capacityOf,
-  checkPrice,
-  checkWindow,
-  dateColumn,
-  dateOnly,
-  type IsoDate,
-} from "./rules";
+import { addDays, dateColumn, dateOnly, type IsoDate } from "~/calendar/dates";
+import { capacityOf, checkPrice, checkWindow } from "./rules";
 
 /** A refusal the user can act on; `key` is a translation key, `field` the form field it belongs to. */
 export class SupplyError extends Error {

@@ -2,15 +2,7 @@
 // takes one of these uses them, so what PostgreSQL would refuse (year 0, NUL, an id past int4) is a
 // clear 400 at the edge instead of a 500 from the database. Pure (no I/O): forms reuse it in the browser.
 import { z } from "zod";
-
-/** YYYY-MM-DD (the same shape as supply/rules' IsoDate; kept here so this kernel imports nothing). */
-export type IsoDate = `${number}-${number}-${number}`;
-
-function isIsoDate(value: string): value is IsoDate {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
+import { isIsoDate, type IsoDate } from "~/calendar/dates";
 
 /** The dates Phsar accepts anywhere (delivery dates, filters, market prices): inclusive. */
 export const MIN_DATE = "2000-01-01";

@@ -4,7 +4,7 @@
 // journeys of the demo accounts (and the tests that follow them) start from a clean slate.
 import { type Prisma } from "~/db/generated/client";
 import { type SubOrderStatus } from "~/db/generated/enums";
-import { addDays, cambodiaInstant, dateColumn, type IsoDate } from "~/supply/rules";
+import { addDays, cambodiaInstant, dateColumn, type IsoDate } from "~/calendar/dates";
 
 type Db = Prisma.TransactionClient;
 
