@@ -144,9 +144,9 @@ export const EnvSchema = z.object({
       error: "S3_ENDPOINT must be an http(s) URL like http://minio:9000",
     }),
   ),
-  S3_REGION: optional(z.string().regex(/^[a-z0-9-]+$/, "S3_REGION must look like us-east-1")).default(
-    "us-east-1",
-  ),
+  S3_REGION: optional(
+    z.string().regex(/^[a-z0-9-]+$/, "S3_REGION must look like us-east-1"),
+  ).default("us-east-1"),
   /** Both or neither: unset uses the SDK's own credentials chain (an instance role). */
   S3_ACCESS_KEY_ID: optional(z.string()),
   S3_SECRET_ACCESS_KEY: optional(z.string()),
@@ -154,8 +154,12 @@ export const EnvSchema = z.object({
   S3_FORCE_PATH_STYLE: optional(booleanFlag),
   /** A folder in the bucket for every key (e.g. phsar/), so one bucket can serve several sites. */
   S3_PREFIX: optional(
-    z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/, "S3_PREFIX must end with / (e.g. phsar/)"),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/, "S3_PREFIX must end with / (e.g. phsar/)"),
   ),
+  /** Folder with pg_dump/pg_restore of the database's major version, for `npm run db:backup`. */
+  PG_BIN_DIR: optional(z.string()),
   /** How long a dynamic KHQR code stays payable, in minutes. */
   KHQR_EXPIRY_MINUTES: optional(
     z.coerce.number().int("KHQR_EXPIRY_MINUTES must be a whole number").min(1).max(10_080),

@@ -14,13 +14,13 @@ async function main() {
   if (env.DATABASE_URL) {
     if (command === "backup") {
       const archive = file ?? path.join("backups", `phsar-${stamp}.dump`);
-      await dumpDatabase(env.DATABASE_URL, archive);
+      await dumpDatabase(env.DATABASE_URL, archive, env.PG_BIN_DIR);
       console.log(`Backed up the database to ${archive} (pg_dump, custom format).`);
       return;
     }
     if (command === "restore") {
       if (!file) throw new StartupError("Name the archive: npm run db:restore -- <file>");
-      await restoreDatabase(env.DATABASE_URL, file);
+      await restoreDatabase(env.DATABASE_URL, file, env.PG_BIN_DIR);
       console.log(`Restored ${file} into the database (pg_restore, one transaction).`);
       return;
     }

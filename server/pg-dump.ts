@@ -30,10 +30,11 @@ export async function serverMajorVersion(databaseUrl: string) {
 export function toolCandidates(
   tool: "pg_dump" | "pg_restore",
   major: number,
+  binDir?: string,
   pathEnv = process.env.PATH ?? "",
 ) {
   const dirs = [
-    process.env.PG_BIN_DIR,
+    binDir,
     `/usr/lib/postgresql/${major}/bin`,
     ...pathEnv.split(path.delimiter),
   ].filter((dir): dir is string => Boolean(dir));
@@ -95,8 +96,9 @@ function runTool(file: string, args: string[], password: string) {
 }
 
 /** A custom-format archive (compressed, restorable table by table) of the whole database. */
-export async function dumpDatabase(databaseUrl: string, archive: string) {
-  const pgDump = await findTool("pg_dump", await serverMajorVersion(databaseUrl));
+export async function dumpDatabase(databaseUrl: string, archive: string, binDir?: string) {
+  const major = await serverMajorVersion(databaseUrl);
+  const pgDump = await findTool("pg_dump", major, toolCandidates("pg_dump", major, binDir));
   fs.mkdirSync(path.dirname(path.resolve(archive)), { recursive: true });
   const { url, password } = splitPassword(databaseUrl);
   // Written beside the target and renamed, so a failed dump never leaves a file that looks whole.
@@ -114,9 +116,14 @@ export async function dumpDatabase(databaseUrl: string, archive: string) {
 }
 
 /** Replaces the database's contents with the archive's, in one transaction: all or nothing. */
-export async function restoreDatabase(databaseUrl: string, archive: string) {
+export async function restoreDatabase(databaseUrl: string, archive: string, binDir?: string) {
   if (!fs.existsSync(archive)) throw new StartupError(`${archive} does not exist.`);
-  const pgRestore = await findTool("pg_restore", await serverMajorVersion(databaseUrl));
+  const major = await serverMajorVersion(databaseUrl);
+  const pgRestore = await findTool(
+    "pg_restore",
+    major,
+    toolCandidates("pg_restore", major, binDir),
+  );
   const { url, password } = splitPassword(databaseUrl);
   await runTool(
     pgRestore,

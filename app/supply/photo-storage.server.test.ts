@@ -78,15 +78,16 @@ describe("S3 storage", () => {
 describe("the S3_* variables", () => {
   test("no bucket: local disk; a bucket with an endpoint: path-style S3", () => {
     expect(s3SettingsFromEnv(parseEnv({}))).toBeNull();
-    expect(s3SettingsFromEnv(parseEnv({ S3_BUCKET: "photos", S3_ENDPOINT: "http://minio:9000" })))
-      .toEqual({
-        bucket: "photos",
-        endpoint: "http://minio:9000",
-        region: "us-east-1",
-        credentials: undefined,
-        forcePathStyle: true,
-        prefix: "",
-      });
+    expect(
+      s3SettingsFromEnv(parseEnv({ S3_BUCKET: "photos", S3_ENDPOINT: "http://minio:9000" })),
+    ).toEqual({
+      bucket: "photos",
+      endpoint: "http://minio:9000",
+      region: "us-east-1",
+      credentials: undefined,
+      forcePathStyle: true,
+      prefix: "",
+    });
     expect(s3SettingsFromEnv(parseEnv({ S3_BUCKET: "photos" }))?.forcePathStyle).toBe(false);
   });
 
