@@ -3,16 +3,22 @@
 // exposed; the route reads through the storage interface and applies the visibility rule.
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import type * as Session from "~/auth/session.server";
+import type * as Db from "~/db/db.server";
+import type * as Env from "~/env.server";
+import type * as Storage from "~/supply/photo-storage.server";
+import type * as Photos from "~/supply/photos.server";
 import { startS3Server } from "../../tests/s3-server";
+import type * as PhotoRoute from "./photos.$key";
 
 let s3: Awaited<ReturnType<typeof startS3Server>>;
 let app: {
-  loader: typeof import("./photos.$key").loader;
-  addListingPhoto: typeof import("~/supply/photos.server").addListingPhoto;
-  createSession: typeof import("~/auth/session.server").createSession;
-  prisma: typeof import("~/db/db.server").prisma;
-  storage: typeof import("~/supply/photo-storage.server");
-  env: typeof import("~/env.server").env;
+  loader: typeof PhotoRoute.loader;
+  addListingPhoto: typeof Photos.addListingPhoto;
+  createSession: typeof Session.createSession;
+  prisma: typeof Db.prisma;
+  storage: typeof Storage;
+  env: typeof Env.env;
 };
 const saved = { ...process.env };
 
