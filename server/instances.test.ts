@@ -18,6 +18,7 @@ const folders: string[] = [];
 let s3: Awaited<ReturnType<typeof startS3Server>>;
 let a: string;
 let b: string;
+let bothStarted: Date;
 
 async function startInstance() {
   const port = await findFreePort();
@@ -63,6 +64,7 @@ beforeAll(async () => {
   await seedDemoData(prisma);
   s3 = await startS3Server();
   [a, b] = await Promise.all([startInstance(), startInstance()]);
+  bothStarted = new Date();
 }, 300_000);
 
 afterAll(async () => {
@@ -148,4 +150,23 @@ describe("two instances on one database", () => {
     for (const dir of folders)
       expect(fs.existsSync(path.join(dir, "photos", photo.storageKey))).toBe(false);
   });
+
+  test("a job scheduled every minute runs once a minute, not once per instance", async () => {
+    // pg-boss keeps schedules in PostgreSQL and lets one instance at a time turn a cron tick into
+    // a job; both instances work the queue. Wait for two ticks after both were up.
+    const ticks = () =>
+      prisma.$queryRaw<{ minute: Date; jobs: number; done: number }[]>`
+        SELECT date_trunc('minute', "created_on") AS minute, count(*)::int AS jobs,
+               count(*) FILTER (WHERE "state" = 'completed')::int AS done
+          FROM pgboss.job
+         WHERE "name" = 'orders-expire-unpaid' AND "created_on" > ${bothStarted}
+         GROUP BY 1 ORDER BY 1`;
+    const until = Date.now() + 170_000;
+    while ((await ticks()).filter((t) => t.done > 0).length < 2 && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const seen = await ticks();
+    expect(seen.filter((t) => t.done > 0).length).toBeGreaterThanOrEqual(2);
+    for (const tick of seen) expect(tick.jobs).toBe(1);
+    for (const child of children) expect(child.exitCode).toBeNull();
+  }, 200_000);
 });
