@@ -1,12 +1,13 @@
 // Two app processes (`npm start`) on one PostgreSQL and one S3-compatible store, as behind a load
 // balancer: a session made on one works on the other, the sign-in rate limit is one count across
-// both, and a photo uploaded to one is served by the other (each has its own empty data folder).
+// both, a photo uploaded to one is served by the other (each has its own empty data folder), a
+// job scheduled every minute runs once a minute, and the search outbox is delivered once.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { DEMO_PASSWORD, seedDemoData } from "../prisma/seed";
 import { findFreePort } from "../tests/ports";
@@ -19,6 +20,7 @@ let s3: Awaited<ReturnType<typeof startS3Server>>;
 let a: string;
 let b: string;
 let bothStarted: Date;
+const meiliIndex = `instances_${process.pid}_${Date.now()}`;
 
 async function startInstance() {
   const port = await findFreePort();
@@ -35,7 +37,9 @@ async function startInstance() {
       PHSAR_DATA_DIR: dataDir,
       SEED_DEMO_DATA: "false",
       TRUST_PROXY: "true",
-      MEILISEARCH_HOST: "",
+      MEILISEARCH_HOST: inject("meilisearchUrl"),
+      MEILISEARCH_API_KEY: inject("meilisearchKey"),
+      MEILISEARCH_INDEX: meiliIndex,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -169,4 +173,48 @@ describe("two instances on one database", () => {
     for (const tick of seen) expect(tick.jobs).toBe(1);
     for (const child of children) expect(child.exitCode).toBeNull();
   }, 200_000);
+
+  test("the search outbox is drained once: each change reaches Meilisearch one time", async () => {
+    type Task = { uid: number; type: string; status: string; details?: Record<string, number> };
+    const tasks = async () => {
+      const response = await fetch(
+        `${inject("meilisearchUrl")}/tasks?indexUids=${meiliIndex}&limit=1000`,
+        { headers: { Authorization: `Bearer ${inject("meilisearchKey")}` } },
+      );
+      return ((await response.json()) as { results: Task[] }).results;
+    };
+    const settled = async () => {
+      const waiting = await prisma.searchOutbox.count({ where: { deliveredAt: null } });
+      const open = (await tasks()).filter(
+        (t) => t.status === "enqueued" || t.status === "processing",
+      );
+      return waiting === 0 && open.length === 0;
+    };
+    const waitSettled = async () => {
+      const until = Date.now() + 60_000;
+      while (!(await settled())) {
+        if (Date.now() > until) throw new Error("the outbox did not drain in 60 s");
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    };
+    await waitSettled(); // the start-up indexing of both instances
+    const before = Math.max(-1, ...(await tasks()).map((t) => t.uid));
+    const listings = await prisma.listing.findMany({ select: { id: true } });
+    expect(listings.length).toBeGreaterThan(3);
+    await prisma.searchOutbox.createMany({ data: listings.map((l) => ({ listingId: l.id })) });
+    await waitSettled();
+    const sent = (await tasks()).filter((t) => t.uid > before && t.status === "succeeded");
+    const documents = sent.reduce(
+      (sum, t) => sum + (t.details?.receivedDocuments ?? 0) + (t.details?.providedIds ?? 0),
+      0,
+    );
+    // One document per listing and delivery slot: every change sent once means each document
+    // received once (a second drain would send them all again).
+    const stats = await fetch(`${inject("meilisearchUrl")}/indexes/${meiliIndex}/stats`, {
+      headers: { Authorization: `Bearer ${inject("meilisearchKey")}` },
+    });
+    const { numberOfDocuments } = (await stats.json()) as { numberOfDocuments: number };
+    expect(numberOfDocuments).toBeGreaterThanOrEqual(listings.length);
+    expect(documents).toBe(numberOfDocuments);
+  }, 120_000);
 });
