@@ -127,6 +127,39 @@ export const EnvSchema = z.object({
   /** json: one JSON object per line (default); text: `[phsar] message` for a terminal. */
   LOG_FORMAT: optional(z.enum(["json", "text"])),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace"])).default("info"),
+  // Object storage (docs/decisions/027-object-storage.md). Unset S3_BUCKET: photos on local disk.
+  /** Bucket for uploaded photos in an S3-compatible store; the app serves them, so keep it private. */
+  S3_BUCKET: optional(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "S3_BUCKET must be a bucket name (3-63 lower-case letters, digits, dots and dashes)",
+      ),
+  ),
+  /** The store's URL (MinIO, R2, Spaces…), e.g. http://minio:9000; unset: AWS S3 itself. */
+  S3_ENDPOINT: optional(
+    z.url({
+      protocol: /^https?$/,
+      error: "S3_ENDPOINT must be an http(s) URL like http://minio:9000",
+    }),
+  ),
+  S3_REGION: optional(
+    z.string().regex(/^[a-z0-9-]+$/, "S3_REGION must look like us-east-1"),
+  ).default("us-east-1"),
+  /** Both or neither: unset uses the SDK's own credentials chain (an instance role). */
+  S3_ACCESS_KEY_ID: optional(z.string()),
+  S3_SECRET_ACCESS_KEY: optional(z.string()),
+  /** Bucket in the URL path rather than the host name; defaults to true when S3_ENDPOINT is set. */
+  S3_FORCE_PATH_STYLE: optional(booleanFlag),
+  /** A folder in the bucket for every key (e.g. phsar/), so one bucket can serve several sites. */
+  S3_PREFIX: optional(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/, "S3_PREFIX must end with / (e.g. phsar/)"),
+  ),
+  /** Folder with pg_dump/pg_restore of the database's major version, for `npm run db:backup`. */
+  PG_BIN_DIR: optional(z.string()),
   /** How long a dynamic KHQR code stays payable, in minutes. */
   KHQR_EXPIRY_MINUTES: optional(
     z.coerce.number().int("KHQR_EXPIRY_MINUTES must be a whole number").min(1).max(10_080),
@@ -141,6 +174,20 @@ const CheckedEnvSchema = EnvSchema.superRefine((value, ctx) => {
       path: ["STRIPE_WEBHOOK_SECRET"],
       message: "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set",
     });
+  if (Boolean(value.S3_ACCESS_KEY_ID) !== Boolean(value.S3_SECRET_ACCESS_KEY))
+    ctx.addIssue({
+      code: "custom",
+      path: [value.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"],
+      message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither",
+    });
+  if (!value.S3_BUCKET)
+    for (const name of ["S3_ENDPOINT", "S3_ACCESS_KEY_ID", "S3_PREFIX"] as const)
+      if (value[name])
+        ctx.addIssue({
+          code: "custom",
+          path: ["S3_BUCKET"],
+          message: `S3_BUCKET is required when ${name} is set (photos go to that bucket)`,
+        });
 });
 
 export type Env = z.infer<typeof EnvSchema>;

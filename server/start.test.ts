@@ -131,7 +131,9 @@ describe("npm start", () => {
     // Alone it does not appear, but in the full suite under load pg-boss still held a connection
     // when PostgreSQL stopped (seen once, 2026-12-03): open, see docs/decisions/013-operations.md.
     expect(log.match(/SIGTERM: stopping/g)).toHaveLength(1);
-    expect(log).toMatch(/PostgreSQL stopped\.[\s\S]*Stopped\./);
+    expect(log).toMatch(
+      /Stopping the job queue[\s\S]*Job queue stopped\.[\s\S]*PostgreSQL stopped\.[\s\S]*Stopped\./,
+    );
     for (const line of run.output.stdout.trim().split("\n"))
       expect(() => JSON.parse(line)).not.toThrow();
   }, 180_000);

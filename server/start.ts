@@ -117,7 +117,9 @@ async function main() {
     let queueStopped = false;
     stopJobs = async () => {
       queueStopped = true;
+      say("Stopping the job queue (jobs in progress get 10 s to finish)…");
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      say("Job queue stopped.");
     };
     await registerScheduledJobs(boss, [...orderJobs, ...monitoringJobs, ...exportJobs], say);
     await startExportWorker(boss);
