@@ -81,6 +81,25 @@ describe("demo data", () => {
     expect(await prisma.organization.count({ where: { kind: "UNION" } })).toBe(1);
   });
 
+  test("every demo farmer lives in a gazetteer village of their cooperative's district", async () => {
+    const farmers = await prisma.farmer.findMany({
+      select: {
+        village: true,
+        communeCode: true,
+        villageRef: { select: { nameKm: true, communeCode: true } },
+        commune: { select: { districtCode: true } },
+        cooperative: { select: { districtCode: true } },
+      },
+    });
+    expect(farmers.length).toBeGreaterThan(100);
+    for (const f of farmers) {
+      expect(f.villageRef, f.village).not.toBeNull();
+      expect(`ភូមិ${f.villageRef!.nameKm}`).toBe(f.village);
+      expect(f.villageRef!.communeCode).toBe(f.communeCode);
+      expect(f.commune!.districtCode).toBe(f.cooperative.districtCode);
+    }
+  });
+
   test("has about 30 products with Khmer names and plausible riel prices", async () => {
     const products = await prisma.product.findMany({
       select: { nameKm: true, category: true, unit: true, referencePriceKhr: true },

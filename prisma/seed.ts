@@ -155,6 +155,8 @@ export async function seedDemoData(
                 name: `${pick(familyNames)} ${pick(gender === "FEMALE" ? femaleGivenNames : maleGivenNames)}`,
                 birthYear: young ? between(year - 34, year - 19) : between(year - 68, year - 35),
                 village: group.village,
+                villageCode: group.villageCode,
+                communeCode: group.communeCode,
               };
             }),
           });

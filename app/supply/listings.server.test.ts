@@ -13,6 +13,7 @@ import {
   updateListing,
 } from "./listings.server";
 import { addDays, cambodiaInstant, cambodiaToday } from "~/calendar/dates";
+import { listMembersForPledges } from "./queries.server";
 
 let cooperativeId: number;
 let otherCooperativeId: number;
@@ -201,6 +202,27 @@ describe("delivery windows and pledges", () => {
     ).rejects.toMatchObject({
       key: "supply.notFound",
     });
+  });
+
+  test("a deactivated member leaves the pledge form and takes no new pledge; the old one stays", async () => {
+    const { windowId } = await listingWithWindow(9);
+    const leaving = members[3]!;
+    await setPledges(windowId, cooperativeId, [{ farmerId: leaving, quantity: 12 }], actor);
+    await prisma.farmer.update({ where: { id: leaving }, data: { deactivatedAt: new Date() } });
+    try {
+      const listed = (await listMembersForPledges(cooperativeId)).map((m) => m.id);
+      expect(listed).not.toContain(leaving);
+      expect(listed).toContain(members[0]);
+      await expect(
+        setPledges(windowId, cooperativeId, [{ farmerId: leaving, quantity: 20 }], actor),
+      ).rejects.toMatchObject({ key: "supply.memberDeactivated" });
+      // History kept: the earlier pledge and the capacity it gave are untouched.
+      expect(await windowOf(windowId)).toMatchObject({ capacity: 12 });
+      await setPledges(windowId, cooperativeId, [{ farmerId: leaving, quantity: 0 }], actor);
+      expect((await windowOf(windowId)).capacity).toBe(0);
+    } finally {
+      await prisma.farmer.update({ where: { id: leaving }, data: { deactivatedAt: null } });
+    }
   });
 
   test("past dates, late cutoffs and duplicate dates are refused", async () => {

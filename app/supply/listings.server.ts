@@ -244,6 +244,12 @@ export async function setPledges(
       throw new SupplyError("supply.csvDuplicate", "pledges");
     const members = await tx.farmer.count({ where: { id: { in: farmerIds }, cooperativeId } });
     if (members !== farmerIds.length) throw new SupplyError("supply.notAMember", "pledges");
+    // A deactivated member takes no pledge; one made before stays (history) or is removed (0).
+    const pledging = pledges.filter((p) => p.quantity > 0).map((p) => p.farmerId);
+    const inactive = await tx.farmer.count({
+      where: { id: { in: pledging }, deactivatedAt: { not: null } },
+    });
+    if (inactive) throw new SupplyError("supply.memberDeactivated", "pledges");
 
     for (const { farmerId, quantity } of pledges) {
       if (quantity === 0) await tx.pledge.deleteMany({ where: { windowId, farmerId } });

@@ -117,9 +117,10 @@ export function listPublishedListings({
   });
 }
 
+/** Active members only: a deactivated member's pledges stay (history) but they take no new ones. */
 export function listMembersForPledges(cooperativeId: number) {
   return prisma.farmer.findMany({
-    where: { cooperativeId },
+    where: { cooperativeId, deactivatedAt: null },
     select: { id: true, name: true, village: true },
     orderBy: [{ village: "asc" }, { name: "asc" }],
   });

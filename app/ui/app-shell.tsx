@@ -101,7 +101,8 @@ export function AppShell({ children }: { children: ReactNode }) {
             ផ្សារ <span lang="en">Phsar</span>
           </NavLink>
           <nav aria-label={t("nav.label")} className="order-last w-full sm:order-none sm:w-auto">
-            <ul className="flex gap-1">
+            {/* Wraps on a 412 px phone instead of widening the page. */}
+            <ul className="flex flex-wrap gap-1">
               <li>
                 <NavLink to="/" end className={navLinkClass}>
                   {t("nav.market")}

@@ -353,12 +353,17 @@ export type DemoCooperative = {
   provinceCode: string;
   districtCode: string;
   phone: string;
-  selfHelpGroups: { name: string; village: string }[];
+  selfHelpGroups: { name: string; village: string; villageCode: string; communeCode: string }[];
 };
 
-// Villages are real villages (NCDD gazetteer) of the cooperative's commune.
-const groups = (...villages: string[]) =>
-  villages.map((village) => ({ name: `ក្រុមជួយខ្លួនឯង ភូមិ${village}`, village: `ភូមិ${village}` }));
+// Villages are real villages (NCDD gazetteer code and Khmer name) of the cooperative's district.
+const groups = (...villages: [code: string, nameKm: string][]) =>
+  villages.map(([code, village]) => ({
+    name: `ក្រុមជួយខ្លួនឯង ភូមិ${village}`,
+    village: `ភូមិ${village}`,
+    villageCode: code,
+    communeCode: code.slice(0, 6),
+  }));
 
 export const demoCooperatives: DemoCooperative[] = [
   {
@@ -368,7 +373,13 @@ export const demoCooperatives: DemoCooperative[] = [
     provinceCode: "17", // Siem Reap
     districtCode: "1706", // Kralanh
     phone: "+85512000101",
-    selfHelpGroups: groups("ក្រឡាញ់", "អូរក្រឡាញ់", "ត្រពាំងច្រាំង", "តាច្រែង", "កោះក្របៅ"),
+    selfHelpGroups: groups(
+      ["17060305", "ក្រឡាញ់"],
+      ["17060303", "អូរក្រឡាញ់"],
+      ["17060302", "ត្រពាំងច្រាំង"],
+      ["17060301", "តាច្រែង"],
+      ["17060304", "កោះក្របៅ"],
+    ),
   },
   {
     slug: "puok-vegetable-cooperative",
@@ -377,7 +388,12 @@ export const demoCooperatives: DemoCooperative[] = [
     provinceCode: "17", // Siem Reap
     districtCode: "1707", // Puok
     phone: "+85517000102",
-    selfHelpGroups: groups("ពួកចាស់", "ពួកថ្មី", "គោកជួន", "ប្រយុទ្ធ"),
+    selfHelpGroups: groups(
+      ["17071001", "ពួកចាស់"],
+      ["17071009", "ពួកថ្មី"],
+      ["17071003", "គោកជួន"],
+      ["17071002", "ប្រយុទ្ធ"],
+    ),
   },
   {
     slug: "tuek-phos-agricultural-cooperative",
@@ -386,7 +402,12 @@ export const demoCooperatives: DemoCooperative[] = [
     provinceCode: "04", // Kampong Chhnang
     districtCode: "0408", // Tuek Phos
     phone: "+855970000103",
-    selfHelpGroups: groups("ដូងស្លា", "តាំងស្យា", "ព្រៃជ្រៅ", "ថ្នល់កែង"),
+    selfHelpGroups: groups(
+      ["04080402", "ដូងស្លា"],
+      ["04080404", "តាំងស្យា"],
+      ["04080408", "ព្រៃជ្រៅ"],
+      ["04080409", "ថ្នល់កែង"],
+    ),
   },
   {
     slug: "longveaek-agricultural-cooperative",
@@ -395,7 +416,12 @@ export const demoCooperatives: DemoCooperative[] = [
     provinceCode: "04", // Kampong Chhnang
     districtCode: "0405", // Kampong Tralach
     phone: "+85512000104",
-    selfHelpGroups: groups("ត្រពាំងចំបក់", "ផ្សារត្រាច", "អន្លង់ត្នោត", "ស្រះចក"),
+    selfHelpGroups: groups(
+      ["04050502", "ត្រពាំងចំបក់"],
+      ["04050503", "ផ្សារត្រាច"],
+      ["04050504", "អន្លង់ត្នោត"],
+      ["04050505", "ស្រះចក"],
+    ),
   },
   {
     slug: "kraya-agricultural-cooperative",
@@ -404,7 +430,13 @@ export const demoCooperatives: DemoCooperative[] = [
     provinceCode: "06", // Kampong Thom
     districtCode: "0607", // Santuk
     phone: "+855960000105",
-    selfHelpGroups: groups("ក្រយា", "ត្រពាំងព្រីង", "សុភមង្គល", "អូរទឹកថ្លា", "ថ្មសំលៀង"),
+    selfHelpGroups: groups(
+      ["06070501", "ក្រយា"],
+      ["06070503", "ត្រពាំងព្រីង"],
+      ["06070506", "សុភមង្គល"],
+      ["06070510", "អូរទឹកថ្លា"],
+      ["06070507", "ថ្មសំលៀង"],
+    ),
   },
   {
     slug: "tnaot-chum-agricultural-cooperative",
@@ -413,7 +445,12 @@ export const demoCooperatives: DemoCooperative[] = [
     provinceCode: "06", // Kampong Thom
     districtCode: "0601", // Baray
     phone: "+85517000106",
-    selfHelpGroups: groups("ព្នៅ", "ព្រែកក្រោល", "បន្ទាយចាស់", "កងមាស"),
+    selfHelpGroups: groups(
+      ["06011705", "ព្នៅ"],
+      ["06011706", "ព្រែកក្រោល"],
+      ["06011707", "បន្ទាយចាស់"],
+      ["06011709", "កងមាស"],
+    ),
   },
   {
     slug: "reang-kesei-agricultural-cooperative",
@@ -422,7 +459,13 @@ export const demoCooperatives: DemoCooperative[] = [
     provinceCode: "02", // Battambang
     districtCode: "0208", // Sangkae
     phone: "+855880000107",
-    selfHelpGroups: groups("រាំងកេសី", "រាំងក្រោល", "ទួលស្នួល", "ព្រៃស្វាយ", "បឹងវែង"),
+    selfHelpGroups: groups(
+      ["02080703", "រាំងកេសី"],
+      ["02080704", "រាំងក្រោល"],
+      ["02080701", "ទួលស្នួល"],
+      ["02080705", "ព្រៃស្វាយ"],
+      ["02080707", "បឹងវែង"],
+    ),
   },
   {
     slug: "trapeang-sab-agricultural-cooperative",
@@ -431,7 +474,12 @@ export const demoCooperatives: DemoCooperative[] = [
     provinceCode: "21", // Takeo
     districtCode: "2102", // Bati
     phone: "+85512000108",
-    selfHelpGroups: groups("ត្រពាំងសាប", "ពូនភ្នំ", "រកាខ្ពស់", "ត្រពាំងទឹម"),
+    selfHelpGroups: groups(
+      ["21021508", "ត្រពាំងសាប"],
+      ["21021501", "ពូនភ្នំ"],
+      ["21021504", "រកាខ្ពស់"],
+      ["21021503", "ត្រពាំងទឹម"],
+    ),
   },
 ];
 

@@ -418,6 +418,7 @@ const en = {
     windowExists: "There is already a window on this date.",
     pledgeBelowReserved:
       "Pledges cannot fall below what orders have already reserved for this date.",
+    memberDeactivated: "This member has left the cooperative and cannot pledge.",
     notAMember: "Only members of this cooperative can pledge.",
     nothingToCopy: "There is no week to copy yet.",
     closedIsFinal: "A closed listing cannot be reopened. Post a new one.",
