@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { toCsv } from "./csv";
 import {
+  alertPercent,
   fillWeeks,
   isBelowMarket,
   isoWeek,
@@ -62,6 +63,22 @@ describe("rates and the below-market rule", () => {
     expect(isBelowMarket(1799, 2000, 10)).toBe(true);
     expect(isBelowMarket(2500, 2000, 0)).toBe(false);
     expect(isBelowMarket(100, 0, 10)).toBe(false);
+  });
+
+  test("a price exactly at the threshold is not flagged (exact comparison, #24)", () => {
+    // The division gives 7.000000000000001 here; the old rule flagged it as "more than 7 %".
+    expect(percentBelow(930, 1000)).toBeGreaterThan(7);
+    expect(isBelowMarket(930, 1000, 7)).toBe(false);
+    expect(isBelowMarket(929.5, 1000, 7)).toBe(true);
+    expect(isBelowMarket(14250.5, 15322.04, 7)).toBe(false); // 6.9934… %
+    expect(isBelowMarket(1850, 2000, 7.5)).toBe(false); // exactly 7.5 %
+    expect(isBelowMarket(1849.9, 2000, 7.5)).toBe(true);
+  });
+
+  test("alert percentages to one decimal", () => {
+    expect(alertPercent(930, 1000)).toBe(7);
+    expect(alertPercent(1852, 2000)).toBe(7.4);
+    expect(alertPercent(1868, 2000)).toBe(6.6);
   });
 
   test("roll-ups sum the named fields by key", () => {

@@ -60,9 +60,36 @@ export function percentBelow(price: number, market: number): number {
   return ((market - price) / market) * 100;
 }
 
-/** The alert rule: strictly more than `thresholdPct` percent below the market price. */
+/** A finite number as an exact decimal: digits × 10^-scale, read from its shortest decimal form. */
+function exactDecimal(value: number): { digits: bigint; scale: number } {
+  const [mantissa, exponent = "0"] = value.toString().split("e");
+  const [whole, fraction = ""] = mantissa!.split(".");
+  const digits = BigInt(`${whole}${fraction}`);
+  const scale = fraction.length - Number(exponent);
+  return scale >= 0 ? { digits, scale } : { digits: digits * 10n ** BigInt(-scale), scale: 0 };
+}
+
+/**
+ * The alert rule: strictly more than `thresholdPct` percent below the market price, compared
+ * exactly ((market − price) × 100 > threshold × market in integers), so a price exactly at the
+ * threshold is not flagged however the division would round (7 % below was 7.000000000000001).
+ */
 export function isBelowMarket(price: number, market: number, thresholdPct: number): boolean {
-  return market > 0 && percentBelow(price, market) > thresholdPct;
+  if (!(market > 0) || ![price, market, thresholdPct].every(Number.isFinite)) return false;
+  const [p, m, t] = [price, market, thresholdPct].map(exactDecimal) as [
+    ReturnType<typeof exactDecimal>,
+    ReturnType<typeof exactDecimal>,
+    ReturnType<typeof exactDecimal>,
+  ];
+  const scale = Math.max(p.scale, m.scale, t.scale);
+  const up = (d: { digits: bigint; scale: number }) => d.digits * 10n ** BigInt(scale - d.scale);
+  // Both sides at scale 2 × scale: no division, no rounding.
+  return (up(m) - up(p)) * 100n * 10n ** BigInt(scale) > up(t) * up(m);
+}
+
+/** An alert's percentage as shown: to one decimal (a whole percent hid 7.4 % vs 6.6 %). */
+export function alertPercent(price: number, market: number): number {
+  return Math.round(percentBelow(price, market) * 10) / 10;
 }
 
 /** Sums the numeric fields `fields` of rows that share `key`, keeping the first row's other fields. */

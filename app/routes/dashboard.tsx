@@ -14,6 +14,7 @@ import { requirePermission } from "~/auth/session.server";
 import { readFormData } from "~/http/form-data.server";
 import { Chart } from "~/monitoring/charts";
 import { loadDashboard } from "~/monitoring/dashboard.server";
+import { alertPercent } from "~/monitoring/figures";
 import { parseMonitoringParams, toMonitoringSearch } from "~/monitoring/filters";
 import { importMarketPrices } from "~/monitoring/market-prices.server";
 import { STAT_TABLES, type StatTable } from "~/monitoring/tables.server";
@@ -536,7 +537,7 @@ export default function Dashboard() {
                 <li key={`${a.week}:${a.cooperativeId}:${a.productId}`}>
                   {a.week} · {name(a.cooperativeKm, a.cooperativeEn)} ·{" "}
                   {name(a.productKm, a.productEn)}: {riel(a.median)} / {riel(a.market)} (−
-                  {formatNumber(Math.round(a.percentBelow), lng)}%)
+                  {formatNumber(alertPercent(a.median, a.market), lng)}%)
                 </li>
               ))}
             </ul>
