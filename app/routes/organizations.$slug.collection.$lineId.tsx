@@ -17,7 +17,7 @@ import {
 } from "~/orders/collection.server";
 import { OrderError } from "~/orders/orders.server";
 import { formatQuantityMilli } from "~/orders/quantities";
-import { dateOnly } from "~/supply/rules";
+import { dateOnly } from "~/calendar/dates";
 import { formatCambodiaDateTime, formatDate, localNames } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
