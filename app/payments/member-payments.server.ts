@@ -524,3 +524,22 @@ export async function payoutSlip(
     closingBalanceMinor: statement.openingBalanceMinor + statement.owedMinor - paid.amountMinor,
   };
 }
+
+/** The last payments recorded for members, newest first, for the slips. */
+export async function recentMemberPayments(cooperativeId: number, actor: MemberPaymentActor) {
+  assertCanRead(actor, cooperativeId);
+  return prisma.memberPayment.findMany({
+    where: { cooperativeId },
+    orderBy: { id: "desc" },
+    take: 50,
+    select: {
+      id: true,
+      amountMinor: true,
+      currency: true,
+      method: true,
+      reference: true,
+      paidOn: true,
+      farmer: { select: { id: true, name: true, nameLatin: true } },
+    },
+  });
+}
