@@ -6,13 +6,9 @@ import { toCsv } from "~/monitoring/csv";
 import { seedDemoData } from "../../prisma/seed";
 import { holdLocks } from "../../tests/lock-fixtures";
 import { expectMoneyExact } from "../../tests/money-fixtures";
-import {
-  deliverSubOrder,
-  orderFromTwoCooperatives,
-  paymentActor as actor,
-} from "../../tests/payments-fixtures";
+import { allocatedSubOrder } from "../../tests/member-payment-fixtures";
+import { paymentActor as actor } from "../../tests/payments-fixtures";
 import { accountKey } from "./ledger.server";
-import { manualProvider, markReceived } from "./manual.server";
 import {
   memberStatementFor,
   membersPayable,
@@ -23,40 +19,16 @@ import {
 } from "./member-payments.server";
 import { type PaymentActor } from "./settlement.server";
 
-let buyer: PaymentActor;
-let admin: PaymentActor;
 let lead: PaymentActor;
 let clerk: PaymentActor;
 let otherLead: PaymentActor;
 
 beforeAll(async () => {
   await seedDemoData(prisma);
-  buyer = await actor("buyer@phsar.test");
-  admin = await actor("admin@phsar.test");
   lead = await actor("lead@phsar.test");
   clerk = await actor("clerk@phsar.test");
   otherLead = await actor("lead2@phsar.test");
 });
-
-/** A sub-order of lead@phsar.test's cooperative, paid, delivered, paid out and so allocated. */
-async function allocatedSubOrder() {
-  const order = await orderFromTwoCooperatives();
-  const cooperativeId = lead.memberships[0]!.organizationId;
-  const subOrder = order.subOrders.find((s) => s.cooperativeId === cooperativeId)!;
-  const start = await manualProvider.startPayment(order.id, "BANK_TRANSFER", buyer);
-  if (start.provider !== "manual") throw new Error("expected manual");
-  const payment = start.payments.find((p) => p.subOrderId === subOrder.id)!;
-  await markReceived(payment.paymentId, { amountMinor: payment.amountMinor }, admin);
-  await deliverSubOrder(subOrder.id);
-  await manualProvider.releaseSubOrder(subOrder.id, admin);
-  const rows = await prisma.memberAllocation.findMany({
-    where: { subOrderId: subOrder.id, payableMinor: { gt: 0 } },
-    orderBy: { farmerId: "asc" },
-    select: { farmerId: true, payableMinor: true },
-  });
-  expect(rows.length).toBeGreaterThan(1);
-  return { cooperativeId, subOrderId: subOrder.id, rows };
-}
 
 async function balanceOf(cooperativeId: number, farmerId: number) {
   const rows = await membersPayable(cooperativeId, "KHR", lead);
