@@ -258,7 +258,11 @@ const matrix: Record<string, Case[]> = {
   ],
   // Paying members is the lead's; clerks see balances, slips and statements beside them.
   "organizations.$slug.member-payments.tsx": [
-    { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "clerk", "admin"], POST: ["lead", "admin"] },
+    {
+      params: () => ({ slug: slugs.cooperativeA }),
+      GET: ["lead", "clerk", "admin"],
+      POST: ["lead", "admin"],
+    },
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"], POST: ["admin"] },
   ],
   "organizations.$slug.members-payable[.csv].ts": [
@@ -267,7 +271,10 @@ const matrix: Record<string, Case[]> = {
   ],
   // A missing payment is a 404 for those who may read slips (counted as allowed), a 403 for others.
   "organizations.$slug.member-payments_.$paymentId.slip.tsx": [
-    { params: () => ({ slug: slugs.cooperativeA, paymentId: "999999" }), GET: ["lead", "clerk", "admin"] },
+    {
+      params: () => ({ slug: slugs.cooperativeA, paymentId: "999999" }),
+      GET: ["lead", "clerk", "admin"],
+    },
   ],
   "organizations.$slug.member-payments_.statement.$farmerId.tsx": [
     {

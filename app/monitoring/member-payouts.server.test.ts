@@ -37,7 +37,12 @@ test("paid to women and to young farmers beside allocated, and the median days f
   await pay(b.farmerId, 1, addDays(today, 1));
   await pay(b.farmerId, b.payableMinor - 1, addDays(today, 5));
 
-  const f = { from: addDays(today, -1), to: addDays(today, 400), cooperative: cooperativeId, below: 20 };
+  const f = {
+    from: addDays(today, -1),
+    to: addDays(today, 400),
+    cooperative: cooperativeId,
+    below: 20,
+  };
   const [row] = await memberPayoutRows(f);
   expect(row).toBeDefined();
   expect(row!.paidAllocations).toBe(2);
@@ -57,5 +62,7 @@ test("paid to women and to young farmers beside allocated, and the median days f
   expect(row!.paidWomen).toBe(women);
   expect(row!.paidYoung).toBe(young);
   // Outside the dates: nothing.
-  expect(await memberPayoutRows({ ...f, from: addDays(today, -400), to: addDays(today, -300) })).toEqual([]);
+  expect(
+    await memberPayoutRows({ ...f, from: addDays(today, -400), to: addDays(today, -300) }),
+  ).toEqual([]);
 });

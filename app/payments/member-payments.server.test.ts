@@ -38,7 +38,9 @@ async function balanceOf(cooperativeId: number, farmerId: number) {
 async function membersPayableInLedger(cooperativeId: number) {
   const sum = await prisma.ledgerEntry.aggregate({
     where: {
-      account: { key: accountKey({ kind: "MEMBERS_PAYABLE", organizationId: cooperativeId }, "KHR") },
+      account: {
+        key: accountKey({ kind: "MEMBERS_PAYABLE", organizationId: cooperativeId }, "KHR"),
+      },
     },
     _sum: { amountMinor: true },
   });
@@ -84,9 +86,7 @@ describe("paying members", () => {
     const after = await balanceOf(cooperativeId, a.farmerId);
     expect(after.paidMinor).toBe(before.paidMinor + 1_000);
     expect(after.balanceMinor).toBe(before.balanceMinor - 1_000);
-    expect(await membersPayableInLedger(cooperativeId)).toBe(
-      owedBefore - 1_000 - b.payableMinor,
-    );
+    expect(await membersPayableInLedger(cooperativeId)).toBe(owedBefore - 1_000 - b.payableMinor);
     const audit = await prisma.auditEvent.count({
       where: { action: "member.paid", targetId: { in: result.paymentIds.map(String) } },
     });
@@ -163,26 +163,29 @@ describe("paying members", () => {
     const { balanceMinor } = await balanceOf(cooperativeId, farmerId);
     let remaining = balanceMinor;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 1_000 }), { minLength: 1, maxLength: 4 }), async (weights) => {
-        if (remaining === 0) return;
-        // Split what is left by the weights, largest part last so the parts sum exactly.
-        const total = weights.reduce((s, w) => s + w, 0);
-        const parts = weights.map((w) => Math.floor((remaining * w) / total));
-        parts[parts.length - 1]! += remaining - parts.reduce((s, p) => s + p, 0);
-        const ledgerBefore = await membersPayableInLedger(cooperativeId);
-        let paid = 0;
-        for (const amountMinor of parts.filter((p) => p > 0)) {
-          await recordMemberPayments(cooperativeId, form([{ farmerId, amountMinor }]), lead);
-          paid += amountMinor;
-        }
-        expect(paid).toBe(remaining);
-        expect(await membersPayableInLedger(cooperativeId)).toBe(ledgerBefore - paid);
-        remaining = (await balanceOf(cooperativeId, farmerId)).balanceMinor;
-        expect(remaining).toBe(0);
-        await expect(
-          recordMemberPayments(cooperativeId, form([{ farmerId, amountMinor: 1 }]), lead),
-        ).rejects.toThrow("memberPayments.moreThanOwed");
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 1_000 }), { minLength: 1, maxLength: 4 }),
+        async (weights) => {
+          if (remaining === 0) return;
+          // Split what is left by the weights, largest part last so the parts sum exactly.
+          const total = weights.reduce((s, w) => s + w, 0);
+          const parts = weights.map((w) => Math.floor((remaining * w) / total));
+          parts[parts.length - 1]! += remaining - parts.reduce((s, p) => s + p, 0);
+          const ledgerBefore = await membersPayableInLedger(cooperativeId);
+          let paid = 0;
+          for (const amountMinor of parts.filter((p) => p > 0)) {
+            await recordMemberPayments(cooperativeId, form([{ farmerId, amountMinor }]), lead);
+            paid += amountMinor;
+          }
+          expect(paid).toBe(remaining);
+          expect(await membersPayableInLedger(cooperativeId)).toBe(ledgerBefore - paid);
+          remaining = (await balanceOf(cooperativeId, farmerId)).balanceMinor;
+          expect(remaining).toBe(0);
+          await expect(
+            recordMemberPayments(cooperativeId, form([{ farmerId, amountMinor: 1 }]), lead),
+          ).rejects.toThrow("memberPayments.moreThanOwed");
+        },
+      ),
       { numRuns: 3 },
     );
     await expectMoneyExact();
@@ -242,7 +245,10 @@ describe("slips and statements", () => {
     const slip = await payoutSlip(cooperativeId, paymentIds[0]!, clerk);
     const ledgerPaid = await prisma.ledgerEntry.findFirstOrThrow({
       where: {
-        transaction: { kind: "MEMBER_PAYMENT", idempotencyKey: { contains: `:member:${farmerId}:` } },
+        transaction: {
+          kind: "MEMBER_PAYMENT",
+          idempotencyKey: { contains: `:member:${farmerId}:` },
+        },
         account: { kind: "MEMBERS_PAYABLE" },
       },
       orderBy: { id: "desc" },

@@ -112,8 +112,7 @@ export async function recordMemberPayments(
   if (!FORM_KEY.test(input.formKey)) throw new PaymentError("memberPayments.badFormKey");
   if (input.payments.length === 0) throw new PaymentError("memberPayments.nobody");
   const reference = input.reference.trim();
-  if (input.method !== "CASH" && !reference)
-    throw new PaymentError("payments.referenceRequired");
+  if (input.method !== "CASH" && !reference) throw new PaymentError("payments.referenceRequired");
   if (reference.length > 100) throw new PaymentError("memberPayments.referenceTooLong");
   const farmerIds = input.payments.map((p) => p.farmerId);
   if (new Set(farmerIds).size !== farmerIds.length)
@@ -225,9 +224,9 @@ async function balancesOf(
   const farmerFilter = farmerIds ? { farmerId: { in: farmerIds } } : {};
   // One after the other: inside a transaction both run on the same connection.
   const allocated = await db.memberAllocation.groupBy({
-      by: ["farmerId"],
-      where: { currency, subOrder: { cooperativeId }, ...farmerFilter },
-      _sum: { shareMinor: true, repaymentMinor: true },
+    by: ["farmerId"],
+    where: { currency, subOrder: { cooperativeId }, ...farmerFilter },
+    _sum: { shareMinor: true, repaymentMinor: true },
   });
   const paid = await db.memberPayment.groupBy({
     by: ["farmerId"],
@@ -238,7 +237,13 @@ async function balancesOf(
   const row = (farmerId: number) => {
     const seen = result.get(farmerId);
     if (seen) return seen;
-    const fresh = { farmerId, allocatedMinor: 0, creditRepaidMinor: 0, paidMinor: 0, balanceMinor: 0 };
+    const fresh = {
+      farmerId,
+      allocatedMinor: 0,
+      creditRepaidMinor: 0,
+      paidMinor: 0,
+      balanceMinor: 0,
+    };
     result.set(farmerId, fresh);
     return fresh;
   };

@@ -51,7 +51,13 @@ export type SlipData = {
     creditRepaidMinor: number;
     netMinor: number;
   }[];
-  payments: { id: number; amountMinor: number; method: string; reference: string; paidOn: string }[];
+  payments: {
+    id: number;
+    amountMinor: number;
+    method: string;
+    reference: string;
+    paidOn: string;
+  }[];
   methods: Record<string, { km: string; en: string }>;
 };
 
@@ -70,7 +76,9 @@ export function MemberSlip({ data, labels }: { data: SlipData; labels: SlipLabel
       <style>{`@media print { @page { size: ${data.title === "slip" ? "A6" : "A5"}; margin: 6mm; } body { font-size: 9pt; } }`}</style>
       <div className="flex items-start justify-between gap-2">
         <h1 id="slip-title" className="text-lg font-bold">
-          {both(data.title === "slip" ? "memberPayments.slipTitle" : "memberPayments.statementTitle")}
+          {both(
+            data.title === "slip" ? "memberPayments.slipTitle" : "memberPayments.statementTitle",
+          )}
         </h1>
         <button
           type="button"

@@ -48,7 +48,10 @@ const PaySchema = z.object({
   method: z.enum(MEMBER_PAYMENT_METHODS, { error: "validation.required" }),
   reference: z.string().max(100, "memberPayments.referenceTooLong").default(""),
   paidOn: z.string({ error: "validation.dateRange" }).refine(isIsoDate, "validation.dateRange"),
-  formKey: z.string({ error: "memberPayments.badFormKey" }).min(8, "memberPayments.badFormKey").max(64, "memberPayments.badFormKey"),
+  formKey: z
+    .string({ error: "memberPayments.badFormKey" })
+    .min(8, "memberPayments.badFormKey")
+    .max(64, "memberPayments.badFormKey"),
 });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -135,7 +138,10 @@ export default function MemberPayments() {
         <Link to={`?currency=${currency === "KHR" ? "USD" : "KHR"}`} className="underline">
           {currency === "KHR" ? "$ USD" : "៛ KHR"}
         </Link>
-        <a href={`/organizations/${slug}/members-payable.csv?currency=${currency}`} className="underline">
+        <a
+          href={`/organizations/${slug}/members-payable.csv?currency=${currency}`}
+          className="underline"
+        >
           {t("memberPayments.csv")}
         </a>
       </nav>
@@ -199,7 +205,10 @@ export default function MemberPayments() {
                       </td>
                     ) : null}
                     <td className="p-2 text-sm">
-                      {[m.bakongAccount && `Bakong ${m.bakongAccount}`, m.wingAccount && `Wing ${m.wingAccount}`]
+                      {[
+                        m.bakongAccount && `Bakong ${m.bakongAccount}`,
+                        m.wingAccount && `Wing ${m.wingAccount}`,
+                      ]
                         .filter(Boolean)
                         .join(" · ")}
                     </td>
@@ -251,7 +260,10 @@ export default function MemberPayments() {
                   className="mt-1 block w-full rounded-md border border-stone-400 px-3 py-2"
                 />
               </label>
-              <button type="submit" className="rounded-md bg-green-800 px-4 py-3 font-semibold text-white">
+              <button
+                type="submit"
+                className="rounded-md bg-green-800 px-4 py-3 font-semibold text-white"
+              >
                 {t("memberPayments.submit")}
               </button>
             </fieldset>
@@ -266,7 +278,10 @@ export default function MemberPayments() {
               <li key={p.id}>
                 {p.paidOn} · {p.farmer.name} · {formatMoney(p.amountMinor, p.currency, lng)} ·{" "}
                 {t(`memberPayments.methods.${p.method}`)} {p.reference}{" "}
-                <Link to={`/organizations/${slug}/member-payments/${p.id}/slip`} className="underline">
+                <Link
+                  to={`/organizations/${slug}/member-payments/${p.id}/slip`}
+                  className="underline"
+                >
                   {t("memberPayments.slips")}
                 </Link>
               </li>

@@ -38,7 +38,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         paidMinor: slip.paidMinor,
         closingBalanceMinor: slip.closingBalanceMinor,
         lines: slip.lines.map(({ allocatedAt: _, ...line }) => line),
-        payments: slip.payments.map((p) => ({ ...p, paidOn: dateOnly(p.paidOn), createdAt: undefined })),
+        payments: slip.payments.map((p) => ({
+          ...p,
+          paidOn: dateOnly(p.paidOn),
+          createdAt: undefined,
+        })),
         methods,
       },
     };

@@ -56,7 +56,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         paidMinor: s.paidMinor,
         closingBalanceMinor: s.closingBalanceMinor,
         lines: s.lines.map(({ allocatedAt: _, ...line }) => line),
-        payments: s.payments.map((p) => ({ ...p, paidOn: dateOnly(p.paidOn), createdAt: undefined })),
+        payments: s.payments.map((p) => ({
+          ...p,
+          paidOn: dateOnly(p.paidOn),
+          createdAt: undefined,
+        })),
         methods,
       },
     };
@@ -76,7 +80,12 @@ export default function MemberStatementPage() {
         <input type="hidden" name="currency" value={currency} />
         <label>
           {t("memberPayments.from")}{" "}
-          <input type="date" name="from" defaultValue={from} className="rounded-md border px-2 py-1" />
+          <input
+            type="date"
+            name="from"
+            defaultValue={from}
+            className="rounded-md border px-2 py-1"
+          />
         </label>
         <label>
           {t("memberPayments.to")}{" "}

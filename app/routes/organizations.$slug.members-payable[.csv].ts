@@ -11,7 +11,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "view:member-payments:own", organization.id);
   if (organization.kind !== "COOPERATIVE") throw new Response("Not found", { status: 404 });
   const currency = new URL(request.url).searchParams.get("currency") === "USD" ? "USD" : "KHR";
-  const table = membersPayableTable(await membersPayable(organization.id, currency, user), currency);
+  const table = membersPayableTable(
+    await membersPayable(organization.id, currency, user),
+    currency,
+  );
   return new Response(toCsv(table.header, table.rows), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

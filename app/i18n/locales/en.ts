@@ -664,7 +664,8 @@ const en = {
   },
   memberPayments: {
     title: "Pay members",
-    intro: "What the cooperative owes each member: their allocated share, less input credit repaid and what was already paid.",
+    intro:
+      "What the cooperative owes each member: their allocated share, less input credit repaid and what was already paid.",
     saved: "Payments recorded. Print the slips.",
     member: "Member",
     allocated: "Allocated",
@@ -915,7 +916,8 @@ const en = {
     },
     unions: {
       title: "Unions",
-      intro: "A union supports its cooperatives. Its staff create the cooperatives and invite their leads.",
+      intro:
+        "A union supports its cooperatives. Its staff create the cooperatives and invite their leads.",
       none: "No union yet.",
       create: "Create a union",
       createSubmit: "Create the union",
