@@ -53,7 +53,8 @@ export type AuditAction =
   | "payment.bank_account_set"
   | "payment.bank_account_removed"
   | "credit.recorded"
-  | "credit.cancelled";
+  | "credit.cancelled"
+  | "member.paid";
 
 export type AuditEntry = {
   action: AuditAction;

@@ -265,6 +265,32 @@ const matrix: Record<string, Case[]> = {
     { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "admin"] },
     { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
   ],
+  // Paying members is the lead's; clerks see balances, slips and statements beside them.
+  "organizations.$slug.member-payments.tsx": [
+    {
+      params: () => ({ slug: slugs.cooperativeA }),
+      GET: ["lead", "clerk", "admin"],
+      POST: ["lead", "admin"],
+    },
+    { params: () => ({ slug: slugs.buyerX }), GET: ["admin"], POST: ["admin"] },
+  ],
+  "organizations.$slug.members-payable[.csv].ts": [
+    { params: () => ({ slug: slugs.cooperativeA }), GET: ["lead", "clerk", "admin"] },
+    { params: () => ({ slug: slugs.buyerX }), GET: ["admin"] },
+  ],
+  // A missing payment is a 404 for those who may read slips (counted as allowed), a 403 for others.
+  "organizations.$slug.member-payments_.$paymentId.slip.tsx": [
+    {
+      params: () => ({ slug: slugs.cooperativeA, paymentId: "999999" }),
+      GET: ["lead", "clerk", "admin"],
+    },
+  ],
+  "organizations.$slug.member-payments_.statement.$farmerId.tsx": [
+    {
+      params: cooperativeA({ farmerId: () => slugs.farmerA }),
+      GET: ["lead", "clerk", "admin"],
+    },
+  ],
   // Unions: admins make them and invite their staff; the union's staff (the monitor) and admins
   // manage its cooperatives. Lead, clerk and buyers are refused.
   "unions._index.tsx": [{ GET: ["monitor", "admin"], POST: ["admin"] }],

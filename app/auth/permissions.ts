@@ -30,7 +30,9 @@ export type Permission =
   | "manage:cooperatives:own"
   | "manage:products:any"
   | "record:credits:own"
-  | "cancel:credits:own";
+  | "cancel:credits:own"
+  | "pay:members:own"
+  | "view:member-payments:own";
 
 const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" }> = {
   "update:organization:own": { roles: managerRoles, scope: "own" },
@@ -63,6 +65,9 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   // Members' input credits: clerks record them with the lead; only the lead cancels a wrong one.
   "record:credits:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
   "cancel:credits:own": { roles: ["LEAD"], scope: "own" },
+  // Paying members is the lead's (the money leaves the cooperative); clerks print slips beside them.
+  "pay:members:own": { roles: ["LEAD"], scope: "own" },
+  "view:member-payments:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
 };
 
 export type Actor = {

@@ -4,6 +4,7 @@ import { type Unit } from "~/db/generated/enums";
 import { type IsoDate } from "~/calendar/dates";
 import { fillWeeks, isoWeek, rate, rollUp, weeksBetween } from "./figures";
 import { type MonitoringFilters } from "./filters";
+import { memberPayoutRows } from "./member-payouts.server";
 import {
   filterOptions,
   inclusionRows,
@@ -16,13 +17,14 @@ import {
 const UNITS: Unit[] = ["KG", "HEAD", "BUNCH", "TRAY"];
 
 export async function loadDashboard(f: MonitoringFilters) {
-  const [options, volumes, prices, performance, inclusion, market] = await Promise.all([
+  const [options, volumes, prices, performance, inclusion, market, payouts] = await Promise.all([
     filterOptions(),
     volumeRows(f),
     priceRows(f),
     performanceRows(f),
     inclusionRows(f),
     marketComparisonRows(f),
+    memberPayoutRows(f),
   ]);
   const weeks = weeksBetween(f.from, f.to);
   const fields = ["ordered", "delivered"] as const;
@@ -86,6 +88,21 @@ export async function loadDashboard(f: MonitoringFilters) {
       byProvince: withShares(rollUp(inclusion, (r) => r.provinceCode, inclusionFields)),
       months,
       monthly: withShares(monthly),
+      // Money actually paid to members beside what was allocated (app/monitoring/member-payouts.server.ts).
+      paidByCooperative: payouts.map((p) => {
+        const cooperative = options.cooperatives.find((c) => c.id === p.cooperativeId);
+        const allocated = inclusion
+          .filter((r) => r.cooperativeId === p.cooperativeId)
+          .reduce((sum, r) => sum + r.allocated, 0);
+        return {
+          ...p,
+          cooperativeKm: cooperative?.nameKm ?? "",
+          cooperativeEn: cooperative?.nameEn ?? "",
+          allocated,
+          paidWomenShare: rate(p.paidWomen, p.paid),
+          paidYoungShare: rate(p.paidYoung, p.paid),
+        };
+      }),
     },
     market,
     alerts: market.filter((r) => r.belowMarket),

@@ -3,6 +3,7 @@ import { prisma } from "~/db/db.server";
 import { type Currency } from "~/db/generated/enums";
 import { allocateByDelivery, clawBack } from "./allocation";
 import { type Tx } from "./ledger.server";
+import { postAllocationToLedger } from "./member-payments.server";
 import { SplitError } from "./split";
 import { recordedShare, refundedSoFar, PaymentError } from "./settlement.server";
 
@@ -146,6 +147,18 @@ export async function allocateSubOrder(subOrderId: number) {
           payableMinor: m.payableMinor,
           basis,
         })),
+    });
+    // What the cooperative now owes its members is in the ledger, committed with the allocation.
+    await postAllocationToLedger(tx, {
+      subOrderId,
+      orderId: subOrder.orderId,
+      cooperativeId: subOrder.cooperativeId,
+      currency,
+      beforeMinor:
+        existing.length > 0
+          ? existing.reduce((sum, a) => sum + a.shareMinor - a.repaymentMinor, 0)
+          : null,
+      afterMinor: final.reduce((sum, m) => sum + m.payableMinor, 0),
     });
     return {
       created: true,

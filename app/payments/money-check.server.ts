@@ -225,6 +225,58 @@ export async function checkMoney(
         problem: `buyer owes ${ledger} ${currency} in the ledger, ${expected} by its sales and payments`,
       });
   }
+  // What a cooperative owes its members (MEMBERS_PAYABLE) is what its allocations left to pay,
+  // per sub-order as posted and per cooperative after the payments to members.
+  const allocationPosts = await db.$queryRaw<
+    { subOrderId: number; ledger: number; rows: number }[]
+  >`
+    SELECT s."id" AS "subOrderId",
+           COALESCE((SELECT -SUM(e."amountMinor") FROM "LedgerTransaction" t
+                       JOIN "LedgerEntry" e ON e."transactionId" = t."id"
+                       JOIN "LedgerAccount" a ON a."id" = e."accountId"
+                      WHERE t."subOrderId" = s."id" AND t."kind" = 'MEMBER_ALLOCATION'
+                        AND a."kind" = 'MEMBERS_PAYABLE'), 0)::int AS "ledger",
+           COALESCE((SELECT SUM(m."payableMinor") FROM "MemberAllocation" m
+                      WHERE m."subOrderId" = s."id"), 0)::int AS "rows"
+      FROM "SubOrder" s`;
+  for (const p of allocationPosts)
+    if (p.ledger !== p.rows)
+      problems.push({
+        subOrderId: p.subOrderId,
+        problem: `members owed ${p.rows} by the allocation, ${p.ledger} in the ledger`,
+      });
+  const membersOwed = await db.$queryRaw<
+    { cooperativeId: number; currency: string; ledger: number; rows: number }[]
+  >`
+    WITH owed AS (
+      SELECT s."cooperativeId", m."currency", SUM(m."payableMinor") AS "amount"
+        FROM "MemberAllocation" m JOIN "SubOrder" s ON s."id" = m."subOrderId"
+       GROUP BY s."cooperativeId", m."currency"
+      UNION ALL
+      SELECT p."cooperativeId", p."currency", -SUM(p."amountMinor")
+        FROM "MemberPayment" p GROUP BY p."cooperativeId", p."currency"
+    ), books AS (
+      SELECT a."organizationId" AS "cooperativeId", a."currency", -SUM(e."amountMinor") AS "amount"
+        FROM "LedgerEntry" e JOIN "LedgerAccount" a ON a."id" = e."accountId"
+       WHERE a."kind" = 'MEMBERS_PAYABLE' GROUP BY a."organizationId", a."currency"
+    )
+    SELECT k."cooperativeId", k."currency"::text AS "currency",
+           COALESCE((SELECT SUM(b."amount") FROM books b
+                      WHERE b."cooperativeId" = k."cooperativeId" AND b."currency" = k."currency"), 0)::int AS "ledger",
+           COALESCE((SELECT SUM(o."amount") FROM owed o
+                      WHERE o."cooperativeId" = k."cooperativeId" AND o."currency" = k."currency"), 0)::int AS "rows"
+      FROM (SELECT "cooperativeId", "currency" FROM owed UNION SELECT "cooperativeId", "currency" FROM books) k`;
+  for (const o of membersOwed)
+    if (o.ledger !== o.rows)
+      problems.push({
+        problem: `cooperative ${o.cooperativeId} owes its members ${o.rows} ${o.currency} by allocations and payments, ${o.ledger} in the ledger`,
+      });
+  const unpaidRows = await db.$queryRaw<{ id: number }[]>`
+    SELECT p."id" FROM "MemberPayment" p
+     WHERE NOT EXISTS (SELECT 1 FROM "LedgerTransaction" t WHERE t."idempotencyKey" = p."idempotencyKey")`;
+  for (const r of unpaidRows)
+    problems.push({ problem: `member payment ${r.id} is not in the ledger` });
+
   // What a card charge shows as refunded is what Phsar refunded plus what waits for allocation.
   const cardPayments = await db.payment.findMany({
     where: { provider: "STRIPE", status: { in: ["SUCCEEDED", "REFUNDED"] } },

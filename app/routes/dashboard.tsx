@@ -520,6 +520,28 @@ export default function Dashboard() {
             }))}
           />
         ))}
+        <Table
+          caption={t("dashboard.inclusion.paidTitle")}
+          head={[
+            { label: t("dashboard.cooperative") },
+            { label: t("dashboard.inclusion.allocated"), numeric: true },
+            { label: t("dashboard.inclusion.paid"), numeric: true },
+            { label: t("dashboard.inclusion.paidWomen"), numeric: true },
+            { label: t("dashboard.inclusion.paidYoung"), numeric: true },
+            { label: t("dashboard.inclusion.medianDays"), numeric: true },
+          ]}
+          rows={data.inclusion.paidByCooperative.map((r) => ({
+            key: String(r.cooperativeId),
+            cells: [
+              name(r.cooperativeKm, r.cooperativeEn),
+              riel(r.allocated),
+              riel(r.paid),
+              pct(r.paidWomenShare),
+              pct(r.paidYoungShare),
+              r.medianDays === null ? "—" : formatNumber(r.medianDays, lng),
+            ],
+          }))}
+        />
       </Section>
 
       <Section id="market" title={t("dashboard.market.title")} table="market" search={search}>
