@@ -120,9 +120,8 @@ async function main() {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     };
     // Messages: without SMTP_URL, email goes to a local SMTP catcher (docs/decisions/026-outbox.md).
-    const { configuredTransports, outboxSweepJob, startOutboxWorker } = await import(
-      "~/messages/worker.server"
-    );
+    const { configuredTransports, outboxSweepJob, startOutboxWorker } =
+      await import("~/messages/worker.server");
     if (!env.SMTP_URL) {
       const { startSmtpCatcher } = await import("~/messages/smtp-catcher.server");
       const catcher = await startSmtpCatcher(env.SMTP_CATCHER_PORT);
@@ -131,7 +130,9 @@ async function main() {
         await stopQueue();
         await catcher.close();
       };
-      say(`No SMTP_URL: email goes to the local catcher on 127.0.0.1:${catcher.port} (read it in /admin/outbox).`);
+      say(
+        `No SMTP_URL: email goes to the local catcher on 127.0.0.1:${catcher.port} (read it in /admin/outbox).`,
+      );
     }
     const outbox = configuredTransports();
     await startOutboxWorker(boss, { transports: outbox.transports });

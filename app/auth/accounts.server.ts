@@ -175,28 +175,28 @@ export async function requestSignUp(
   }
   const token = randomToken();
   const ids = await prisma.$transaction(async (tx) => {
-  const signUp = await tx.signUpRequest.create({
-    data: {
-      tokenHash: hashToken(token),
-      ...identifierWhere(account.identifier),
-      name: account.name,
-      passwordHash,
-      business: account.business,
-      redirectTo: account.redirectTo ?? null,
-      expiresAt: new Date(Date.now() + SIGN_UP_LINK_HOURS * 3600 * 1000),
-    },
-    select: { id: true },
-  });
-  return accountMessages.signUpConfirmation(
-    tx,
-    signUp.id,
-    {
-      name: account.name,
-      email: account.identifier.kind === "email" ? account.identifier.email : null,
-      phone: account.identifier.kind === "phone" ? account.identifier.phone : null,
-    },
-    publicUrl(`/signup/confirm?${new URLSearchParams({ token })}`),
-  );
+    const signUp = await tx.signUpRequest.create({
+      data: {
+        tokenHash: hashToken(token),
+        ...identifierWhere(account.identifier),
+        name: account.name,
+        passwordHash,
+        business: account.business,
+        redirectTo: account.redirectTo ?? null,
+        expiresAt: new Date(Date.now() + SIGN_UP_LINK_HOURS * 3600 * 1000),
+      },
+      select: { id: true },
+    });
+    return accountMessages.signUpConfirmation(
+      tx,
+      signUp.id,
+      {
+        name: account.name,
+        email: account.identifier.kind === "email" ? account.identifier.email : null,
+        phone: account.identifier.kind === "phone" ? account.identifier.phone : null,
+      },
+      publicUrl(`/signup/confirm?${new URLSearchParams({ token })}`),
+    );
   });
   await wakeOutbox(ids);
   return { ok: true };

@@ -52,6 +52,10 @@ export const accountMessages = {
   signUpConfirmation: (tx: Db, requestId: number, to: Recipient, link: string) =>
     accountMessage(tx, `sign-up:${requestId}`, "sign-up-confirmation", to, { confirm: link }),
   /** Someone tried to sign up with the identifier of an existing account. */
-  signUpNotice: (tx: Db, attemptKey: string, to: Recipient, links: { signIn: string; reset: string }) =>
-    accountMessage(tx, `sign-up-notice:${attemptKey}`, "sign-up-notice", to, links),
+  signUpNotice: (
+    tx: Db,
+    attemptKey: string,
+    to: Recipient,
+    links: { signIn: string; reset: string },
+  ) => accountMessage(tx, `sign-up-notice:${attemptKey}`, "sign-up-notice", to, links),
 };

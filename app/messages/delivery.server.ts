@@ -25,8 +25,7 @@ export type Transport = { send(message: OutgoingMessage): Promise<void> };
 export type Transports = Partial<Record<MessageChannel, Transport>>;
 
 export type DeliveryResult =
-  | { outcome: "sent" | "held" | "skipped" }
-  | { outcome: "failed" | "dead"; error: string };
+  { outcome: "sent" | "held" | "skipped" } | { outcome: "failed" | "dead"; error: string };
 
 type Locked = OutgoingMessage & { status: string; attempts: number };
 
@@ -59,7 +58,11 @@ export async function deliverMessage(
         const dead = row.attempts + 1 >= maxAttempts;
         await tx.outboxMessage.update({
           where: { id },
-          data: { attempts: { increment: 1 }, lastError: message, status: dead ? "DEAD" : "PENDING" },
+          data: {
+            attempts: { increment: 1 },
+            lastError: message,
+            status: dead ? "DEAD" : "PENDING",
+          },
           select: { id: true },
         });
         return { outcome: dead ? ("dead" as const) : ("failed" as const), error: message };
@@ -83,8 +86,19 @@ export async function deliverMessage(
 async function spool(dir: string, m: OutgoingMessage) {
   await fs.mkdir(dir, { recursive: true });
   const file = path.join(dir, `${Date.now()}-${randomUUID()}.json`);
-  const to = { email: m.address?.includes("@") ? m.address : null, phone: m.address?.startsWith("+") ? m.address : null };
-  const body = { id: m.id, kind: m.kind, channel: m.channel, to, subject: m.subject, links: m.links, at: new Date().toISOString() };
+  const to = {
+    email: m.address?.includes("@") ? m.address : null,
+    phone: m.address?.startsWith("+") ? m.address : null,
+  };
+  const body = {
+    id: m.id,
+    kind: m.kind,
+    channel: m.channel,
+    to,
+    subject: m.subject,
+    links: m.links,
+    at: new Date().toISOString(),
+  };
   await fs.writeFile(`${file}.tmp`, JSON.stringify(body));
   await fs.rename(`${file}.tmp`, file);
 }

@@ -2,7 +2,11 @@
 import nodemailer from "nodemailer";
 import { type Transport } from "./delivery.server";
 
-export function smtpTransport(smtpUrl: string, from: string, { timeoutMs = 10_000 } = {}): Transport & {
+export function smtpTransport(
+  smtpUrl: string,
+  from: string,
+  { timeoutMs = 10_000 } = {},
+): Transport & {
   close(): void;
 } {
   const url = new URL(smtpUrl);
@@ -35,13 +39,20 @@ export function smtpTransport(smtpUrl: string, from: string, { timeoutMs = 10_00
 }
 
 const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 // Khmer script needs a font that has it; mail clients pick the first one present.
 const fontStack = `'Noto Sans Khmer', 'Khmer OS', 'Khmer OS System', 'Leelawadee UI', sans-serif`;
 
 /** The HTML of an email: paragraphs of text and buttons for its links, everything escaped. */
-export function emailHtml(lang: string, paragraphs: string[], links: { label: string; url: string }[]) {
+export function emailHtml(
+  lang: string,
+  paragraphs: string[],
+  links: { label: string; url: string }[],
+) {
   const body = paragraphs.map((p) => `<p>${escape(p)}</p>`).join("");
   const buttons = links
     .map(

@@ -171,7 +171,15 @@ export function maskAddress(address: string | null) {
  * provider would have delivered it (the embedded catcher, or held), so a newcomer can follow a
  * password reset with nothing set up; with a real provider the secret links stay out of the page.
  */
-export async function listOutbox({ take = 100, before, showContent }: { take?: number; before?: number; showContent: boolean }) {
+export async function listOutbox({
+  take = 100,
+  before,
+  showContent,
+}: {
+  take?: number;
+  before?: number;
+  showContent: boolean;
+}) {
   const rows = await prisma.outboxMessage.findMany({
     where: { channel: { not: "IN_APP" }, ...(before ? { id: { lt: before } } : {}) },
     select: {

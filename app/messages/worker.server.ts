@@ -23,7 +23,9 @@ export type OutboxWorkerOptions = {
 };
 
 /** The transports the configuration names; email goes to the embedded catcher when SMTP_URL is unset. */
-export function configuredTransports(smtpUrl = env.SMTP_URL ?? `smtp://127.0.0.1:${env.SMTP_CATCHER_PORT}`) {
+export function configuredTransports(
+  smtpUrl = env.SMTP_URL ?? `smtp://127.0.0.1:${env.SMTP_CATCHER_PORT}`,
+) {
   const email = smtpTransport(smtpUrl, env.SMTP_FROM);
   return { transports: { EMAIL: email } satisfies Transports, close: () => email.close() };
 }
@@ -52,7 +54,8 @@ export async function startOutboxWorker(boss: PgBoss, options: OutboxWorkerOptio
         async ([job]) => {
           const result = await deliverMessage(job!.data.id, options.transports, { maxAttempts });
           // A failed attempt fails the job, so pg-boss retries it later (and dead-letters the last).
-          if (result.outcome === "failed" || result.outcome === "dead") throw new Error(result.error);
+          if (result.outcome === "failed" || result.outcome === "dead")
+            throw new Error(result.error);
           return result;
         },
       ),

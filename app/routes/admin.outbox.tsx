@@ -20,7 +20,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = QuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   invariantResponse(query.success, "Bad query", { status: 400 });
   // The embedded catcher keeps nothing for a person to read: the content is shown here instead.
-  const messages = await listOutbox({ take: PAGE, before: query.data.before, showContent: !env.SMTP_URL });
+  const messages = await listOutbox({
+    take: PAGE,
+    before: query.data.before,
+    showContent: !env.SMTP_URL,
+  });
   return { messages, next: messages.length === PAGE ? messages[messages.length - 1]!.id : null };
 }
 
@@ -28,7 +32,15 @@ export default function Outbox() {
   const { t } = useTranslation();
   const lng = useLanguage();
   const { messages, next } = useLoaderData<typeof loader>();
-  const columns = ["when", "channel", "recipient", "kind", "status", "attempts", "lastError"] as const;
+  const columns = [
+    "when",
+    "channel",
+    "recipient",
+    "kind",
+    "status",
+    "attempts",
+    "lastError",
+  ] as const;
   return (
     <section aria-labelledby="outbox-title">
       <h1 id="outbox-title" className="mb-4 text-3xl font-bold text-leaf-800">
@@ -48,7 +60,9 @@ export default function Outbox() {
           <tbody>
             {messages.map((m) => (
               <tr key={m.id} className="border-b align-top">
-                <td className="p-2 whitespace-nowrap">{formatCambodiaDateTime(m.createdAt, lng)}</td>
+                <td className="p-2 whitespace-nowrap">
+                  {formatCambodiaDateTime(m.createdAt, lng)}
+                </td>
                 <td className="p-2">{m.channel}</td>
                 <td className="p-2">{m.recipient}</td>
                 <td className="p-2">

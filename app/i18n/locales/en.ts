@@ -445,11 +445,28 @@ const en = {
     backHome: "Back to the market",
   },
   messages: {
-    "password-reset": { subject: "Reset your password", body: "Hello {{name}}. Someone asked to reset your Phsar password. The link works for one hour. If it was not you, ignore this message." },
-    "sign-up-confirmation": { subject: "Confirm your sign-up", body: "Hello {{name}}. Open this link to finish signing up to Phsar." },
-    "sign-up-notice": { subject: "You already have an account", body: "Hello {{name}}. Someone tried to sign up with your account. You can sign in or reset your password." },
+    "password-reset": {
+      subject: "Reset your password",
+      body: "Hello {{name}}. Someone asked to reset your Phsar password. The link works for one hour. If it was not you, ignore this message.",
+    },
+    "sign-up-confirmation": {
+      subject: "Confirm your sign-up",
+      body: "Hello {{name}}. Open this link to finish signing up to Phsar.",
+    },
+    "sign-up-notice": {
+      subject: "You already have an account",
+      body: "Hello {{name}}. Someone tried to sign up with your account. You can sign in or reset your password.",
+    },
     links: { reset: "Reset password", confirm: "Confirm", signIn: "Sign in" },
-    columns: { when: "When", channel: "Channel", recipient: "Recipient", kind: "Kind", status: "Status", attempts: "Attempts", lastError: "Last error" },
+    columns: {
+      when: "When",
+      channel: "Channel",
+      recipient: "Recipient",
+      kind: "Kind",
+      status: "Status",
+      attempts: "Attempts",
+      lastError: "Last error",
+    },
     older: "Older",
     outbox: "Outbox",
   },
@@ -870,7 +887,8 @@ const en = {
     },
     unions: {
       title: "Unions",
-      intro: "A union supports its cooperatives. Its staff create the cooperatives and invite their leads.",
+      intro:
+        "A union supports its cooperatives. Its staff create the cooperatives and invite their leads.",
       none: "No union yet.",
       create: "Create a union",
       createSubmit: "Create the union",
