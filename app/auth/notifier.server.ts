@@ -57,5 +57,10 @@ export const accountMessages = {
     attemptKey: string,
     to: Recipient,
     links: { signIn: string; reset: string },
-  ) => accountMessage(tx, `sign-up-notice:${attemptKey}`, "sign-up-notice", to, links),
+  ) =>
+    // jsonb keeps keys shortest first, then in order: "login" comes before "reset", as it should.
+    accountMessage(tx, `sign-up-notice:${attemptKey}`, "sign-up-notice", to, {
+      login: links.signIn,
+      reset: links.reset,
+    }),
 };

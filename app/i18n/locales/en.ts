@@ -457,7 +457,7 @@ const en = {
       subject: "You already have an account",
       body: "Hello {{name}}. Someone tried to sign up with your account. You can sign in or reset your password.",
     },
-    links: { reset: "Reset password", confirm: "Confirm", signIn: "Sign in" },
+    links: { reset: "Reset password", confirm: "Confirm", login: "Sign in" },
     columns: {
       when: "When",
       channel: "Channel",
