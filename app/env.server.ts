@@ -45,6 +45,28 @@ export const EnvSchema = z.object({
   PHSAR_DATA_DIR: optional(z.string()).default(".data"),
   /** A folder where every message sent outside the app is also written as a JSON file. */
   NOTIFIER_DIR: optional(z.string()),
+  // Messages (docs/decisions/026-outbox.md).
+  /**
+   * Where email goes: smtp(s)://user:password@host:port. Unset: `npm start` runs a local SMTP catcher
+   * on 127.0.0.1:SMTP_CATCHER_PORT that keeps nothing (the admin outbox shows each message).
+   */
+  SMTP_URL: optional(
+    z.url({
+      protocol: /^smtps?$/,
+      error: "SMTP_URL must be an SMTP URL like smtp://user:password@smtp.example.org:587",
+    }),
+  ),
+  /** The From address of email. */
+  SMTP_FROM: optional(z.string()).default("Phsar <no-reply@phsar.localhost>"),
+  SMTP_CATCHER_PORT: optional(port("SMTP_CATCHER_PORT")).default(2525),
+  /** Delivery attempts before a message is a dead letter. */
+  OUTBOX_MAX_ATTEMPTS: optional(
+    z.coerce
+      .number({ error: "OUTBOX_MAX_ATTEMPTS must be a number" })
+      .int("OUTBOX_MAX_ATTEMPTS must be a whole number")
+      .min(1, "OUTBOX_MAX_ATTEMPTS must be between 1 and 20")
+      .max(20, "OUTBOX_MAX_ATTEMPTS must be between 1 and 20"),
+  ).default(5),
   EMBEDDED_PG_PORT: optional(port("EMBEDDED_PG_PORT")).default(54329),
   SEED_DEMO_DATA: optional(booleanFlag),
   /** Cookies carry the Secure flag unless this is false (only for plain-HTTP access from other machines). */

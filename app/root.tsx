@@ -11,7 +11,7 @@ import { getUser, homePath } from "./auth/session.server";
 import { i18nServer } from "./i18n/i18next.server";
 import { buyerIdOf } from "./orders/access.server";
 import { cartCount } from "./checkout/cart.server";
-import { unreadNotificationCount } from "./orders/queries.server";
+import { unreadCount } from "./messages/outbox.server";
 import tailwind from "./tailwind.css?url";
 import { AppShell } from "./ui/app-shell";
 import { GeneralErrorBoundary } from "./ui/error-boundary";
@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [cart, unread] = user
     ? await Promise.all([
         isBuyer ? cartCount(user.id) : 0,
-        unreadNotificationCount(user.memberships.map((m) => m.organizationId)),
+        unreadCount(user.id),
       ])
     : [0, 0];
   return {

@@ -121,7 +121,28 @@ async function main() {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       say("Job queue stopped.");
     };
-    await registerScheduledJobs(boss, [...orderJobs, ...monitoringJobs, ...exportJobs], say);
+    // Messages: without SMTP_URL, email goes to a local SMTP catcher (docs/decisions/026-outbox.md).
+    const { configuredTransports, outboxSweepJob, startOutboxWorker } =
+      await import("~/messages/worker.server");
+    if (!env.SMTP_URL) {
+      const { startSmtpCatcher } = await import("~/messages/smtp-catcher.server");
+      const catcher = await startSmtpCatcher(env.SMTP_CATCHER_PORT);
+      const stopQueue = stopJobs;
+      stopJobs = async () => {
+        await stopQueue();
+        await catcher.close();
+      };
+      say(
+        `No SMTP_URL: email goes to the local catcher on 127.0.0.1:${catcher.port} (read it in /admin/outbox).`,
+      );
+    }
+    const outbox = configuredTransports();
+    await startOutboxWorker(boss, { transports: outbox.transports });
+    await registerScheduledJobs(
+      boss,
+      [...orderJobs, ...monitoringJobs, ...exportJobs, outboxSweepJob(boss)],
+      say,
+    );
     await startExportWorker(boss);
 
     const { startSearch } = await import("~/search/boot.server");

@@ -2,7 +2,8 @@ import { publicUrl } from "~/http/public-url.server";
 import { prisma } from "~/db/db.server";
 import { recordAudit } from "~/audit/audit.server";
 import { type Identifier } from "./identifier";
-import { notifier } from "./notifier.server";
+import { wakeOutbox } from "~/messages/outbox.server";
+import { accountMessages } from "./notifier.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import {
   clearRateLimit,
@@ -163,33 +164,41 @@ export async function requestSignUp(
     select: { id: true, name: true, email: true, phone: true },
   });
   if (owner) {
-    await notifier.sendSignUpNotice(owner, {
-      signIn: publicUrl("/login"),
-      reset: publicUrl("/forgot-password"),
-    });
+    const ids = await prisma.$transaction((tx) =>
+      accountMessages.signUpNotice(tx, randomToken(), owner, {
+        signIn: publicUrl("/login"),
+        reset: publicUrl("/forgot-password"),
+      }),
+    );
+    await wakeOutbox(ids);
     return { ok: true };
   }
   const token = randomToken();
-  await prisma.signUpRequest.create({
-    data: {
-      tokenHash: hashToken(token),
-      ...identifierWhere(account.identifier),
-      name: account.name,
-      passwordHash,
-      business: account.business,
-      redirectTo: account.redirectTo ?? null,
-      expiresAt: new Date(Date.now() + SIGN_UP_LINK_HOURS * 3600 * 1000),
-    },
-    select: { id: true },
+  const ids = await prisma.$transaction(async (tx) => {
+    const signUp = await tx.signUpRequest.create({
+      data: {
+        tokenHash: hashToken(token),
+        ...identifierWhere(account.identifier),
+        name: account.name,
+        passwordHash,
+        business: account.business,
+        redirectTo: account.redirectTo ?? null,
+        expiresAt: new Date(Date.now() + SIGN_UP_LINK_HOURS * 3600 * 1000),
+      },
+      select: { id: true },
+    });
+    return accountMessages.signUpConfirmation(
+      tx,
+      signUp.id,
+      {
+        name: account.name,
+        email: account.identifier.kind === "email" ? account.identifier.email : null,
+        phone: account.identifier.kind === "phone" ? account.identifier.phone : null,
+      },
+      publicUrl(`/signup/confirm?${new URLSearchParams({ token })}`),
+    );
   });
-  await notifier.sendSignUpConfirmation(
-    {
-      name: account.name,
-      email: account.identifier.kind === "email" ? account.identifier.email : null,
-      phone: account.identifier.kind === "phone" ? account.identifier.phone : null,
-    },
-    publicUrl(`/signup/confirm?${new URLSearchParams({ token })}`),
-  );
+  await wakeOutbox(ids);
   return { ok: true };
 }
 
@@ -286,23 +295,28 @@ export async function requestPasswordReset(identifier: Identifier, request: Requ
   });
   if (user) {
     const token = randomToken();
-    await prisma.passwordResetToken.create({
-      data: {
-        userId: user.id,
-        tokenHash: hashToken(token),
-        expiresAt: new Date(Date.now() + RESET_TOKEN_MINUTES * 60 * 1000),
-      },
-      select: { id: true },
+    const ids = await prisma.$transaction(async (tx) => {
+      const reset = await tx.passwordResetToken.create({
+        data: {
+          userId: user.id,
+          tokenHash: hashToken(token),
+          expiresAt: new Date(Date.now() + RESET_TOKEN_MINUTES * 60 * 1000),
+        },
+        select: { id: true },
+      });
+      return accountMessages.passwordReset(
+        tx,
+        reset.id,
+        user,
+        publicUrl(`/reset-password?${new URLSearchParams({ token })}`),
+      );
     });
+    await wakeOutbox(ids);
     await recordAudit({
       action: "auth.password_reset_requested",
       actorUserId: user.id,
       ipAddress: request.ipAddress,
     });
-    await notifier.sendPasswordReset(
-      user,
-      publicUrl(`/reset-password?${new URLSearchParams({ token })}`),
-    );
   }
   return { ok: true as const };
 }

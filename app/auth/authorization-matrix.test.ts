@@ -91,6 +91,7 @@ const matrix: Record<string, Case[]> = {
   "api.v1.listings.ts": [{ GET: everyone }],
   "account.tsx": [{ GET: signedIn, POST: signedIn }],
   "admin.audit.tsx": [{ GET: ["admin"] }],
+  "admin.outbox.tsx": [{ GET: ["admin"] }],
   "admin.refunds.tsx": [{ GET: ["admin"], POST: ["admin"] }],
   "cooperatives._index.tsx": [{ GET: everyone }],
   "cooperatives.$slug.tsx": [{ params: () => ({ slug: slugs.cooperativeA }), GET: everyone }],

@@ -1,54 +1,66 @@
-// How Phsar reaches people outside the app (password resets, sign-up links; order news later).
-// The default writes to the server log, for operators to pass on by hand until SMS or email is set
-// up; with NOTIFIER_DIR set, each message is also written there as one JSON file (a spool that a
-// sending script, or the end-to-end tests, can pick up).
-import { randomUUID } from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
-import { env } from "~/env.server";
+// The messages of accounts (password resets, sign-up links), written to the outbox
+// (app/messages/outbox.server.ts) in the caller's transaction: email for an email address, SMS for
+// a phone. Links are never written to the server log.
+import { type Db, enqueueMessages } from "~/messages/outbox.server";
+import { emailHtml } from "~/messages/email.server";
+import { i18nServer } from "~/i18n/i18next.server";
 
-type Recipient = { name: string; email: string | null; phone: string | null };
+type Recipient = { id?: number; name: string; email: string | null; phone: string | null };
 
-export type Notifier = {
-  sendPasswordReset(to: Recipient, link: string): Promise<void>;
-  /** The link that finishes a sign-up, sent to the email or phone that was typed. */
-  sendSignUpConfirmation(to: Recipient, link: string): Promise<void>;
-  /** Someone tried to sign up with the identifier of an existing account. */
-  sendSignUpNotice(to: Recipient, links: { signIn: string; reset: string }): Promise<void>;
-};
+type Kind = "password-reset" | "sign-up-confirmation" | "sign-up-notice";
 
-export type SpooledMessage = {
-  kind: "password-reset" | "sign-up-confirmation" | "sign-up-notice";
-  to: Recipient;
-  links: Record<string, string>;
-  at: string;
-};
-
-async function spool(message: Omit<SpooledMessage, "at">) {
-  const dir = env.NOTIFIER_DIR;
-  if (!dir) return;
-  await fs.mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${Date.now()}-${randomUUID()}.json`);
-  // Written whole, then renamed: a reader never sees half a message.
-  await fs.writeFile(`${file}.tmp`, JSON.stringify({ ...message, at: new Date().toISOString() }));
-  await fs.rename(`${file}.tmp`, file);
+async function accountMessage(
+  tx: Db,
+  eventKey: string,
+  kind: Kind,
+  to: Recipient,
+  links: Record<string, string>,
+) {
+  const address = to.email ?? to.phone;
+  if (!address) return [];
+  // Khmer by default; English beside it, for readers whose phone does not show Khmer script.
+  const [km, en] = await Promise.all([i18nServer.getFixedT("km"), i18nServer.getFixedT("en")]);
+  const subject = `${km(`messages.${kind}.subject`)} · ${en(`messages.${kind}.subject`)}`;
+  const lines = [
+    km(`messages.${kind}.body`, { name: to.name }),
+    en(`messages.${kind}.body`, { name: to.name }),
+  ];
+  const buttons = Object.entries(links).map(([name, url]) => ({
+    label: `${km(`messages.links.${name}`)} · ${en(`messages.links.${name}`)}`,
+    url,
+  }));
+  const text = [...lines, ...buttons.map((b) => `${b.label}: ${b.url}`)].join("\n\n");
+  return enqueueMessages(tx, [
+    {
+      eventKey,
+      channel: to.email ? "EMAIL" : "SMS",
+      userId: to.id ?? null,
+      address,
+      kind,
+      subject,
+      text,
+      html: to.email ? emailHtml("km", lines, buttons) : undefined,
+      links,
+    },
+  ]);
 }
 
-export const logNotifier: Notifier = {
-  async sendPasswordReset(to, link) {
-    console.info(`[notifier] password reset for ${to.email ?? to.phone}: ${link}`);
-    await spool({ kind: "password-reset", to, links: { reset: link } });
-  },
-  async sendSignUpConfirmation(to, link) {
-    console.info(`[notifier] sign-up confirmation for ${to.email ?? to.phone}: ${link}`);
-    await spool({ kind: "sign-up-confirmation", to, links: { confirm: link } });
-  },
-  async sendSignUpNotice(to, links) {
-    console.info(
-      `[notifier] sign-up attempt with the existing account ${to.email ?? to.phone}; sign in: ${links.signIn}, reset: ${links.reset}`,
-    );
-    await spool({ kind: "sign-up-notice", to, links });
-  },
+export const accountMessages = {
+  passwordReset: (tx: Db, tokenId: number, to: Recipient, link: string) =>
+    accountMessage(tx, `password-reset:${tokenId}`, "password-reset", to, { reset: link }),
+  /** The link that finishes a sign-up, sent to the email or phone that was typed. */
+  signUpConfirmation: (tx: Db, requestId: number, to: Recipient, link: string) =>
+    accountMessage(tx, `sign-up:${requestId}`, "sign-up-confirmation", to, { confirm: link }),
+  /** Someone tried to sign up with the identifier of an existing account. */
+  signUpNotice: (
+    tx: Db,
+    attemptKey: string,
+    to: Recipient,
+    links: { signIn: string; reset: string },
+  ) =>
+    // jsonb keeps keys shortest first, then in order: "login" comes before "reset", as it should.
+    accountMessage(tx, `sign-up-notice:${attemptKey}`, "sign-up-notice", to, {
+      login: links.signIn,
+      reset: links.reset,
+    }),
 };
-
-export const notifier: Notifier = logNotifier;

@@ -1,3 +1,4 @@
+import { notifyOrganizations } from "~/messages/outbox.server";
 import { prisma } from "~/db/db.server";
 import { Prisma } from "~/db/generated/client";
 import { type Currency, type PaymentMethod } from "~/db/generated/enums";
@@ -259,10 +260,9 @@ async function runWeek(
               data: { standingOrderId: so.id, week, orderId, unfilled },
               select: { id: true },
             });
-            await tx.notification.create({
-              data: { organizationId: so.buyerId, kind: "STANDING_ORDER_PLACED", orderId },
-              select: { id: true },
-            });
+            await notifyOrganizations(tx, [
+              { organizationId: so.buyerId, kind: "STANDING_ORDER_PLACED", orderId },
+            ]);
           },
         },
         now,
@@ -339,10 +339,7 @@ async function pause(so: StandingForRun, changes: PriceChange[], now: Date) {
         data: { pausedAt: now, pauseDetails: changes },
         select: { id: true },
       });
-      await tx.notification.create({
-        data: { organizationId: so.buyerId, kind: "STANDING_ORDER_PAUSED" },
-        select: { id: true },
-      });
+      await notifyOrganizations(tx, [{ organizationId: so.buyerId, kind: "STANDING_ORDER_PAUSED" }]);
     });
   } catch (error) {
     if (error instanceof StandingNotActive) return "stopped" as const;

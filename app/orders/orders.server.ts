@@ -1,3 +1,4 @@
+import { notifyOrganizations } from "~/messages/outbox.server";
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
 import {
@@ -211,14 +212,15 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
           },
           select: { id: true, subOrders: { select: { id: true, cooperativeId: true } } },
         });
-        await tx.notification.createMany({
-          data: order.subOrders.map((s) => ({
+        await notifyOrganizations(
+          tx,
+          order.subOrders.map((s) => ({
             organizationId: s.cooperativeId,
             kind: "ORDER_PLACED" as const,
             subOrderId: s.id,
             orderId: order.id,
           })),
-        });
+        );
         // Cash on delivery needs nothing before the cooperative decides: payment counts as secured.
         if (paymentMethod === "CASH_ON_DELIVERY") {
           for (const subOrder of order.subOrders) {
@@ -320,14 +322,15 @@ async function moveSubOrder(
       to === "DELIVERED"
         ? [subOrder.order.buyerId, subOrder.cooperativeId]
         : [notify.to === "buyer" ? subOrder.order.buyerId : subOrder.cooperativeId];
-    await tx.notification.createMany({
-      data: recipients.map((organizationId) => ({
+    await notifyOrganizations(
+      tx,
+      recipients.map((organizationId) => ({
         organizationId,
         kind: notify.kind,
         subOrderId,
         orderId: subOrder.orderId,
       })),
-    });
+    );
   }
   await recordAudit(
     {

@@ -229,39 +229,3 @@ export async function deliveryDatesToPrepare(cooperativeId: number) {
   return rows.map((r) => ({ deliveryDate: r.deliveryDate, subOrders: r._count._all }));
 }
 
-export function listNotifications(organizationIds: number[], { take = 50 } = {}) {
-  return prisma.notification.findMany({
-    where: { organizationId: { in: organizationIds } },
-    select: {
-      id: true,
-      kind: true,
-      readAt: true,
-      createdAt: true,
-      orderId: true,
-      subOrderId: true,
-      organization: { select: { slug: true, kind: true } },
-      subOrder: {
-        select: {
-          deliveryDate: true,
-          cooperative: name,
-          order: { select: { buyer: name } },
-        },
-      },
-    },
-    orderBy: { createdAt: "desc" },
-    take,
-  });
-}
-
-export function unreadNotificationCount(organizationIds: number[]) {
-  return prisma.notification.count({
-    where: { organizationId: { in: organizationIds }, readAt: null },
-  });
-}
-
-export async function markNotificationsRead(organizationIds: number[], now = new Date()) {
-  await prisma.notification.updateMany({
-    where: { organizationId: { in: organizationIds }, readAt: null },
-    data: { readAt: now },
-  });
-}

@@ -7,7 +7,7 @@ import {
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/session.server";
-import { listNotifications, markNotificationsRead } from "~/orders/queries.server";
+import { listInbox, markInboxRead } from "~/messages/outbox.server";
 import { formatCambodiaDateTime, formatDate, localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 
@@ -15,13 +15,15 @@ export const meta: MetaFunction = () => [{ title: "ការជូនដំណ�
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const notifications = await listNotifications(user.memberships.map((m) => m.organizationId));
+  const notifications = (await listInbox(user.id)).flatMap((m) =>
+    m.notification ? [{ ...m.notification, id: m.id, readAt: m.readAt, createdAt: m.createdAt }] : [],
+  );
   return { notifications };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  await markNotificationsRead(user.memberships.map((m) => m.organizationId));
+  await markInboxRead(user.id);
   return redirect("/notifications");
 }
 

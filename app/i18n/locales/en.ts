@@ -450,6 +450,32 @@ const en = {
       "This is our fault, not yours. Nothing you entered was lost. Please try again in a moment.",
     backHome: "Back to the market",
   },
+  messages: {
+    "password-reset": {
+      subject: "Reset your password",
+      body: "Hello {{name}}. Someone asked to reset your Phsar password. The link works for one hour. If it was not you, ignore this message.",
+    },
+    "sign-up-confirmation": {
+      subject: "Confirm your sign-up",
+      body: "Hello {{name}}. Open this link to finish signing up to Phsar.",
+    },
+    "sign-up-notice": {
+      subject: "You already have an account",
+      body: "Hello {{name}}. Someone tried to sign up with your account. You can sign in or reset your password.",
+    },
+    links: { reset: "Reset password", confirm: "Confirm", login: "Sign in" },
+    columns: {
+      when: "When",
+      channel: "Channel",
+      recipient: "Recipient",
+      kind: "Kind",
+      status: "Status",
+      attempts: "Attempts",
+      lastError: "Last error",
+    },
+    older: "Older",
+    outbox: "Outbox",
+  },
   orders: {
     packedOverPaid:
       "This order was paid in advance. Pack no more than was paid for: the buyer cannot be charged for extra weight here.",
