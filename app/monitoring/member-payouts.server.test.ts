@@ -3,7 +3,7 @@ import { beforeAll, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { YOUNG_FARMER_AGE_LIMIT } from "~/organizations/inclusion";
 import { recordMemberPayments } from "~/payments/member-payments.server";
-import { addDays, cambodiaToday } from "~/supply/rules";
+import { addDays, cambodiaToday } from "~/calendar/dates";
 import { seedDemoData } from "../../prisma/seed";
 import { allocatedSubOrder } from "../../tests/member-payment-fixtures";
 import { paymentActor } from "../../tests/payments-fixtures";

@@ -5,7 +5,7 @@ import { Prisma } from "~/db/generated/client";
 import { prisma } from "~/db/db.server";
 import { YOUNG_FARMER_AGE_LIMIT } from "~/organizations/inclusion";
 import { type MonitoringFilters } from "./filters";
-import { MONITORING_KHR_PER_USD } from "./stats.server";
+import { KHR_PER_USD } from "~/money/currency";
 
 type Db = Pick<typeof prisma, "$queryRaw">;
 
@@ -22,7 +22,7 @@ export type MemberPayoutRow = {
 };
 
 const riel = (minor: Prisma.Sql, currency: Prisma.Sql) =>
-  Prisma.sql`(CASE WHEN ${currency} = 'KHR' THEN ${minor}::float8 ELSE ${minor}::float8 * ${MONITORING_KHR_PER_USD}::float8 / 100 END)`;
+  Prisma.sql`(CASE WHEN ${currency} = 'KHR' THEN ${minor}::float8 ELSE ${minor}::float8 * ${KHR_PER_USD}::float8 / 100 END)`;
 
 function cooperativeFilter(f: MonitoringFilters) {
   const parts = [Prisma.sql`TRUE`];

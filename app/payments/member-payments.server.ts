@@ -5,7 +5,7 @@ import { recordAudit } from "~/audit/audit.server";
 import { type Actor, can } from "~/auth/permissions";
 import { prisma } from "~/db/db.server";
 import { type Currency, type MemberPaymentMethod } from "~/db/generated/enums";
-import { dateColumn, type IsoDate } from "~/supply/rules";
+import { dateColumn, type IsoDate } from "~/calendar/dates";
 import { allocateToMembers } from "./allocation";
 import { type AccountRef, type Posting, postTransaction, type Tx } from "./ledger.server";
 import { PaymentError } from "./settlement.server";

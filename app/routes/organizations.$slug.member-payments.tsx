@@ -17,7 +17,8 @@ import {
   recordMemberPayments,
 } from "~/payments/member-payments.server";
 import { PaymentError } from "~/payments/settlement.server";
-import { cambodiaToday, dateOnly, isIsoDate, parsePriceToMinor } from "~/supply/rules";
+import { cambodiaToday, dateOnly, isIsoDate } from "~/calendar/dates";
+import { parsePriceToMinor } from "~/supply/rules";
 import { formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 

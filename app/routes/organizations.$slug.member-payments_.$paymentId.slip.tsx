@@ -10,7 +10,7 @@ import { payoutSlip } from "~/payments/member-payments.server";
 import { MemberSlip } from "~/payments/member-slip";
 import { slipLabels } from "~/payments/member-slip.server";
 import { PaymentError } from "~/payments/settlement.server";
-import { dateOnly } from "~/supply/rules";
+import { dateOnly } from "~/calendar/dates";
 
 export const meta: MetaFunction = () => [{ title: "បង្កាន់ដៃបើកប្រាក់ Payout slip · ផ្សារ Phsar" }];
 

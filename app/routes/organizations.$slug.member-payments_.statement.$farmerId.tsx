@@ -11,8 +11,8 @@ import { memberStatementFor } from "~/payments/member-payments.server";
 import { MemberSlip } from "~/payments/member-slip";
 import { slipLabels } from "~/payments/member-slip.server";
 import { PaymentError } from "~/payments/settlement.server";
-import { addDays, cambodiaInstant, cambodiaToday, isIsoDate, type IsoDate } from "~/supply/rules";
-import { dateOnly } from "~/supply/rules";
+import { addDays, cambodiaInstant, cambodiaToday, isIsoDate, type IsoDate } from "~/calendar/dates";
+import { dateOnly } from "~/calendar/dates";
 
 export const meta: MetaFunction = () => [{ title: "របាយការណ៍សមាជិក Member statement · ផ្សារ Phsar" }];
 
