@@ -5,7 +5,8 @@
 // fallback. An amount other than what is due is not recorded: it is reported for the lead.
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
-import { BakongUnknownOutcome, type BakongDriver } from "./bakong-api.server";
+import { env } from "~/env.server";
+import { BakongUnknownOutcome, createBakongDriver, type BakongDriver } from "./bakong-api.server";
 import { recordReceived } from "./manual.server";
 
 /** Bakong acknowledges a payment a little after the code's expiry; keep asking this long after. */
@@ -101,4 +102,12 @@ export async function confirmKhqrPayments(driver: BakongDriver, now = new Date()
     outcomes.push({ paymentId: payment.id, outcome: recorded ? "recorded" : "already" });
   }
   return outcomes;
+}
+
+/** The scheduled run: with the configured Bakong API, or nothing when no token is set. */
+export async function confirmKhqrWithBakong() {
+  if (!env.BAKONG_API_TOKEN) return [];
+  return confirmKhqrPayments(
+    createBakongDriver({ apiBase: env.BAKONG_API_BASE, token: env.BAKONG_API_TOKEN }),
+  );
 }
