@@ -53,7 +53,9 @@ describe("parseEnv", () => {
       /PAYWAY_API_KEY="": PAYWAY_API_KEY is required when PAYWAY_MERCHANT_ID is set/,
     );
     expect(() => parseEnv({ ...payway, PAYWAY_API_BASE: "ftp://x" })).toThrow(/PAYWAY_API_BASE/);
-    expect(() => parseEnv({ ...payway, PAYWAY_MERCHANT_ID: "has space" })).toThrow(/PAYWAY_MERCHANT_ID/);
+    expect(() => parseEnv({ ...payway, PAYWAY_MERCHANT_ID: "has space" })).toThrow(
+      /PAYWAY_MERCHANT_ID/,
+    );
     expect(parseEnv({}).BAKONG_API_BASE).toBe("https://api-bakong.nbc.gov.kh");
     expect(() => parseEnv({ BAKONG_API_TOKEN: "short" })).toThrow(/BAKONG_API_TOKEN/);
   });

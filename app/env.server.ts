@@ -133,13 +133,20 @@ export const EnvSchema = z.object({
   ).default(60),
   // Cambodian rails (docs/decisions/029-payway-bakong.md). Verified only against local fakes.
   /** Bakong open API token (api-bakong.nbc.gov.kh); set, a job confirms paid KHQR codes by their MD5. */
-  BAKONG_API_TOKEN: optional(z.string().min(20, "BAKONG_API_TOKEN must be the token Bakong issued")),
+  BAKONG_API_TOKEN: optional(
+    z.string().min(20, "BAKONG_API_TOKEN must be the token Bakong issued"),
+  ),
   BAKONG_API_BASE: optional(
     z.url({ protocol: /^https?$/, error: "BAKONG_API_BASE must be an http(s) URL" }),
   ).default("https://api-bakong.nbc.gov.kh"),
   /** ABA PayWay merchant id, API key (the "public key" PayWay signs with) and API address. */
   PAYWAY_MERCHANT_ID: optional(
-    z.string().regex(/^[\w-]{1,30}$/, "PAYWAY_MERCHANT_ID must be PayWay's merchant id (up to 30 letters, digits, - or _)"),
+    z
+      .string()
+      .regex(
+        /^[\w-]{1,30}$/,
+        "PAYWAY_MERCHANT_ID must be PayWay's merchant id (up to 30 letters, digits, - or _)",
+      ),
   ),
   PAYWAY_API_KEY: optional(z.string().min(16, "PAYWAY_API_KEY must be the key PayWay issued")),
   PAYWAY_API_BASE: optional(

@@ -19,7 +19,9 @@ export async function startFakeBakong(token = "fake-bakong-token") {
       void (async () => {
         let asked = "";
         try {
-          asked = String((JSON.parse(Buffer.concat(chunks).toString()) as { md5?: unknown }).md5 ?? "");
+          asked = String(
+            (JSON.parse(Buffer.concat(chunks).toString()) as { md5?: unknown }).md5 ?? "",
+          );
         } catch {
           // Answered below.
         }
@@ -37,7 +39,9 @@ export async function startFakeBakong(token = "fake-bakong-token") {
           return send(401, { responseCode: 1, responseMessage: "Unauthorized", errorCode: 6 });
         let md5 = "";
         try {
-          md5 = String((JSON.parse(Buffer.concat(chunks).toString()) as { md5?: unknown }).md5 ?? "");
+          md5 = String(
+            (JSON.parse(Buffer.concat(chunks).toString()) as { md5?: unknown }).md5 ?? "",
+          );
         } catch {
           return send(400, { responseCode: 1, errorCode: 5 });
         }

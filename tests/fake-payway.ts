@@ -5,12 +5,7 @@
 // Live PayWay only answers whitelisted IPs, so this fake is all Phsar was verified against.
 import http from "node:http";
 import { type AddressInfo } from "node:net";
-import {
-  PURCHASE_HASH_ORDER,
-  paywayHash,
-  paywayMinor,
-  TRAN_ID,
-} from "~/payments/payway.server";
+import { PURCHASE_HASH_ORDER, paywayHash, paywayMinor, TRAN_ID } from "~/payments/payway.server";
 
 type Currency = "USD" | "KHR";
 type Transaction = {
@@ -85,7 +80,7 @@ export async function startFakePayWay(
       const form = await new Request("http://x", {
         method: "POST",
         headers: { "content-type": req.headers["content-type"] ?? "" },
-        body: raw,
+        body: new Uint8Array(raw),
       }).formData();
       const field = (name: string) => {
         const v = form.get(name);
@@ -160,7 +155,10 @@ export async function startFakePayWay(
           total_amount: decimal(t.currency, t.amountMinor),
           original_amount: decimal(t.currency, t.amountMinor),
           refund_amount: decimal(t.currency, t.refundedMinor),
-          discount_amount: decimal(t.currency, t.status === "PENDING" ? 0 : t.amountMinor - t.paidMinor),
+          discount_amount: decimal(
+            t.currency,
+            t.status === "PENDING" ? 0 : t.amountMinor - t.paidMinor,
+          ),
           payment_amount: decimal(t.currency, t.paidMinor),
           payment_currency: t.currency,
           apv: t.apv,

@@ -48,7 +48,10 @@ const Answer = z.object({
 /** Bakong's amount (riel whole, dollars with cents as a decimal) to minor units, exactly. */
 export function bakongMinor(currency: Currency, amount: number) {
   const minor = currency === "KHR" ? amount : Math.round(amount * 100);
-  if (!Number.isSafeInteger(minor) || Math.abs(minor - (currency === "KHR" ? amount : amount * 100)) > 1e-6)
+  if (
+    !Number.isSafeInteger(minor) ||
+    Math.abs(minor - (currency === "KHR" ? amount : amount * 100)) > 1e-6
+  )
     throw new BakongUnknownOutcome(`amount ${amount} ${currency}`);
   return minor;
 }

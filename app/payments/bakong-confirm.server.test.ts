@@ -30,7 +30,11 @@ beforeAll(async () => {
   await prisma.paymentProfile.create({ data: { organizationId: unionId, serviceFeeBps: 300 } });
   for (const m of [...lead.memberships, ...lead2.memberships])
     await prisma.paymentProfile.create({
-      data: { organizationId: m.organizationId, unionId, bakongAccountId: `coop${m.organizationId}@aclb` },
+      data: {
+        organizationId: m.organizationId,
+        unionId,
+        bakongAccountId: `coop${m.organizationId}@aclb`,
+      },
     });
 });
 afterAll(() => fake.close());
@@ -42,12 +46,22 @@ async function khqrOrder() {
   const payments = await prisma.payment.findMany({
     where: { id: { in: start.payments.map((p) => p.paymentId) } },
     orderBy: { id: "asc" },
-    select: { id: true, subOrderId: true, amountMinor: true, currency: true, khqrMd5: true, subOrder: { select: { cooperativeId: true } } },
+    select: {
+      id: true,
+      subOrderId: true,
+      amountMinor: true,
+      currency: true,
+      khqrMd5: true,
+      subOrder: { select: { cooperativeId: true } },
+    },
   });
   return { order, payments };
 }
 
-const pay = (p: Awaited<ReturnType<typeof khqrOrder>>["payments"][number], amountMinor = p.amountMinor) =>
+const pay = (
+  p: Awaited<ReturnType<typeof khqrOrder>>["payments"][number],
+  amountMinor = p.amountMinor,
+) =>
   fake.pay(p.khqrMd5!, {
     toAccountId: `coop${p.subOrder!.cooperativeId}@aclb`,
     currency: p.currency,
@@ -56,7 +70,11 @@ const pay = (p: Awaited<ReturnType<typeof khqrOrder>>["payments"][number], amoun
 
 async function statuses(orderId: number) {
   return (
-    await prisma.subOrder.findMany({ where: { orderId }, orderBy: { id: "asc" }, select: { status: true } })
+    await prisma.subOrder.findMany({
+      where: { orderId },
+      orderBy: { id: "asc" },
+      select: { status: true },
+    })
   ).map((s) => s.status);
 }
 
@@ -66,21 +84,40 @@ describe("Bakong KHQR confirmation", () => {
     expect(payments.every((p) => /^[0-9a-f]{32}$/.test(p.khqrMd5 ?? ""))).toBe(true);
     const mine = (o: { paymentId: number }) => payments.some((p) => p.id === o.paymentId);
 
-    expect((await confirmKhqrPayments(driver())).filter(mine).map((o) => o.outcome)).toEqual(["unpaid", "unpaid"]);
+    expect((await confirmKhqrPayments(driver())).filter(mine).map((o) => o.outcome)).toEqual([
+      "unpaid",
+      "unpaid",
+    ]);
     for (const p of payments) pay(p);
-    expect((await confirmKhqrPayments(driver())).filter(mine).map((o) => o.outcome)).toEqual(["recorded", "recorded"]);
+    expect((await confirmKhqrPayments(driver())).filter(mine).map((o) => o.outcome)).toEqual([
+      "recorded",
+      "recorded",
+    ]);
     // A second run finds nothing pending; the lead recording by hand afterwards changes nothing.
     expect((await confirmKhqrPayments(driver())).filter(mine)).toEqual([]);
     const first = payments[0]!;
-    const leadOwns = lead.memberships.some((m) => m.organizationId === first.subOrder!.cooperativeId);
-    if (leadOwns) expect(await markReceived(first.id, { amountMinor: first.amountMinor }, lead)).toEqual({ recorded: false });
+    const leadOwns = lead.memberships.some(
+      (m) => m.organizationId === first.subOrder!.cooperativeId,
+    );
+    if (leadOwns)
+      expect(await markReceived(first.id, { amountMinor: first.amountMinor }, lead)).toEqual({
+        recorded: false,
+      });
     expect(await statuses(order.id)).toEqual(["CONFIRMED", "CONFIRMED"]);
     const rows = await prisma.ledgerTransaction.count({
       where: { idempotencyKey: { in: payments.map((p) => `payment:${p.id}:received`) } },
     });
     expect(rows).toBe(2);
-    const recorded = await prisma.payment.findMany({ where: { id: { in: payments.map((p) => p.id) } }, select: { status: true, reference: true, recordedById: true } });
-    expect(recorded.every((p) => p.status === "SUCCEEDED" && p.reference?.startsWith("bakong:") && p.recordedById === null)).toBe(true);
+    const recorded = await prisma.payment.findMany({
+      where: { id: { in: payments.map((p) => p.id) } },
+      select: { status: true, reference: true, recordedById: true },
+    });
+    expect(
+      recorded.every(
+        (p) =>
+          p.status === "SUCCEEDED" && p.reference?.startsWith("bakong:") && p.recordedById === null,
+      ),
+    ).toBe(true);
     expect((await ledgerIntegrity()).unbalancedTransactions).toEqual([]);
     await expectMoneyExact();
   });
@@ -89,13 +126,35 @@ describe("Bakong KHQR confirmation", () => {
     const { payments } = await khqrOrder();
     const [short, elsewhere] = payments;
     pay(short!, short!.amountMinor - 100);
-    fake.pay(elsewhere!.khqrMd5!, { toAccountId: "someone@aclb", currency: elsewhere!.currency, amountMinor: elsewhere!.amountMinor });
-    const outcomes = (await confirmKhqrPayments(driver())).filter((o) => payments.some((p) => p.id === o.paymentId));
+    fake.pay(elsewhere!.khqrMd5!, {
+      toAccountId: "someone@aclb",
+      currency: elsewhere!.currency,
+      amountMinor: elsewhere!.amountMinor,
+    });
+    const outcomes = (await confirmKhqrPayments(driver())).filter((o) =>
+      payments.some((p) => p.id === o.paymentId),
+    );
     expect(outcomes).toEqual([
-      { paymentId: short!.id, outcome: "mismatch", paidMinor: short!.amountMinor - 100, dueMinor: short!.amountMinor, toAccountId: `coop${short!.subOrder!.cooperativeId}@aclb` },
-      { paymentId: elsewhere!.id, outcome: "mismatch", paidMinor: elsewhere!.amountMinor, dueMinor: elsewhere!.amountMinor, toAccountId: "someone@aclb" },
+      {
+        paymentId: short!.id,
+        outcome: "mismatch",
+        paidMinor: short!.amountMinor - 100,
+        dueMinor: short!.amountMinor,
+        toAccountId: `coop${short!.subOrder!.cooperativeId}@aclb`,
+      },
+      {
+        paymentId: elsewhere!.id,
+        outcome: "mismatch",
+        paidMinor: elsewhere!.amountMinor,
+        dueMinor: elsewhere!.amountMinor,
+        toAccountId: "someone@aclb",
+      },
     ]);
-    expect(await prisma.payment.count({ where: { id: { in: payments.map((p) => p.id) }, status: "PENDING" } })).toBe(2);
+    expect(
+      await prisma.payment.count({
+        where: { id: { in: payments.map((p) => p.id) }, status: "PENDING" },
+      }),
+    ).toBe(2);
     await expectMoneyExact();
   });
 
@@ -113,12 +172,18 @@ describe("Bakong KHQR confirmation", () => {
     expect((await confirmKhqrPayments(driver())).filter(mine)).toEqual([
       { paymentId: p0!.id, outcome: "unknown" },
     ]);
-    expect(await prisma.payment.findUniqueOrThrow({ where: { id: p0!.id }, select: { status: true } })).toEqual({ status: "PENDING" });
+    expect(
+      await prisma.payment.findUniqueOrThrow({ where: { id: p0!.id }, select: { status: true } }),
+    ).toEqual({ status: "PENDING" });
     await new Promise((r) => setTimeout(r, 300));
     expect((await confirmKhqrPayments(driver())).filter(mine)).toEqual([
       { paymentId: p0!.id, outcome: "recorded" },
     ]);
-    expect(await prisma.payment.count({ where: { id: { in: payments.map((p) => p.id) }, status: "SUCCEEDED" } })).toBe(2);
+    expect(
+      await prisma.payment.count({
+        where: { id: { in: payments.map((p) => p.id) }, status: "SUCCEEDED" },
+      }),
+    ).toBe(2);
     await expectMoneyExact();
   });
 
@@ -126,11 +191,15 @@ describe("Bakong KHQR confirmation", () => {
     const { payments } = await khqrOrder();
     for (const p of payments) pay(p);
     const first = payments[0]!;
-    const leadOwns = lead.memberships.some((m) => m.organizationId === first.subOrder!.cooperativeId);
+    const leadOwns = lead.memberships.some(
+      (m) => m.organizationId === first.subOrder!.cooperativeId,
+    );
     await Promise.all([
       confirmKhqrPayments(driver()),
       confirmKhqrPayments(driver()),
-      leadOwns ? markReceived(first.id, { amountMinor: first.amountMinor }, lead) : Promise.resolve(),
+      leadOwns
+        ? markReceived(first.id, { amountMinor: first.amountMinor }, lead)
+        : Promise.resolve(),
     ]);
     expect(
       await prisma.ledgerTransaction.count({
@@ -152,6 +221,10 @@ describe("Bakong KHQR confirmation", () => {
     await held.release();
     const outcome = (await run).find((o) => o.paymentId === first.id);
     expect(outcome).toEqual({ paymentId: first.id, outcome: "already" });
-    expect(await prisma.ledgerTransaction.count({ where: { idempotencyKey: `payment:${first.id}:received` } })).toBe(0);
+    expect(
+      await prisma.ledgerTransaction.count({
+        where: { idempotencyKey: `payment:${first.id}:received` },
+      }),
+    ).toBe(0);
   });
 });

@@ -14,7 +14,13 @@ const GRACE_MS = 10 * 60_000;
 
 export type KhqrCheckOutcome =
   | { paymentId: number; outcome: "recorded" | "already" | "unpaid" | "unknown" }
-  | { paymentId: number; outcome: "mismatch"; paidMinor: number; dueMinor: number; toAccountId: string };
+  | {
+      paymentId: number;
+      outcome: "mismatch";
+      paidMinor: number;
+      dueMinor: number;
+      toAccountId: string;
+    };
 
 export async function confirmKhqrPayments(driver: BakongDriver, now = new Date()) {
   const pending = await prisma.payment.findMany({

@@ -77,7 +77,11 @@ describe("purchase and check-transaction against the fake PayWay", () => {
     const r = request();
     const { checkoutHtml } = await driver().purchase(r);
     expect(checkoutHtml).toContain(r.tranId);
-    const forged = createPayWayDriver({ merchantId: fake.merchantId, apiKey: "wrong", apiBase: fake.url });
+    const forged = createPayWayDriver({
+      merchantId: fake.merchantId,
+      apiKey: "wrong",
+      apiBase: fake.url,
+    });
     await expect(forged.purchase(request())).rejects.toMatchObject({
       key: "payments.paywayRefused",
       code: "1",
@@ -90,7 +94,9 @@ describe("purchase and check-transaction against the fake PayWay", () => {
     await driver().purchase(r);
     await driver().purchase(r);
     expect([...fake.transactions.keys()].filter((k) => k === r.tranId)).toHaveLength(1);
-    await expect(driver().purchase({ ...r, amountMinor: 999 })).rejects.toMatchObject({ code: "5" });
+    await expect(driver().purchase({ ...r, amountMinor: 999 })).rejects.toMatchObject({
+      code: "5",
+    });
     expect(fake.transactions.get(r.tranId)?.amountMinor).toBe(1_250);
   });
 
@@ -135,7 +141,11 @@ describe("pushback", () => {
       tranId === r.tranId ? { currency: r.currency, amountMinor: r.amountMinor } : null;
 
     // A pushback claiming success before the buyer paid: PayWay says PENDING, so nothing is paid.
-    const early = await confirmPushback(driver(), { tran_id: r.tranId, apv: "1", status: "0" }, ours);
+    const early = await confirmPushback(
+      driver(),
+      { tran_id: r.tranId, apv: "1", status: "0" },
+      ours,
+    );
     expect(early.status).toBe("PENDING");
 
     fake.pay(r.tranId, 2_970);
@@ -145,10 +155,14 @@ describe("pushback", () => {
     expect(first).toMatchObject({ status: "APPROVED", paidMinor: 2_970, shortMinor: 30 });
     expect(replayed).toEqual(first);
 
-    await expect(confirmPushback(driver(), { tran_id: "PH-not-ours", status: "0" }, ours)).rejects.toMatchObject({
+    await expect(
+      confirmPushback(driver(), { tran_id: "PH-not-ours", status: "0" }, ours),
+    ).rejects.toMatchObject({
       key: "payments.paywayUnknownTransaction",
     });
-    await expect(confirmPushback(driver(), { tran_id: "bad id!", status: "0" }, ours)).rejects.toMatchObject({
+    await expect(
+      confirmPushback(driver(), { tran_id: "bad id!", status: "0" }, ours),
+    ).rejects.toMatchObject({
       key: "payments.paywayBadPushback",
     });
     await expect(

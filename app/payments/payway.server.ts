@@ -179,7 +179,14 @@ const CheckAnswer = z.object({
       payment_amount: z.union([z.number(), z.string()]),
       payment_currency: z.enum(["USD", "KHR"]),
       apv: z.string().nullable().optional(),
-      payment_status: z.enum(["APPROVED", "PRE-AUTH", "PENDING", "DECLINED", "REFUNDED", "CANCELLED"]),
+      payment_status: z.enum([
+        "APPROVED",
+        "PRE-AUTH",
+        "PENDING",
+        "DECLINED",
+        "REFUNDED",
+        "CANCELLED",
+      ]),
     })
     .nullable()
     .optional(),
