@@ -42,6 +42,24 @@ describe("parseEnv", () => {
     }
   });
 
+  test("PayWay needs its merchant id, key and address together; Bakong's token must look real", () => {
+    const payway = {
+      PAYWAY_MERCHANT_ID: "ec000002",
+      PAYWAY_API_KEY: "0123456789abcdef0123",
+      PAYWAY_API_BASE: "https://checkout-sandbox.payway.com.kh",
+    };
+    expect(parseEnv(payway)).toMatchObject(payway);
+    expect(() => parseEnv({ PAYWAY_MERCHANT_ID: "ec000002" })).toThrow(
+      /PAYWAY_API_KEY="": PAYWAY_API_KEY is required when PAYWAY_MERCHANT_ID is set/,
+    );
+    expect(() => parseEnv({ ...payway, PAYWAY_API_BASE: "ftp://x" })).toThrow(/PAYWAY_API_BASE/);
+    expect(() => parseEnv({ ...payway, PAYWAY_MERCHANT_ID: "has space" })).toThrow(
+      /PAYWAY_MERCHANT_ID/,
+    );
+    expect(parseEnv({}).BAKONG_API_BASE).toBe("https://api-bakong.nbc.gov.kh");
+    expect(() => parseEnv({ BAKONG_API_TOKEN: "short" })).toThrow(/BAKONG_API_TOKEN/);
+  });
+
   test("refuses ports out of range", () => {
     expect(() => parseEnv({ PORT: "70000" })).toThrow(/PORT must be between 1 and 65535/);
   });

@@ -186,6 +186,30 @@ export const EnvSchema = z.object({
   KHQR_EXPIRY_MINUTES: optional(
     z.coerce.number().int("KHQR_EXPIRY_MINUTES must be a whole number").min(1).max(10_080),
   ).default(60),
+  // Cambodian rails (docs/decisions/029-payway-bakong.md). Verified only against local fakes.
+  /** Bakong open API token (api-bakong.nbc.gov.kh); set, a job confirms paid KHQR codes by their MD5. */
+  BAKONG_API_TOKEN: optional(
+    z.string().min(20, "BAKONG_API_TOKEN must be the token Bakong issued"),
+  ),
+  BAKONG_API_BASE: optional(
+    z.url({ protocol: /^https?$/, error: "BAKONG_API_BASE must be an http(s) URL" }),
+  ).default("https://api-bakong.nbc.gov.kh"),
+  /** ABA PayWay merchant id, API key (the "public key" PayWay signs with) and API address. */
+  PAYWAY_MERCHANT_ID: optional(
+    z
+      .string()
+      .regex(
+        /^[\w-]{1,30}$/,
+        "PAYWAY_MERCHANT_ID must be PayWay's merchant id (up to 30 letters, digits, - or _)",
+      ),
+  ),
+  PAYWAY_API_KEY: optional(z.string().min(16, "PAYWAY_API_KEY must be the key PayWay issued")),
+  PAYWAY_API_BASE: optional(
+    z.url({
+      protocol: /^https?$/,
+      error: "PAYWAY_API_BASE must be an http(s) URL like https://checkout-sandbox.payway.com.kh",
+    }),
+  ),
 });
 
 /** Rules across variables. */
@@ -210,6 +234,15 @@ const CheckedEnvSchema = EnvSchema.superRefine((value, ctx) => {
           path: ["S3_BUCKET"],
           message: `S3_BUCKET is required when ${name} is set (photos go to that bucket)`,
         });
+  const payway = ["PAYWAY_MERCHANT_ID", "PAYWAY_API_KEY", "PAYWAY_API_BASE"] as const;
+  const set = payway.filter((name) => value[name]);
+  if (set.length > 0 && set.length < payway.length)
+    for (const name of payway.filter((n) => !value[n]))
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `${name} is required when ${set.join(" and ")} ${set.length > 1 ? "are" : "is"} set`,
+      });
 });
 
 export type Env = z.infer<typeof EnvSchema>;

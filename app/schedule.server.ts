@@ -3,6 +3,7 @@
 import { type ScheduledJob } from "~/jobs/queue.server";
 import { followAllAmountsDue } from "~/payments/adjustments.server";
 import { reconcilePaymentOutcomes } from "~/payments/reconcile.server";
+import { confirmKhqrWithBakong } from "~/payments/bakong-confirm.server";
 import { autoConfirmDeliveries, expireUnpaidOrders } from "~/orders/orders.server";
 import { runStandingOrders } from "~/checkout/standing.server";
 // The timers move sub-orders, so orders need their money port connected.
@@ -16,4 +17,6 @@ export const orderJobs: ScheduledJob[] = [
   { name: "payments-follow-amounts", cron: "23 * * * *", run: () => followAllAmountsDue() },
   // Stripe requests whose answer was lost are asked again with their own key.
   { name: "payments-reconcile", cron: "*/10 * * * *", run: () => reconcilePaymentOutcomes() },
+  // Paid KHQR codes are recorded without a person (does nothing unless BAKONG_API_TOKEN is set).
+  { name: "payments-khqr-bakong", cron: "* * * * *", run: () => confirmKhqrWithBakong() },
 ];

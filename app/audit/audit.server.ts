@@ -43,6 +43,7 @@ export type AuditAction =
   | "payment.fee_remitted"
   | "payment.dispute_opened"
   | "payment.payout_failed"
+  | "payment.khqr_mismatch"
   | "payment.bakong_account_set"
   | "payment.refund_handed_back"
   | "product.created"

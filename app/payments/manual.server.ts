@@ -113,6 +113,28 @@ async function startPayment(
         select: { id: true, status: true, method: true },
       });
     });
+    const khqr =
+      payment.status === "PENDING" && method === "KHQR"
+        ? generateKhqr(
+            {
+              bakongAccountId: bakongAccountId!,
+              merchantName: subOrder.cooperative.nameEn,
+              merchantCity: subOrder.cooperative.province.nameEn,
+              currency: order.currency,
+              amountMinor: subOrder.totalMinor,
+              billNumber: reference,
+              expiresAt,
+            },
+            now,
+          )
+        : null;
+    // Kept so the Bakong job can tell, without a person, when this code was paid.
+    if (khqr)
+      await prisma.payment.update({
+        where: { id: payment.id },
+        data: { khqrMd5: khqr.md5, khqrExpiresAt: khqr.expiresAt },
+        select: { id: true },
+      });
     payments.push({
       paymentId: payment.id,
       subOrderId: subOrder.id,
@@ -121,21 +143,7 @@ async function startPayment(
       currency: order.currency,
       amountMinor: subOrder.totalMinor,
       reference,
-      khqr:
-        payment.status === "PENDING" && method === "KHQR"
-          ? generateKhqr(
-              {
-                bakongAccountId: bakongAccountId!,
-                merchantName: subOrder.cooperative.nameEn,
-                merchantCity: subOrder.cooperative.province.nameEn,
-                currency: order.currency,
-                amountMinor: subOrder.totalMinor,
-                billNumber: reference,
-                expiresAt,
-              },
-              now,
-            )
-          : null,
+      khqr: khqr && { qr: khqr.qr, expiresAt: khqr.expiresAt },
     });
   }
   return { provider: "manual", payments };
@@ -209,8 +217,25 @@ export async function markReceived(
   // Before anything about the payment (its provider, amount, status) shapes the answer.
   assertCan(actor, "manage:payments:own", cooperativeId);
   if (payment.provider !== "MANUAL") throw new PaymentError("payments.paymentNotFound");
+  return recordReceived(
+    { id: paymentId, orderId: payment.orderId, subOrderId: payment.subOrder.id, cooperativeId },
+    input,
+    actor.id,
+  );
+}
 
-  const recorded = await withSubOrderLock(payment.subOrder.id, async (tx, subOrder) => {
+/**
+ * Records a manual payment's money as received, once, under the sub-order's lock. `actorId` null
+ * is Phsar itself (the Bakong job confirming a paid KHQR); callers check permissions first.
+ */
+export async function recordReceived(
+  payment: { id: number; orderId: number; subOrderId: number; cooperativeId: number },
+  input: { amountMinor: number; reference?: string },
+  actorId: number | null,
+) {
+  const paymentId = payment.id;
+  const cooperativeId = payment.cooperativeId;
+  const recorded = await withSubOrderLock(payment.subOrderId, async (tx, subOrder) => {
     const current = await tx.payment.findUniqueOrThrow({
       where: { id: paymentId },
       select: { status: true, amountMinor: true },
@@ -225,7 +250,7 @@ export async function markReceived(
       data: {
         status: "SUCCEEDED",
         reference: input.reference?.trim() || undefined,
-        recordedById: actor.id,
+        recordedById: actorId,
       },
       select: { id: true },
     });
@@ -255,7 +280,7 @@ export async function markReceived(
     await recordAudit(
       {
         action: "payment.received",
-        actorUserId: actor.id,
+        actorUserId: actorId,
         organizationId: cooperativeId,
         targetType: "Payment",
         targetId: paymentId,
@@ -265,7 +290,7 @@ export async function markReceived(
     );
     return true;
   });
-  await confirmPaidSubOrders(payment.orderId, actor.id);
+  await confirmPaidSubOrders(payment.orderId, actorId);
   return { recorded };
 }
 
