@@ -265,6 +265,13 @@ describe("slips and statements", () => {
     expect(line.netMinor).toBe(allocation.payableMinor);
     expect(line.grossMinor - line.feeMinor - line.creditRepaidMinor).toBe(line.netMinor);
     expect(line.feeMinor).toBeGreaterThanOrEqual(0);
+    // Nothing was collected for this sub-order, so "delivered" is the member's pledge, as allocated.
+    const pledged = await prisma.pledge.findMany({
+      where: { farmerId, window: { orderLines: { some: { subOrderId } } } },
+      select: { quantity: true },
+    });
+    expect(line.deliveredQuantityMilli).toBe(pledged.reduce((s, p) => s + p.quantity * 1000, 0));
+    expect(line.deliveredQuantityMilli).toBeGreaterThan(0);
 
     // Over the sub-order, the members' nets on their slips are what the ledger says they are owed.
     const posted = await prisma.ledgerEntry.aggregate({

@@ -340,8 +340,9 @@ export type SlipLine = {
   productKm: string;
   productEn: string;
   unit: string;
-  /** What the allocation counted for the member (today: their pledge for the line's window). */
-  deliveredQuantity: number;
+  /** What the allocation counted for the member, in thousandths of the unit: what was collected
+   * from them for each line (the newest record), or their pledge where nothing was collected. */
+  deliveredQuantityMilli: number;
   unitPriceMinor: number;
   /** The member's part of what the buyer paid for the sub-order. */
   grossMinor: number;
@@ -410,6 +411,13 @@ export async function memberStatementFor(
               window: {
                 select: { pledges: { where: { farmerId }, select: { quantity: true } } },
               },
+              collections: {
+                where: { farmerId },
+                orderBy: { id: "desc" },
+                take: 1,
+                select: { quantityMilli: true },
+              },
+              _count: { select: { collections: true } },
             },
           },
         },
@@ -436,7 +444,16 @@ export async function memberStatementFor(
       productKm: first.listing.product.nameKm,
       productEn: first.listing.product.nameEn,
       unit: first.listing.product.unit,
-      deliveredQuantity: s.lines.reduce((sum, l) => sum + (l.window.pledges[0]?.quantity ?? 0), 0),
+      // Same basis as allocateSubOrder: on a line with collection records, the member's newest one
+      // (none: nothing delivered); on a line with none, their pledge.
+      deliveredQuantityMilli: s.lines.reduce(
+        (sum, l) =>
+          sum +
+          (l._count.collections > 0
+            ? (l.collections[0]?.quantityMilli ?? 0)
+            : (l.window.pledges[0]?.quantity ?? 0) * 1000),
+        0,
+      ),
       unitPriceMinor: first.unitPriceMinor,
       grossMinor: gross,
       feeMinor: gross - a.shareMinor,

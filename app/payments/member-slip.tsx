@@ -1,6 +1,7 @@
 // A member's payout slip or statement, printed on A6/A5 and handed over with the money: Khmer first
 // with English beside it, whatever the reader's setting. Numbers come straight from the rows the
 // ledger was posted from (member-payments.server.ts).
+import { formatQuantityMilli } from "~/orders/quantities";
 import { formatDate, formatMoney } from "~/ui/format";
 
 export const slipLabelKeys = [
@@ -44,7 +45,7 @@ export type SlipData = {
     productKm: string;
     productEn: string;
     unit: string;
-    deliveredQuantity: number;
+    deliveredQuantityMilli: number;
     unitPriceMinor: number;
     grossMinor: number;
     feeMinor: number;
@@ -123,7 +124,7 @@ export function MemberSlip({ data, labels }: { data: SlipData; labels: SlipLabel
                 <div className="text-xs">№ {l.subOrderId}</div>
               </td>
               <td className="p-1 text-right">
-                {l.deliveredQuantity} {l.unit}
+                {formatQuantityMilli(l.deliveredQuantityMilli)} {l.unit}
               </td>
               <td className="p-1 text-right">{km(l.unitPriceMinor)}</td>
               <td className="p-1 text-right">{km(l.grossMinor)}</td>
