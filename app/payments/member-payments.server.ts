@@ -74,8 +74,6 @@ export async function postAllocationToLedger(
   });
 }
 
-export const MEMBER_PAYMENT_METHODS = ["CASH", "BAKONG", "WING", "BANK_TRANSFER"] as const;
-
 export type MemberPaymentInput = {
   currency: Currency;
   method: MemberPaymentMethod;

@@ -1,6 +1,6 @@
 // Both languages' labels for the printed slips, read on the server.
 import { i18nServer } from "~/i18n/i18next.server";
-import { MEMBER_PAYMENT_METHODS } from "./member-payments.server";
+import { MEMBER_PAYMENT_METHODS } from "./member-payment-methods";
 import { type SlipLabels, slipLabelKeys } from "./member-slip";
 
 export async function slipLabels() {

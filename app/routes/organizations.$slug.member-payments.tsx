@@ -10,8 +10,8 @@ import { requirePermission } from "~/auth/session.server";
 import { readFormData } from "~/http/form-data.server";
 import { requestInfo } from "~/http/request-info";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
+import { MEMBER_PAYMENT_METHODS } from "~/payments/member-payment-methods";
 import {
-  MEMBER_PAYMENT_METHODS,
   membersPayable,
   recentMemberPayments,
   recordMemberPayments,

@@ -791,6 +791,15 @@ const en = {
     dueBeforeIssued: "The repayment date cannot be before the day it was given.",
   },
   payments: {
+    paywayUnknownOutcome:
+      "PayWay did not answer in time. Nothing is recorded yet; the payment is checked again shortly.",
+    paywayBadAnswer: "PayWay sent an answer Phsar cannot read. Nothing is recorded.",
+    paywayBadTranId: "This PayWay transaction number is not valid.",
+    paywayRefused: "PayWay refused the request.",
+    paywayBadPushback: "This PayWay notice is not valid and was ignored.",
+    paywayUnknownTransaction: "This PayWay transaction is not one of Phsar's payments.",
+    paywayMismatch:
+      "PayWay reports a different amount or currency than this payment; nothing is recorded.",
     refundsTitle: "Money to give back to buyers",
     refundsHint:
       "Delivered less than was paid for, or rejected or cancelled after payment: your cooperative holds this money and gives it back to the buyer.",
