@@ -58,7 +58,8 @@ export const EnvSchema = z.object({
   ),
   /** The From address of email. */
   SMTP_FROM: optional(z.string()).default("Phsar <no-reply@phsar.localhost>"),
-  SMTP_CATCHER_PORT: optional(port("SMTP_CATCHER_PORT")).default(2525),
+  /** Unset: a free port chosen at start, so several instances (and test servers) on one host never collide. */
+  SMTP_CATCHER_PORT: optional(port("SMTP_CATCHER_PORT")),
   /** Delivery attempts before a message is a dead letter. */
   OUTBOX_MAX_ATTEMPTS: optional(
     z.coerce

@@ -124,9 +124,11 @@ async function main() {
     // Messages: without SMTP_URL, email goes to a local SMTP catcher (docs/decisions/026-outbox.md).
     const { configuredTransports, outboxSweepJob, startOutboxWorker } =
       await import("~/messages/worker.server");
+    let catcherPort: number | undefined;
     if (!env.SMTP_URL) {
       const { startSmtpCatcher } = await import("~/messages/smtp-catcher.server");
-      const catcher = await startSmtpCatcher(env.SMTP_CATCHER_PORT);
+      const catcher = await startSmtpCatcher(env.SMTP_CATCHER_PORT ?? 0);
+      catcherPort = catcher.port;
       const stopQueue = stopJobs;
       stopJobs = async () => {
         await stopQueue();
@@ -136,7 +138,7 @@ async function main() {
         `No SMTP_URL: email goes to the local catcher on 127.0.0.1:${catcher.port} (read it in /admin/outbox).`,
       );
     }
-    const outbox = configuredTransports();
+    const outbox = configuredTransports(catcherPort);
     await startOutboxWorker(boss, { transports: outbox.transports });
     await registerScheduledJobs(
       boss,

@@ -23,9 +23,9 @@ export type OutboxWorkerOptions = {
 };
 
 /** The transports the configuration names; email goes to the embedded catcher when SMTP_URL is unset. */
-export function configuredTransports(
-  smtpUrl = env.SMTP_URL ?? `smtp://127.0.0.1:${env.SMTP_CATCHER_PORT}`,
-) {
+export function configuredTransports(catcherPort?: number) {
+  const smtpUrl =
+    env.SMTP_URL ?? `smtp://127.0.0.1:${catcherPort ?? env.SMTP_CATCHER_PORT ?? 2525}`;
   const email = smtpTransport(smtpUrl, env.SMTP_FROM);
   return { transports: { EMAIL: email } satisfies Transports, close: () => email.close() };
 }
