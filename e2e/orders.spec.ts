@@ -104,7 +104,11 @@ test("a cooperative's pick list says which member brings what, and the delivery 
 
   // A clerk helps pack but does not decide: no accept button.
   await page.goto(`/organizations/${COOPERATIVE_A}/orders`);
-  await page.getByRole("link", { name: /ផ្សារច្បារអំពៅ/ }).click();
+  // Newest first: the order just placed (other journeys order from this trader too).
+  await page
+    .getByRole("link", { name: /ផ្សារច្បារអំពៅ/ })
+    .first()
+    .click();
   await expect(page.getByRole("button", { name: "ទទួលយក" })).toHaveCount(0);
   await page.getByRole("link", { name: "ប័ណ្ណដឹកជញ្ជូន" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("ប័ណ្ណដឹកជញ្ជូន / Delivery note");
