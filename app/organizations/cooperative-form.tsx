@@ -102,14 +102,6 @@ export function CooperativeFields({
           ))}
         </select>
         <ErrorList id={communeErrorId} errors={commune.errors} />
-        <button
-          type="submit"
-          {...SHOW_COMMUNES}
-          formNoValidate
-          className="mt-2 rounded-md border border-leaf-700 px-3 py-1 text-sm font-semibold text-leaf-800"
-        >
-          {t("onboarding.cooperatives.showCommunes")}
-        </button>
       </div>
       <Field
         label={t("onboarding.cooperatives.registrationNumber")}
@@ -121,5 +113,23 @@ export function CooperativeFields({
         type="date"
       />
     </>
+  );
+}
+
+/**
+ * Re-shows the form with the chosen district's communes. Rendered after the form's save button:
+ * the first submit button is the one Enter presses, and that must stay the save.
+ */
+export function ShowCommunesButton() {
+  const { t } = useTranslation();
+  return (
+    <button
+      type="submit"
+      {...SHOW_COMMUNES}
+      formNoValidate
+      className="ml-2 mt-2 rounded-md border border-leaf-700 px-3 py-2 font-semibold text-leaf-800"
+    >
+      {t("onboarding.cooperatives.showCommunes")}
+    </button>
   );
 }

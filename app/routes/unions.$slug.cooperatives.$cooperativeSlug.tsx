@@ -11,12 +11,12 @@ import { readFormData } from "~/http/form-data.server";
 import { publicUrl } from "~/http/public-url.server";
 import { requestInfo } from "~/http/request-info";
 import { invariantResponse } from "~/http/responses";
-import { CooperativeFields, CooperativeSchema } from "~/organizations/cooperative-form";
 import {
-  cooperativeFormAction,
-  orRefuse,
-  refusalOf,
-} from "~/organizations/onboarding-http.server";
+  CooperativeFields,
+  CooperativeSchema,
+  ShowCommunesButton,
+} from "~/organizations/cooperative-form";
+import { cooperativeFormAction, orRefuse, refusalOf } from "~/organizations/onboarding-http.server";
 import { communeChoices } from "~/organizations/places.server";
 import {
   deactivateCooperative,
@@ -255,6 +255,7 @@ export default function UnionCooperative() {
             communes={conformResult?.communes ?? communes}
           />
           <SubmitButton>{t("onboarding.cooperatives.save")}</SubmitButton>
+          <ShowCommunesButton />
         </Form>
       </section>
 

@@ -8,7 +8,11 @@ import { requireUser } from "~/auth/session.server";
 import { readFormData } from "~/http/form-data.server";
 import { requestInfo } from "~/http/request-info";
 import { invariantResponse } from "~/http/responses";
-import { CooperativeFields, CooperativeSchema } from "~/organizations/cooperative-form";
+import {
+  CooperativeFields,
+  CooperativeSchema,
+  ShowCommunesButton,
+} from "~/organizations/cooperative-form";
 import { cooperativeFormAction, orRefuse } from "~/organizations/onboarding-http.server";
 import { createCooperative, districtChoices, getManagedUnion } from "~/organizations/unions.server";
 import { FormErrors, SubmitButton, useForm } from "~/ui/forms";
@@ -46,8 +50,7 @@ export default function NewCooperative() {
   const { t } = useTranslation();
   const { union, provinces } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as
-    | (SubmissionResult<string[]> & { communes?: Place[] })
-    | undefined;
+    (SubmissionResult<string[]> & { communes?: Place[] }) | undefined;
   const [form, fields] = useForm({
     lastResult,
     constraint: getZodConstraint(CooperativeSchema),
@@ -70,6 +73,7 @@ export default function NewCooperative() {
           communes={lastResult?.communes ?? []}
         />
         <SubmitButton>{t("onboarding.cooperatives.create")}</SubmitButton>
+        <ShowCommunesButton />
       </Form>
     </section>
   );
