@@ -100,6 +100,24 @@ describe("demo data", () => {
     }
   });
 
+  test("every demo cooperative has its real commune: one of its district's, where its members live", async () => {
+    const cooperatives = await prisma.organization.findMany({
+      where: { kind: "COOPERATIVE" },
+      select: {
+        nameEn: true,
+        districtCode: true,
+        commune: { select: { code: true, districtCode: true } },
+        farmers: { select: { communeCode: true }, distinct: ["communeCode"] },
+      },
+    });
+    expect(cooperatives.length).toBeGreaterThan(0);
+    for (const c of cooperatives) {
+      expect(c.commune, c.nameEn).not.toBeNull();
+      expect(c.commune!.districtCode).toBe(c.districtCode);
+      expect(c.farmers.map((f) => f.communeCode)).toEqual([c.commune!.code]);
+    }
+  });
+
   test("has about 30 products with Khmer names and plausible riel prices", async () => {
     const products = await prisma.product.findMany({
       select: { nameKm: true, category: true, unit: true, referencePriceKhr: true },

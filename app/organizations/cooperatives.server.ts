@@ -1,4 +1,5 @@
 import { prisma } from "~/db/db.server";
+import { type Prisma } from "~/db/generated/client";
 import { youngFarmerMinBirthYear } from "./inclusion";
 
 export type FarmerCounts = { farmers: number; women: number; young: number };
@@ -39,7 +40,24 @@ async function farmerCountsByCooperative(cooperativeIds: number[], year: number)
 const placeSelect = {
   province: { select: { code: true, nameKm: true, nameEn: true } },
   district: { select: { code: true, nameKm: true, nameEn: true } },
+  commune: { select: { code: true, nameKm: true, nameEn: true } },
 } as const;
+
+/**
+ * Whether a cooperative's commune lies in its district: the form offers only that district's
+ * communes, but a stale page or a hand-made post can send any code.
+ */
+export async function isCommuneOfDistrict(
+  db: Prisma.TransactionClient,
+  communeCode: string,
+  districtCode: string,
+) {
+  const commune = await db.commune.findUnique({
+    where: { code: communeCode },
+    select: { districtCode: true },
+  });
+  return commune?.districtCode === districtCode;
+}
 
 export async function listCooperatives({ year = new Date().getFullYear() } = {}) {
   // A deactivated cooperative is no longer listed (its own page stays, for its past orders).

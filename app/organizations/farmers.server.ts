@@ -3,6 +3,7 @@
 import { prisma } from "~/db/db.server";
 import { Prisma } from "~/db/generated/client";
 import { recordAudit } from "~/audit/audit.server";
+import { communeChoiceSelect } from "./places.server";
 import { can, type Actor, type Permission } from "~/auth/permissions";
 import { cambodiaToday } from "~/calendar/dates";
 import {
@@ -113,10 +114,7 @@ export async function villageChoices(provinceCode: string) {
   const communes = await prisma.commune.findMany({
     where: { district: { provinceCode } },
     select: {
-      code: true,
-      nameKm: true,
-      nameEn: true,
-      district: { select: { nameKm: true, nameEn: true } },
+      ...communeChoiceSelect,
       villages: {
         select: { code: true, nameKm: true, nameEn: true },
         orderBy: { code: "asc" },

@@ -9,6 +9,7 @@ import { searchListings } from "~/search/search.server";
 import { createListing, SupplyError } from "~/supply/listings.server";
 import { seedDemoData } from "../../prisma/seed";
 import { buildWindow, userByEmail } from "../../tests/builders";
+import { getCooperative } from "./cooperatives.server";
 import { acceptInvitation, findOpenInvitation } from "./members.server";
 import {
   createCooperative,
@@ -169,6 +170,61 @@ describe("cooperatives", () => {
     expect((await getManagedUnion(union.slug, staff)).cooperatives.map((c) => c.id)).toEqual([
       coop.id,
     ]);
+  });
+
+  test("a commune of the district is kept (and shown on the page); one of another district is refused, nothing written", async () => {
+    const { union, staff } = await unionWithStaff("Commune Union");
+    const coop = await createCooperative(
+      union.id,
+      coopInput("Commune-1", { communeCode: "170101" }),
+      staff,
+    );
+    expect(
+      await prisma.organization.findUniqueOrThrow({
+        where: { id: coop.id },
+        select: { districtCode: true, communeCode: true },
+      }),
+    ).toEqual({ districtCode: "1701", communeCode: "170101" });
+    expect((await getCooperative(coop.slug))?.commune).toEqual({
+      code: "170101",
+      nameKm: "ចារឈូក",
+      nameEn: "Char Chhuk",
+    });
+
+    // 010201 is a commune of district 0102 (Banteay Meanchey), not of 1701.
+    expect(
+      await refusal(() =>
+        createCooperative(union.id, coopInput("Commune-2", { communeCode: "010201" }), staff),
+      ),
+    ).toBe("onboarding.cooperatives.communeNotInDistrict");
+    expect(
+      await refusal(() =>
+        createCooperative(union.id, coopInput("Commune-3", { communeCode: "999999" }), staff),
+      ),
+    ).toBe("onboarding.cooperatives.communeNotInDistrict");
+    expect(
+      await prisma.organization.count({
+        where: { nameEn: { in: ["Cooperative Commune-2", "Cooperative Commune-3"] } },
+      }),
+    ).toBe(0);
+
+    expect(
+      await refusal(() =>
+        updateCooperative(coop.id, coopInput("Commune-1", { communeCode: "010201" }), staff),
+      ),
+    ).toBe("onboarding.cooperatives.communeNotInDistrict");
+    expect(
+      await prisma.organization.findUniqueOrThrow({
+        where: { id: coop.id },
+        select: { communeCode: true },
+      }),
+    ).toEqual({ communeCode: "170101" });
+    await updateCooperative(coop.id, coopInput("Commune-1", { communeCode: "170102" }), staff);
+    const event = await prisma.auditEvent.findFirstOrThrow({
+      where: { action: "cooperative.updated", organizationId: coop.id },
+      select: { details: true },
+    });
+    expect(event.details).toEqual({ communeCode: { from: "170101", to: "170102" } });
   });
 
   test("only the union's staff or an admin: another union's staff and a lead are refused", async () => {

@@ -10,6 +10,7 @@ import { prisma } from "~/db/db.server";
 import { type Prisma } from "~/db/generated/client";
 import { recordListingChange } from "~/search/sync.server";
 import { cambodiaToday, dateColumn, type IsoDate } from "~/calendar/dates";
+import { isCommuneOfDistrict } from "./cooperatives.server";
 import { createInvitation, listOpenInvitations } from "./members.server";
 
 export type OnboardingActor = Actor & { id: number; ipAddress: string };
@@ -175,6 +176,8 @@ export type CooperativeInput = {
   nameEn: string;
   /** The province is the district's (its code's first two digits, checked against the table). */
   districtCode: string;
+  /** Optional; must be one of the district's communes. */
+  communeCode?: string | null;
   registrationNumber: string;
   registeredOn: IsoDate;
 };
@@ -191,6 +194,8 @@ async function checkCooperativeInput(
   });
   if (!district)
     throw new OnboardingError("onboarding.cooperatives.unknownDistrict", "districtCode");
+  if (input.communeCode && !(await isCommuneOfDistrict(tx, input.communeCode, input.districtCode)))
+    throw new OnboardingError("onboarding.cooperatives.communeNotInDistrict", "communeCode");
   if (input.registeredOn > cambodiaToday(now))
     throw new OnboardingError("onboarding.cooperatives.registeredInFuture", "registeredOn");
   const sameNumber = await tx.organization.findFirst({
@@ -242,6 +247,7 @@ export async function createCooperative(
           nameEn: input.nameEn,
           provinceCode,
           districtCode: input.districtCode,
+          communeCode: input.communeCode ?? null,
           registrationNumber: input.registrationNumber,
           registeredOn: dateColumn(input.registeredOn),
           unionId,
@@ -278,6 +284,7 @@ export async function getManagedCooperative(
       nameKm: true,
       nameEn: true,
       districtCode: true,
+      communeCode: true,
       registrationNumber: true,
       registeredOn: true,
       deactivatedAt: true,
@@ -330,6 +337,7 @@ export async function updateCooperative(
           nameKm: true,
           nameEn: true,
           districtCode: true,
+          communeCode: true,
           registrationNumber: true,
           registeredOn: true,
         },
@@ -339,16 +347,21 @@ export async function updateCooperative(
       const provinceCode = await checkCooperativeInput(tx, input, now, cooperativeId);
       await tx.organization.update({
         where: { id: cooperativeId },
-        data: { ...input, provinceCode, registeredOn: dateColumn(input.registeredOn) },
+        data: {
+          ...input,
+          communeCode: input.communeCode ?? null,
+          provinceCode,
+          registeredOn: dateColumn(input.registeredOn),
+        },
         select: { id: true },
       });
-      const previous: Record<keyof CooperativeInput, string | null> = {
+      const previous: Record<keyof CooperativeInput, string | null | undefined> = {
         ...before,
         registeredOn: before.registeredOn?.toISOString().slice(0, 10) ?? null,
       };
       const changed = Object.fromEntries(
         (Object.keys(input) as (keyof CooperativeInput)[])
-          .filter((key) => previous[key] !== input[key])
+          .filter((key) => (previous[key] ?? null) !== (input[key] ?? null))
           .map((key) => [key, { from: previous[key], to: input[key] }]),
       );
       await audit(tx, actor, {

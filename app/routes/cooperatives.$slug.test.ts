@@ -24,6 +24,7 @@ describe("cooperative page", () => {
     expect(data.cooperative.members.farmers).toBe(cooperative._count.farmers);
     expect(data.cooperative.members.women).toBeLessThanOrEqual(data.cooperative.members.farmers);
     expect(data.cooperative.province.nameKm).toMatch(/[\u1780-\u17FF]/);
+    expect(data.cooperative.commune?.nameKm).toMatch(/[\u1780-\u17FF]/);
     expect(data.cooperative.selfHelpGroups.reduce((n, g) => n + g._count.farmers, 0)).toBe(
       cooperative._count.farmers,
     );

@@ -41,6 +41,11 @@ export default function Cooperative() {
           <LocalName item={cooperative} />
         </h1>
         <p className="text-stone-700">
+          {cooperative.commune ? (
+            <>
+              <LocalName item={cooperative.commune} />,{" "}
+            </>
+          ) : null}
           {cooperative.district ? (
             <>
               <LocalName item={cooperative.district} />,{" "}

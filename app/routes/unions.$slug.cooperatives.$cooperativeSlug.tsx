@@ -1,4 +1,4 @@
-import { getFormProps } from "@conform-to/react";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -11,8 +11,13 @@ import { readFormData } from "~/http/form-data.server";
 import { publicUrl } from "~/http/public-url.server";
 import { requestInfo } from "~/http/request-info";
 import { invariantResponse } from "~/http/responses";
-import { CooperativeFields, CooperativeSchema } from "~/organizations/cooperative-form";
-import { orRefuse, refusalOf } from "~/organizations/onboarding-http.server";
+import {
+  CooperativeFields,
+  CooperativeSchema,
+  ShowCommunesButton,
+} from "~/organizations/cooperative-form";
+import { cooperativeFormAction, orRefuse, refusalOf } from "~/organizations/onboarding-http.server";
+import { communeChoices } from "~/organizations/places.server";
 import {
   deactivateCooperative,
   districtChoices,
@@ -22,7 +27,7 @@ import {
   updateCooperative,
 } from "~/organizations/unions.server";
 import { formatCambodiaDateTime } from "~/ui/format";
-import { ErrorList, FormErrors, SubmitButton, replyWithRefusal, useForm } from "~/ui/forms";
+import { ErrorList, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
@@ -44,7 +49,11 @@ async function managedCooperative({ request, params, context }: LoaderFunctionAr
 
 export async function loader(args: LoaderFunctionArgs) {
   const { cooperative } = await managedCooperative(args);
-  return { cooperative, provinces: await districtChoices() };
+  const [provinces, communes] = await Promise.all([
+    districtChoices(),
+    communeChoices(cooperative.districtCode),
+  ]);
+  return { cooperative, provinces, communes };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -52,17 +61,11 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await readFormData(args.request);
   const here = `/unions/${cooperative.union!.slug}/cooperatives/${cooperative.slug}`;
   switch (formData.get("intent")) {
-    case "update": {
-      const submission = parseWithZod(formData, { schema: CooperativeSchema });
-      if (submission.status !== "success")
-        return Response.json(submission.reply(), { status: 400 });
-      try {
-        await updateCooperative(cooperative.id, submission.value, actor);
-      } catch (error) {
-        return replyWithRefusal(submission, refusalOf(error));
-      }
-      return redirect(`${here}?done=saved`);
-    }
+    case "update":
+      return cooperativeFormAction(formData, async (input) => {
+        await updateCooperative(cooperative.id, input, actor);
+        return redirect(`${here}?done=saved`);
+      });
     case "invite-lead": {
       const parsed = InviteSchema.safeParse(Object.fromEntries(formData));
       if (!parsed.success)
@@ -96,6 +99,8 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
+type Place = { code: string; nameKm: string; nameEn: string };
+
 type ActionData = {
   inviteLink?: string;
   invitee?: string;
@@ -106,11 +111,14 @@ type ActionData = {
 export default function UnionCooperative() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { cooperative, provinces } = useLoaderData<typeof loader>();
+  const { cooperative, provinces, communes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const data = (result ?? {}) as ActionData;
-  const conformResult = result && "status" in result ? result : undefined;
+  const conformResult =
+    result && "initialValue" in result
+      ? (result as SubmissionResult<string[]> & { communes?: Place[] })
+      : undefined;
   const [form, fields] = useForm({
     lastResult: conformResult,
     constraint: getZodConstraint(CooperativeSchema),
@@ -120,6 +128,7 @@ export default function UnionCooperative() {
       nameKm: cooperative.nameKm,
       nameEn: cooperative.nameEn,
       districtCode: cooperative.districtCode ?? "",
+      communeCode: cooperative.communeCode ?? "",
       registrationNumber: cooperative.registrationNumber ?? "",
       registeredOn: cooperative.registeredOn
         ? new Date(cooperative.registeredOn).toISOString().slice(0, 10)
@@ -240,8 +249,13 @@ export default function UnionCooperative() {
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="intent" value="update" />
           <FormErrors errors={form.errors} />
-          <CooperativeFields fields={fields} provinces={provinces} />
+          <CooperativeFields
+            fields={fields}
+            provinces={provinces}
+            communes={conformResult?.communes ?? communes}
+          />
           <SubmitButton>{t("onboarding.cooperatives.save")}</SubmitButton>
+          <ShowCommunesButton />
         </Form>
       </section>
 

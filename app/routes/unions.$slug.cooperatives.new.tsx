@@ -1,4 +1,4 @@
-import { getFormProps } from "@conform-to/react";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -8,10 +8,14 @@ import { requireUser } from "~/auth/session.server";
 import { readFormData } from "~/http/form-data.server";
 import { requestInfo } from "~/http/request-info";
 import { invariantResponse } from "~/http/responses";
-import { CooperativeFields, CooperativeSchema } from "~/organizations/cooperative-form";
-import { orRefuse, refusalOf } from "~/organizations/onboarding-http.server";
+import {
+  CooperativeFields,
+  CooperativeSchema,
+  ShowCommunesButton,
+} from "~/organizations/cooperative-form";
+import { cooperativeFormAction, orRefuse } from "~/organizations/onboarding-http.server";
 import { createCooperative, districtChoices, getManagedUnion } from "~/organizations/unions.server";
-import { FormErrors, SubmitButton, replyWithRefusal, useForm } from "~/ui/forms";
+import { FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { LocalName } from "~/ui/local-name";
 
 const SlugSchema = z.string().regex(/^[a-z0-9-]{1,80}$/);
@@ -34,20 +38,19 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const { actor, union } = await managedUnion(args);
-  const submission = parseWithZod(await readFormData(args.request), { schema: CooperativeSchema });
-  if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
-  try {
-    const cooperative = await createCooperative(union.id, submission.value, actor);
+  return cooperativeFormAction(await readFormData(args.request), async (input) => {
+    const cooperative = await createCooperative(union.id, input, actor);
     return redirect(`/unions/${union.slug}/cooperatives/${cooperative.slug}?done=created`);
-  } catch (error) {
-    return replyWithRefusal(submission, refusalOf(error));
-  }
+  });
 }
+
+type Place = { code: string; nameKm: string; nameEn: string };
 
 export default function NewCooperative() {
   const { t } = useTranslation();
   const { union, provinces } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>() as
+    (SubmissionResult<string[]> & { communes?: Place[] }) | undefined;
   const [form, fields] = useForm({
     lastResult,
     constraint: getZodConstraint(CooperativeSchema),
@@ -64,8 +67,13 @@ export default function NewCooperative() {
       </p>
       <Form method="post" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
-        <CooperativeFields fields={fields} provinces={provinces} />
+        <CooperativeFields
+          fields={fields}
+          provinces={provinces}
+          communes={lastResult?.communes ?? []}
+        />
         <SubmitButton>{t("onboarding.cooperatives.create")}</SubmitButton>
+        <ShowCommunesButton />
       </Form>
     </section>
   );

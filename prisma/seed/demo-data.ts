@@ -352,6 +352,8 @@ export type DemoCooperative = {
   nameEn: string;
   provinceCode: string;
   districtCode: string;
+  /** The commune its self-help groups' villages are in. */
+  communeCode: string;
   phone: string;
   selfHelpGroups: { name: string; village: string; villageCode: string; communeCode: string }[];
 };
@@ -372,6 +374,7 @@ export const demoCooperatives: DemoCooperative[] = [
     nameEn: "Kralanh Agricultural Cooperative",
     provinceCode: "17", // Siem Reap
     districtCode: "1706", // Kralanh
+    communeCode: "170603",
     phone: "+85512000101",
     selfHelpGroups: groups(
       ["17060305", "ក្រឡាញ់"],
@@ -387,6 +390,7 @@ export const demoCooperatives: DemoCooperative[] = [
     nameEn: "Puok Agricultural Cooperative",
     provinceCode: "17", // Siem Reap
     districtCode: "1707", // Puok
+    communeCode: "170710",
     phone: "+85517000102",
     selfHelpGroups: groups(
       ["17071001", "ពួកចាស់"],
@@ -401,6 +405,7 @@ export const demoCooperatives: DemoCooperative[] = [
     nameEn: "Tuek Phos Agricultural Cooperative",
     provinceCode: "04", // Kampong Chhnang
     districtCode: "0408", // Tuek Phos
+    communeCode: "040804",
     phone: "+855970000103",
     selfHelpGroups: groups(
       ["04080402", "ដូងស្លា"],
@@ -415,6 +420,7 @@ export const demoCooperatives: DemoCooperative[] = [
     nameEn: "Longveaek Agricultural Cooperative",
     provinceCode: "04", // Kampong Chhnang
     districtCode: "0405", // Kampong Tralach
+    communeCode: "040505",
     phone: "+85512000104",
     selfHelpGroups: groups(
       ["04050502", "ត្រពាំងចំបក់"],
@@ -429,6 +435,7 @@ export const demoCooperatives: DemoCooperative[] = [
     nameEn: "Kraya Agricultural Cooperative",
     provinceCode: "06", // Kampong Thom
     districtCode: "0607", // Santuk
+    communeCode: "060705",
     phone: "+855960000105",
     selfHelpGroups: groups(
       ["06070501", "ក្រយា"],
@@ -444,6 +451,7 @@ export const demoCooperatives: DemoCooperative[] = [
     nameEn: "Tnaot Chum Agricultural Cooperative",
     provinceCode: "06", // Kampong Thom
     districtCode: "0601", // Baray
+    communeCode: "060117",
     phone: "+85517000106",
     selfHelpGroups: groups(
       ["06011705", "ព្នៅ"],
@@ -458,6 +466,7 @@ export const demoCooperatives: DemoCooperative[] = [
     nameEn: "Reang Kesei Agricultural Cooperative",
     provinceCode: "02", // Battambang
     districtCode: "0208", // Sangkae
+    communeCode: "020807",
     phone: "+855880000107",
     selfHelpGroups: groups(
       ["02080703", "រាំងកេសី"],
@@ -473,6 +482,7 @@ export const demoCooperatives: DemoCooperative[] = [
     nameEn: "Trapeang Sab Agricultural Cooperative",
     provinceCode: "21", // Takeo
     districtCode: "2102", // Bati
+    communeCode: "210215",
     phone: "+85512000108",
     selfHelpGroups: groups(
       ["21021508", "ត្រពាំងសាប"],

@@ -1005,7 +1005,11 @@ const en = {
       nameEn: "Name in English",
       district: "District (and province)",
       chooseDistrict: "Choose a district",
-      communeLater: "The commune will be chosen here once the gazetteer's communes are loaded.",
+      commune: "Commune",
+      communeHint:
+        "The communes of the district chosen above. Changed the district? Press “Show the district's communes” below.",
+      chooseCommune: "No commune chosen",
+      showCommunes: "Show the district's communes",
       registrationNumber: "Registration number (agriculture department)",
       registeredOn: "Registration date",
       union: "Union",
@@ -1026,6 +1030,8 @@ const en = {
       reactivateDone: "Cooperative active again.",
       registrationTaken: "A cooperative in this province already has this registration number.",
       unknownDistrict: "Choose a district from the list.",
+      communeNotInDistrict:
+        "This commune is not in the chosen district: choose one of its communes.",
       registeredInFuture: "The registration date cannot be in the future.",
       inactive: "This cooperative is deactivated: it cannot post new listings.",
       alreadyDeactivated: "This cooperative is already deactivated.",
