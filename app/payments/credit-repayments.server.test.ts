@@ -37,7 +37,7 @@ const repay = (creditId: number, amountMinor: number, formKey = randomUUID(), by
   recordCreditRepayment(
     cooperativeId,
     creditId,
-    { amountMinor, repaidOn: "2026-12-01", note: "Cash at the meeting", formKey },
+    { currency: "KHR", amountMinor, repaidOn: "2026-12-01", note: "Cash at the meeting", formKey },
     by,
   );
 
@@ -88,12 +88,18 @@ describe("a cash repayment of an input credit", () => {
       await expect(repay(id, 1_000, randomUUID(), outsider)).rejects.toThrow(
         new PaymentError("payments.forbidden"),
       );
-    await expect(repay(2_000_000_000, 1_000)).rejects.toThrow(
-      new PaymentError("credits.notFound"),
-    );
+    await expect(repay(2_000_000_000, 1_000)).rejects.toThrow(new PaymentError("credits.notFound"));
     const cancelled = await newCredit();
     await cancelCredit(cooperativeId, cancelled, lead);
     await expect(repay(cancelled, 1_000)).rejects.toThrow(new PaymentError("credits.isCancelled"));
+    await expect(
+      recordCreditRepayment(
+        cooperativeId,
+        id,
+        { currency: "USD", amountMinor: 100, repaidOn: "2026-12-01", formKey: randomUUID() },
+        lead,
+      ),
+    ).rejects.toThrow(new PaymentError("credits.otherCurrency"));
     expect(await state(id)).toEqual({ repaidMinor: 70_000, repayments: [70_000], audits: 1 });
     // Exactly what is left is accepted, and the credit is then repaid in full.
     await repay(id, 30_000);
@@ -113,7 +119,11 @@ describe("a cash repayment of an input credit", () => {
     const formKey2 = randomUUID();
     const both = await Promise.all([repay(id, 5_000, formKey2), repay(id, 5_000, formKey2)]);
     expect(both.filter((r) => r.created)).toHaveLength(1);
-    expect(await state(id)).toEqual({ repaidMinor: 30_000, repayments: [5_000, 25_000], audits: 2 });
+    expect(await state(id)).toEqual({
+      repaidMinor: 30_000,
+      repayments: [5_000, 25_000],
+      audits: 2,
+    });
   });
 
   test("two callers at once cannot repay more than is owed", async () => {

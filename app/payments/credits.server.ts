@@ -151,7 +151,8 @@ export async function cooperativeCredits(cooperativeId: number, actor: CreditAct
 }
 
 export type CreditRepaymentInput = {
-  /** In the credit's currency. */
+  /** Must be the credit's: the form shows the amount in it. */
+  currency: Currency;
   amountMinor: number;
   repaidOn: IsoDate;
   note?: string;
@@ -200,6 +201,7 @@ export async function recordCreditRepayment(
       return { created: false, repaymentId: existing.id };
     }
     if (credit.cancelledAt) throw new PaymentError("credits.isCancelled");
+    if (credit.currency !== input.currency) throw new PaymentError("credits.otherCurrency");
     if (input.amountMinor > credit.amountMinor - credit.repaidMinor)
       throw new PaymentError("credits.moreThanOwed");
     const repayment = await tx.farmerCreditRepayment.create({
