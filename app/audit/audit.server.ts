@@ -55,6 +55,7 @@ export type AuditAction =
   | "payment.bank_account_removed"
   | "credit.recorded"
   | "credit.cancelled"
+  | "credit.repaid"
   | "member.paid";
 
 export type AuditEntry = {

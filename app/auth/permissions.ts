@@ -31,6 +31,7 @@ export type Permission =
   | "manage:products:any"
   | "record:credits:own"
   | "cancel:credits:own"
+  | "repay:credits:own"
   | "pay:members:own"
   | "view:member-payments:own";
 
@@ -65,6 +66,8 @@ const rules: Record<Permission, { roles: MembershipRole[]; scope: "own" | "any" 
   // Members' input credits: clerks record them with the lead; only the lead cancels a wrong one.
   "record:credits:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },
   "cancel:credits:own": { roles: ["LEAD"], scope: "own" },
+  // Cash a member hands back against a credit is money the lead answers for, as for paying members.
+  "repay:credits:own": { roles: ["LEAD"], scope: "own" },
   // Paying members is the lead's (the money leaves the cooperative); clerks print slips beside them.
   "pay:members:own": { roles: ["LEAD"], scope: "own" },
   "view:member-payments:own": { roles: ["LEAD", "MEMBER_CLERK"], scope: "own" },

@@ -149,3 +149,95 @@ export async function cooperativeCredits(cooperativeId: number, actor: CreditAct
     members,
   };
 }
+
+export type CreditRepaymentInput = {
+  /** Must be the credit's: the form shows the amount in it. */
+  currency: Currency;
+  amountMinor: number;
+  repaidOn: IsoDate;
+  note?: string;
+  /** The form's own key (a UUID put in the form when it was shown): a resubmit names the same fact. */
+  formKey: string;
+};
+
+const FORM_KEY = /^[A-Za-z0-9-]{8,64}$/;
+
+export const creditRepaymentKey = (creditId: number, formKey: string) =>
+  `credit:${creditId}:repaid:${formKey}`;
+
+/**
+ * Records cash a member handed back against a credit. The credit's row is locked before what is
+ * still owed is read, the same lock an allocation's deduction takes (members.server.ts), so the two
+ * together never repay more than the credit. A repeated form key returns the repayment already
+ * recorded; the same key with another amount is refused.
+ */
+export async function recordCreditRepayment(
+  cooperativeId: number,
+  creditId: number,
+  input: CreditRepaymentInput,
+  actor: CreditActor,
+  ipAddress?: string,
+) {
+  if (!can(actor, "repay:credits:own", cooperativeId)) throw new PaymentError("payments.forbidden");
+  if (!FORM_KEY.test(input.formKey)) throw new PaymentError("credits.badFormKey");
+  if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0)
+    throw new PaymentError("credits.repaymentInvalid");
+  const note = (input.note ?? "").trim();
+  if (note.length > 200) throw new PaymentError("credits.noteTooLong");
+  const idempotencyKey = creditRepaymentKey(creditId, input.formKey);
+  return prisma.$transaction(async (tx) => {
+    const [credit] = await tx.$queryRaw<
+      { amountMinor: number; repaidMinor: number; cancelledAt: Date | null; currency: Currency }[]
+    >`SELECT "amountMinor", "repaidMinor", "cancelledAt", "currency" FROM "FarmerCredit"
+       WHERE "id" = ${creditId} AND "cooperativeId" = ${cooperativeId} FOR UPDATE`;
+    if (!credit) throw new PaymentError("credits.notFound");
+    const existing = await tx.farmerCreditRepayment.findUnique({
+      where: { idempotencyKey },
+      select: { id: true, amountMinor: true },
+    });
+    if (existing) {
+      if (existing.amountMinor !== input.amountMinor)
+        throw new PaymentError("payments.idempotencyConflict");
+      return { created: false, repaymentId: existing.id };
+    }
+    if (credit.cancelledAt) throw new PaymentError("credits.isCancelled");
+    if (credit.currency !== input.currency) throw new PaymentError("credits.otherCurrency");
+    if (input.amountMinor > credit.amountMinor - credit.repaidMinor)
+      throw new PaymentError("credits.moreThanOwed");
+    const repayment = await tx.farmerCreditRepayment.create({
+      data: {
+        creditId,
+        amountMinor: input.amountMinor,
+        repaidOn: dateColumn(input.repaidOn),
+        note,
+        idempotencyKey,
+        recordedById: actor.id,
+      },
+      select: { id: true },
+    });
+    await tx.farmerCredit.update({
+      where: { id: creditId },
+      data: { repaidMinor: { increment: input.amountMinor } },
+      select: { id: true },
+    });
+    await recordAudit(
+      {
+        action: "credit.repaid",
+        actorUserId: actor.id,
+        organizationId: cooperativeId,
+        targetType: "FarmerCredit",
+        targetId: creditId,
+        details: {
+          repaymentId: repayment.id,
+          amountMinor: input.amountMinor,
+          currency: credit.currency,
+          repaidOn: input.repaidOn,
+          note,
+        },
+        ipAddress,
+      },
+      tx,
+    );
+    return { created: true, repaymentId: repayment.id };
+  });
+}

@@ -44,3 +44,15 @@ export const creditSchema = z
   });
 
 export const cancelCreditSchema = z.object({ intent: z.literal("cancel"), creditId: dbId });
+
+/** Cash a member hands back against a credit; `formKey` is the UUID the page put in the form. */
+export const repayCreditSchema = z.object({
+  intent: z.literal("repay"),
+  creditId: dbId,
+  /** The credit's, put in the form: the amount is read in it, and the module checks it. */
+  currency: z.enum(["KHR", "USD"]),
+  amount: z.string({ error: "validation.required" }).trim().min(1, "validation.required"),
+  repaidOn: isoDate("credits.dateInvalid"),
+  note: plainText({ max: 200 }).optional(),
+  formKey: z.uuid("credits.badFormKey"),
+});

@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { createSession } from "~/auth/session.server";
 import { prisma } from "~/db/db.server";
+import { recordCredit } from "~/payments/credits.server";
 import { seedDemoData } from "../../prisma/seed";
-import { action } from "./organizations.$slug.credits";
+import { paymentActor as actor } from "../../tests/payments-fixtures";
+import { action, loader } from "./organizations.$slug.credits";
 
 let clerkCookie: string;
 let slug: string;
@@ -78,5 +80,93 @@ describe("the input credits page", () => {
     expect(credit).toMatchObject({ amountMinor: 150_000, currency: "KHR" });
     const cancel = await post({ intent: "cancel", creditId: String(credit.id) });
     expect(cancel.status).toBe(403);
+  });
+});
+
+// The cash-repayment form posted as a browser without JavaScript would: a redirect on success, a 400
+// that keeps what was typed on a refusal, a 403 for a clerk.
+let repayCreditId: number;
+
+beforeAll(async () => {
+  const lead = await actor("lead@phsar.test");
+  const cooperativeId = lead.memberships[0]!.organizationId;
+  const farmer = await prisma.farmer.findFirstOrThrow({
+    where: { cooperativeId },
+    select: { id: true },
+  });
+  repayCreditId = await recordCredit(
+    cooperativeId,
+    {
+      farmerId: farmer.id,
+      currency: "KHR",
+      amountMinor: 50_000,
+      issuedOn: "2026-11-02",
+      purpose: "Chicks",
+    },
+    lead,
+  );
+});
+
+async function postAs(email: string, fields: Record<string, string>) {
+  const user = await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+  const cookie = (await createSession(user.id)).split(";")[0]!;
+  return action({
+    request: new Request(`http://localhost/organizations/${slug}/credits`, {
+      method: "POST",
+      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields),
+    }),
+    params: { slug },
+    context: { clientIp: "192.0.2.71" },
+  }).catch((thrown: unknown) => thrown);
+}
+
+test("the lead records a cash repayment from the credits page; a refusal keeps what was typed", async () => {
+  const lead = await prisma.user.findUniqueOrThrow({
+    where: { email: "lead@phsar.test" },
+    select: { id: true },
+  });
+  const cookie = (await createSession(lead.id)).split(";")[0]!;
+  const page = (await loader({
+    request: new Request(`http://localhost/organizations/${slug}/credits`, {
+      headers: { Cookie: cookie },
+    }),
+    params: { slug },
+    context: { clientIp: "192.0.2.71" },
+  })) as Awaited<ReturnType<typeof loader>>;
+  expect(page.canRepay).toBe(true);
+  const form = {
+    intent: "repay",
+    creditId: String(repayCreditId),
+    currency: "KHR",
+    repaidOn: "2026-12-02",
+    note: "Receipt 17",
+    formKey: page.formKey,
+  };
+
+  const tooMuch = (await postAs("lead@phsar.test", { ...form, amount: "60000" })) as Response;
+  expect(tooMuch.status).toBe(400);
+  const refused = (await tooMuch.json()) as {
+    target: string;
+    result: { error: Record<string, string[]>; initialValue: Record<string, string> };
+  };
+  expect(refused.target).toBe(`repay${repayCreditId}`);
+  expect(refused.result.error.amount).toEqual(["credits.moreThanOwed"]);
+  expect(refused.result.initialValue).toMatchObject({ amount: "60000", note: "Receipt 17" });
+
+  const clerk = (await postAs("clerk@phsar.test", { ...form, amount: "20000" })) as Response;
+  expect(clerk.status).toBe(403);
+
+  for (let i = 0; i < 2; i++) {
+    const saved = (await postAs("lead@phsar.test", { ...form, amount: "20000" })) as Response;
+    expect(saved.status).toBe(302);
+  }
+  const credit = await prisma.farmerCredit.findUniqueOrThrow({
+    where: { id: repayCreditId },
+    select: { repaidMinor: true, repayments: { select: { amountMinor: true, note: true } } },
+  });
+  expect(credit).toEqual({
+    repaidMinor: 20_000,
+    repayments: [{ amountMinor: 20_000, note: "Receipt 17" }],
   });
 });

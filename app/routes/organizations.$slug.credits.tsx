@@ -1,6 +1,7 @@
-// Members' input credits: the lead and clerks record them, the lead cancels one entered by mistake.
-// Repayments come out of each member's share when the cooperative is paid out. Thin: see
-// app/payments/credits.server.ts.
+// Members' input credits: the lead and clerks record them, the lead cancels one entered by mistake
+// and records cash a member hands back. Other repayments come out of each member's share when the
+// cooperative is paid out. Thin: see app/payments/credits.server.ts.
+import { randomUUID } from "node:crypto";
 import { getFormProps, getSelectProps, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
@@ -12,8 +13,13 @@ import { requirePermission } from "~/auth/session.server";
 import { readFormData } from "~/http/form-data.server";
 import { requestInfo } from "~/http/request-info";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
-import { cancelCredit, cooperativeCredits, recordCredit } from "~/payments/credits.server";
-import { cancelCreditSchema, creditSchema } from "~/payments/money-details";
+import {
+  cancelCredit,
+  cooperativeCredits,
+  recordCredit,
+  recordCreditRepayment,
+} from "~/payments/credits.server";
+import { cancelCreditSchema, creditSchema, repayCreditSchema } from "~/payments/money-details";
 import { PaymentError } from "~/payments/settlement.server";
 import { cambodiaToday, dateOnly } from "~/calendar/dates";
 import { parsePriceToMinor } from "~/supply/rules";
@@ -21,7 +27,11 @@ import { ErrorList, Field, FormErrors, SelectField, SubmitButton, useForm } from
 import { formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 
-const schema = z.discriminatedUnion("intent", [creditSchema, cancelCreditSchema]);
+const schema = z.discriminatedUnion("intent", [
+  creditSchema,
+  cancelCreditSchema,
+  repayCreditSchema,
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
@@ -31,6 +41,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...(await cooperativeCredits(organization.id, user)),
     today: cambodiaToday(new Date()),
     canCancel: can(user, "cancel:credits:own", organization.id),
+    canRepay: can(user, "repay:credits:own", organization.id),
+    // Names this showing of the repayment forms: a resubmit records nothing new.
+    formKey: randomUUID(),
   };
 }
 
@@ -69,6 +82,29 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         user,
         ipAddress,
       );
+    } else if (value.intent === "repay") {
+      const amountMinor = parsePriceToMinor(value.amount, value.currency);
+      if (amountMinor === null || amountMinor === 0)
+        return Response.json(
+          {
+            target,
+            result: submission.reply({ fieldErrors: { amount: ["credits.repaymentInvalid"] } }),
+          },
+          { status: 400 },
+        );
+      await recordCreditRepayment(
+        organization.id,
+        value.creditId,
+        {
+          currency: value.currency,
+          amountMinor,
+          repaidOn: value.repaidOn,
+          note: value.note,
+          formKey: value.formKey,
+        },
+        user,
+        ipAddress,
+      );
     } else {
       await cancelCredit(organization.id, value.creditId, user, ipAddress);
     }
@@ -78,7 +114,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const field =
       error.key === "credits.notAMember"
         ? "farmerId"
-        : error.key === "credits.amountInvalid"
+        : ["credits.amountInvalid", "credits.repaymentInvalid", "credits.moreThanOwed"].includes(
+              error.key,
+            )
           ? "amount"
           : null;
     return Response.json(
@@ -154,10 +192,61 @@ function RecordForm({
   );
 }
 
+function RepayForm({
+  creditId,
+  currency,
+  formKey,
+  today,
+}: {
+  creditId: number;
+  currency: "KHR" | "USD";
+  formKey: string;
+  today: string;
+}) {
+  const { t } = useTranslation();
+  const data = useActionData<ActionData>();
+  const [form, fields] = useForm({
+    id: `repay-credit-${creditId}`,
+    lastResult: data?.target === `repay${creditId}` ? data.result : undefined,
+    defaultValue: { repaidOn: today },
+    constraint: getZodConstraint(repayCreditSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: repayCreditSchema }),
+    shouldValidate: "onBlur",
+  });
+  // After a refusal the submitted key is kept: nothing was recorded under it.
+  const typedKey = form.initialValue?.formKey;
+  return (
+    <details open={data?.target === `repay${creditId}`} className="mt-2">
+      <summary className="cursor-pointer font-semibold text-leaf-800">
+        {t("credits.repayTitle")}
+      </summary>
+      <Form method="post" {...getFormProps(form)} className="mt-2">
+        <FormErrors errors={form.errors} />
+        <input type="hidden" name="intent" value="repay" />
+        <input type="hidden" name="creditId" value={creditId} />
+        <input type="hidden" name="currency" value={currency} />
+        <input
+          type="hidden"
+          name="formKey"
+          value={typeof typedKey === "string" ? typedKey : formKey}
+        />
+        <Field label={`${t("credits.repayAmount")} (${currency})`} meta={fields.amount} />
+        <Field label={t("credits.repaidOn")} meta={fields.repaidOn} hint="YYYY-MM-DD" />
+        <Field
+          label={t("credits.repayNote")}
+          hint={t("credits.repayNoteHint")}
+          meta={fields.note}
+        />
+        <SubmitButton>{t("credits.repay")}</SubmitButton>
+      </Form>
+    </details>
+  );
+}
+
 export default function Credits() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { credits, members, today, canCancel } = useLoaderData<typeof loader>();
+  const { credits, members, today, canCancel, canRepay, formKey } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
   const [searchParams] = useSearchParams();
   return (
@@ -226,6 +315,14 @@ export default function Credits() {
                           {t("credits.cancel")}
                         </SubmitButton>
                       </Form>
+                    ) : null}
+                    {canRepay && !credit.cancelledAt && credit.outstandingMinor > 0 ? (
+                      <RepayForm
+                        creditId={credit.id}
+                        currency={credit.currency}
+                        formKey={formKey}
+                        today={today}
+                      />
                     ) : null}
                   </td>
                 </tr>

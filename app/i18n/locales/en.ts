@@ -765,7 +765,7 @@ const en = {
   credits: {
     title: "Input credits",
     intro:
-      "Seed, fertiliser, chicks or cash the cooperative advanced to a member. Repayments are taken from the member's share when the cooperative is paid out.",
+      "Seed, fertiliser, chicks or cash the cooperative advanced to a member. Repayments are taken from the member's share when the cooperative is paid out, or handed back in cash and recorded here by the lead.",
     saved: "Saved.",
     recordTitle: "Record a credit",
     listTitle: "Credits",
@@ -789,6 +789,18 @@ const en = {
     alreadyRepaid: "Part of this credit was already repaid: it cannot be cancelled.",
     dateInvalid: "Enter a date as YYYY-MM-DD.",
     dueBeforeIssued: "The repayment date cannot be before the day it was given.",
+    repayTitle: "Record a cash repayment",
+    repayAmount: "Amount handed back",
+    repaidOn: "Repaid on",
+    repayNote: "Note",
+    repayNoteHint: "Optional, e.g. a receipt number.",
+    repay: "Record the repayment",
+    repaymentInvalid: "Enter an amount above zero.",
+    moreThanOwed: "That is more than the member still owes on this credit.",
+    isCancelled: "This credit was cancelled: nothing is owed on it.",
+    otherCurrency: "This credit is in another currency: reload the page and try again.",
+    badFormKey: "This form is out of date: reload the page and try again.",
+    noteTooLong: "The note is too long (200 characters at most).",
   },
   payments: {
     paywayUnknownOutcome:
