@@ -67,7 +67,9 @@ beforeAll(async () => {
   if (buildIsStale()) await runBuild();
   await seedDemoData(prisma);
   s3 = await startS3Server();
-  [a, b] = await Promise.all([startInstance(), startInstance()]);
+  // One after the other: both at once race for Prisma's migration lock (10 s) on a slow machine.
+  a = await startInstance();
+  b = await startInstance();
   bothStarted = new Date();
 }, 300_000);
 
