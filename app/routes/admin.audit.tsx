@@ -33,7 +33,7 @@ export default function AuditLog() {
       <h1 id="audit-title" className="mb-4 text-3xl font-bold text-leaf-800">
         {t("audit.title")}
       </h1>
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0}>
         <table className="w-full bg-white text-left text-sm shadow-sm">
           <thead>
             <tr className="border-b">

@@ -46,7 +46,7 @@ export default function Outbox() {
       <h1 id="outbox-title" className="mb-4 text-3xl font-bold text-leaf-800">
         {t("messages.outbox")}
       </h1>
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0}>
         <table className="w-full bg-white text-left text-sm shadow-sm">
           <thead>
             <tr className="border-b">
