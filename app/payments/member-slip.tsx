@@ -2,6 +2,7 @@
 // with English beside it, whatever the reader's setting. Numbers come straight from the rows the
 // ledger was posted from (member-payments.server.ts).
 import { formatQuantityMilli } from "~/orders/quantities";
+import type { SlipLine } from "./member-payments.server";
 import { formatDate, formatMoney } from "~/ui/format";
 
 export const slipLabelKeys = [
@@ -40,18 +41,8 @@ export type SlipData = {
   owedMinor: number;
   paidMinor: number;
   closingBalanceMinor: number;
-  lines: {
-    subOrderId: number;
-    productKm: string;
-    productEn: string;
-    unit: string;
-    deliveredQuantityMilli: number;
-    unitPriceMinor: number;
-    grossMinor: number;
-    feeMinor: number;
-    creditRepaidMinor: number;
-    netMinor: number;
-  }[];
+  /** As memberStatementFor reads them; the date the allocation was made is not printed. */
+  lines: Omit<SlipLine, "allocatedAt">[];
   payments: {
     id: number;
     amountMinor: number;
