@@ -3,7 +3,7 @@ import fontRegular from "@fontsource/noto-sans-khmer/400.css?url";
 import khmerFont from "@fontsource/noto-sans-khmer/files/noto-sans-khmer-khmer-400-normal.woff2?url";
 import { type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
-import { type ReactNode } from "react";
+import { type ReactNode, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { can } from "./auth/permissions";
@@ -64,6 +64,10 @@ export const handle = { i18n: ["common"] };
 export function Layout({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
   const nonce = useNonce();
+  // Lets a journey wait until React owns the page: keys typed before hydration reach no handler.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <html lang={i18n.language} dir="ltr">
       <head>

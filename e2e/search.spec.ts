@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
+import { waitForHydration } from "./support/session";
 
 test.describe("search without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
@@ -21,6 +22,7 @@ test.describe("search without JavaScript", () => {
 
 test("with JavaScript, results follow the typing and the URL keeps up", async ({ page }) => {
   await page.goto("/search");
+  await waitForHydration(page);
   await page.getByRole("searchbox").pressSequentially("morning glory", { delay: 30 });
   await expect(page).toHaveURL(/q=morning(\+|%20)glory/);
   await expect(page.getByRole("main").getByRole("link", { name: /ត្រកួន/ }).first()).toBeVisible();

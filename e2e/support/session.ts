@@ -17,6 +17,11 @@ export async function signIn(page: Page, identifier: string, password = DEMO_PAS
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 
+/** Waits until React has hydrated the page, so typing reaches its handlers rather than the bare input. */
+export async function waitForHydration(page: Page) {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}
+
 /** A date in Cambodia, `days` from today, as the date inputs want it. */
 export function cambodiaDate(days: number) {
   return new Date(Date.now() + 7 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
