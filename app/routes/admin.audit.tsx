@@ -1,26 +1,21 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { listAuditEvents } from "~/audit/audit.server";
 import { requireAdmin } from "~/auth/session.server";
-import { invariantResponse } from "~/http/responses";
+import { nextCursor, pageCursor, PAGE_SIZE } from "~/http/paging";
 import { LocalName } from "~/ui/local-name";
+import { OlderLink } from "~/ui/older-link";
 import { useLanguage } from "~/ui/use-language";
 import { formatCambodiaDateTime } from "~/ui/format";
-import { dbId } from "~/validation/schemas";
 
 export const meta: MetaFunction = () => [{ title: "កំណត់ហេតុសវនកម្ម Audit log · ផ្សារ Phsar" }];
 
-const QuerySchema = z.object({ before: dbId.optional() });
-const PAGE = 100;
-
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
-  const query = QuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  invariantResponse(query.success, "Bad query", { status: 400 });
-  const events = await listAuditEvents({ take: PAGE, before: query.data.before });
-  return { events, next: events.length === PAGE ? events[events.length - 1]!.id : null };
+  const before = pageCursor(request);
+  const events = await listAuditEvents({ take: PAGE_SIZE, before });
+  return { events, next: nextCursor(events) };
 }
 
 export default function AuditLog() {
@@ -78,11 +73,7 @@ export default function AuditLog() {
           </tbody>
         </table>
       </div>
-      {next ? (
-        <Link to={`?before=${next}`} className="mt-3 inline-block text-leaf-700 underline">
-          {t("audit.older")}
-        </Link>
-      ) : null}
+      <OlderLink next={next} label={t("audit.older")} />
     </section>
   );
 }

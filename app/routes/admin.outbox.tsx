@@ -1,31 +1,26 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { requireAdmin } from "~/auth/session.server";
 import { env } from "~/env.server";
-import { invariantResponse } from "~/http/responses";
+import { nextCursor, pageCursor, PAGE_SIZE } from "~/http/paging";
 import { listOutbox } from "~/messages/outbox.server";
 import { formatCambodiaDateTime } from "~/ui/format";
+import { OlderLink } from "~/ui/older-link";
 import { useLanguage } from "~/ui/use-language";
-import { dbId } from "~/validation/schemas";
 
 export const meta: MetaFunction = () => [{ title: "ប្រអប់សារចេញ Outbox · ផ្សារ Phsar" }];
 
-const QuerySchema = z.object({ before: dbId.optional() });
-const PAGE = 100;
-
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
-  const query = QuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  invariantResponse(query.success, "Bad query", { status: 400 });
+  const before = pageCursor(request);
   // The embedded catcher keeps nothing for a person to read: the content is shown here instead.
   const messages = await listOutbox({
-    take: PAGE,
-    before: query.data.before,
+    take: PAGE_SIZE,
+    before,
     showContent: !env.SMTP_URL,
   });
-  return { messages, next: messages.length === PAGE ? messages[messages.length - 1]!.id : null };
+  return { messages, next: nextCursor(messages) };
 }
 
 export default function Outbox() {
@@ -82,11 +77,7 @@ export default function Outbox() {
           </tbody>
         </table>
       </div>
-      {next ? (
-        <Link to={`?before=${next}`} className="mt-4 inline-block text-leaf-800 underline">
-          {t("messages.older")}
-        </Link>
-      ) : null}
+      <OlderLink next={next} label={t("messages.older")} />
     </section>
   );
 }
