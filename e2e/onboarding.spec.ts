@@ -148,6 +148,9 @@ test("setup link → admin → union → cooperative → lead → 50 members →
     .getByRole("textbox", { name: /Send this link to \+85512888777/ })
     .inputValue();
   expect(invitation).toMatch(/\/invitations\/[A-Za-z0-9_-]{43}$/);
+  // The same link is written as an SMS to that phone; it waits for an SMS gateway, as the page says.
+  await expect(admin.getByText(/once an SMS gateway is set up/)).toBeVisible();
+  expect(await messageLink("+85512888777", "invitation")).toBe(invitation);
 
   const lead = await (await browser.newContext(PHONE)).newPage();
   // PUBLIC_URL defaults to localhost on the server's port: the link opens as it is.

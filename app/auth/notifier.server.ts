@@ -7,7 +7,10 @@ import { i18nServer } from "~/i18n/i18next.server";
 
 type Recipient = { id?: number; name: string; email: string | null; phone: string | null };
 
-type Kind = "password-reset" | "sign-up-confirmation" | "sign-up-notice";
+type Kind = "password-reset" | "sign-up-confirmation" | "sign-up-notice" | "invitation";
+
+/** Words put into a message's text, each given in Khmer and English. */
+type Words = Record<string, { km: string; en: string }>;
 
 async function accountMessage(
   tx: Db,
@@ -15,15 +18,18 @@ async function accountMessage(
   kind: Kind,
   to: Recipient,
   links: Record<string, string>,
+  words: Words = {},
 ) {
   const address = to.email ?? to.phone;
   if (!address) return [];
   // Khmer by default; English beside it, for readers whose phone does not show Khmer script.
   const [km, en] = await Promise.all([i18nServer.getFixedT("km"), i18nServer.getFixedT("en")]);
+  const inLanguage = (lng: "km" | "en") =>
+    Object.fromEntries(Object.entries(words).map(([key, word]) => [key, word[lng]]));
   const subject = `${km(`messages.${kind}.subject`)} · ${en(`messages.${kind}.subject`)}`;
   const lines = [
-    km(`messages.${kind}.body`, { name: to.name }),
-    en(`messages.${kind}.body`, { name: to.name }),
+    km(`messages.${kind}.body`, { name: to.name, ...inLanguage("km") }),
+    en(`messages.${kind}.body`, { name: to.name, ...inLanguage("en") }),
   ];
   const buttons = Object.entries(links).map(([name, url]) => ({
     label: `${km(`messages.links.${name}`)} · ${en(`messages.links.${name}`)}`,
@@ -63,4 +69,23 @@ export const accountMessages = {
       login: links.signIn,
       reset: links.reset,
     }),
+  /** An invitation link, sent to the email or phone the inviter named. */
+  invitation: async (
+    tx: Db,
+    invitationId: number,
+    to: { email: string | null; phone: string | null },
+    link: string,
+    what: { organization: { km: string; en: string }; role: string },
+  ) => {
+    const [km, en] = await Promise.all([i18nServer.getFixedT("km"), i18nServer.getFixedT("en")]);
+    const role = { km: km(`roles.${what.role}`), en: en(`roles.${what.role}`) };
+    return accountMessage(
+      tx,
+      `invitation:${invitationId}`,
+      "invitation",
+      { name: "", ...to },
+      { accept: link },
+      { organization: what.organization, role },
+    );
+  },
 };

@@ -4,6 +4,9 @@ import { recordAudit } from "~/audit/audit.server";
 import { isRoleForKind, managerRoles } from "~/auth/permissions";
 import { type Identifier } from "~/auth/identifier";
 import { hashToken, randomToken } from "~/auth/tokens.server";
+import { accountMessages } from "~/auth/notifier.server";
+import { publicUrl } from "~/http/public-url.server";
+import { wakeOutbox } from "~/messages/outbox.server";
 
 const INVITATION_DAYS = 7;
 
@@ -41,7 +44,11 @@ export async function listOpenInvitations(organizationId: number) {
   });
 }
 
-/** Creates a single-use invitation and returns its token; only its hash is stored. */
+/**
+ * Creates a single-use invitation and returns its token; only its hash is stored. When the inviter
+ * names the invitee, the link is also sent to them (email, or SMS once a gateway is configured:
+ * until then the SMS waits, HELD, and the inviter passes the link on) in the same transaction.
+ */
 export async function createInvitation(
   organization: { id: number; kind: "COOPERATIVE" | "BUYER" | "UNION" },
   role: MembershipRole,
@@ -53,7 +60,7 @@ export async function createInvitation(
   const token = randomToken();
   const inviteeEmail = invitee?.kind === "email" ? invitee.email : null;
   const inviteePhone = invitee?.kind === "phone" ? invitee.phone : null;
-  await prisma.$transaction(async (tx) => {
+  const messageIds = await prisma.$transaction(async (tx) => {
     const invitation = await tx.invitation.create({
       data: {
         tokenHash: hashToken(token),
@@ -78,7 +85,20 @@ export async function createInvitation(
       },
       tx,
     );
+    if (!invitee) return [];
+    const names = await tx.organization.findUniqueOrThrow({
+      where: { id: organization.id },
+      select: { nameKm: true, nameEn: true },
+    });
+    return accountMessages.invitation(
+      tx,
+      invitation.id,
+      { email: inviteeEmail, phone: inviteePhone },
+      publicUrl(`/invitations/${token}`),
+      { organization: { km: names.nameKm, en: names.nameEn }, role },
+    );
   });
+  await wakeOutbox(messageIds);
   return token;
 }
 

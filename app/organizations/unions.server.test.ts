@@ -372,6 +372,47 @@ describe("cooperatives", () => {
     await acceptInvitation(token, { userId: lead.id, ipAddress: ip });
     expect((await getManagedCooperative(union.slug, coop.slug, staff)).leads).toHaveLength(1);
   });
+
+  test("the invitation is sent: the link goes to the invitee's email, or waits as an SMS, with the invitation", async () => {
+    const { union, staff } = await unionWithStaff("Send Union");
+    const coop = await createCooperative(union.id, coopInput("Send-1"), staff);
+    const before = await prisma.outboxMessage.count();
+    const token = await inviteCooperativeLead(
+      coop.id,
+      { kind: "email", email: "lead@send.test" },
+      staff,
+    );
+    const invitation = await prisma.invitation.findFirstOrThrow({
+      where: { organizationId: coop.id, inviteeEmail: "lead@send.test" },
+      select: { id: true },
+    });
+    const email = await prisma.outboxMessage.findFirstOrThrow({
+      where: { eventKey: `invitation:${invitation.id}` },
+      select: { channel: true, address: true, kind: true, subject: true, text: true, links: true },
+    });
+    expect(email).toMatchObject({
+      channel: "EMAIL",
+      address: "lead@send.test",
+      kind: "invitation",
+      links: { accept: expect.stringMatching(new RegExp(`/invitations/${token}$`)) },
+    });
+    expect(email.subject).toBe("អ្នកត្រូវបានអញ្ជើញមកផ្សារ · You are invited to Phsar");
+    expect(email.text).toContain("Cooperative Send-1");
+    expect(email.text).toContain("join Cooperative Send-1 on Phsar as Cooperative lead.");
+    expect(await findOpenInvitation(token)).toMatchObject({ role: "LEAD" });
+
+    await inviteCooperativeLead(coop.id, { kind: "phone", phone: "+85512999000" }, staff);
+    const sms = await prisma.outboxMessage.findFirstOrThrow({
+      where: { kind: "invitation", address: "+85512999000" },
+      select: { channel: true, links: true },
+    });
+    expect(sms.channel).toBe("SMS");
+    expect(await prisma.outboxMessage.count()).toBe(before + 2);
+
+    // A staff invitation names no one: it is a link to pass on, and nothing is sent.
+    await inviteUnionStaff(union.id, await person([], true));
+    expect(await prisma.outboxMessage.count()).toBe(before + 2);
+  });
 });
 
 describe("deactivation", () => {

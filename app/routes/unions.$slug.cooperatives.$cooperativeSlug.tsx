@@ -78,6 +78,7 @@ export async function action(args: ActionFunctionArgs) {
       return {
         inviteLink: publicUrl(`/invitations/${token}`),
         invitee: invitee.kind === "email" ? invitee.email : invitee.phone,
+        inviteSentBy: invitee.kind,
       };
     }
     case "deactivate":
@@ -104,6 +105,7 @@ type Place = { code: string; nameKm: string; nameEn: string };
 type ActionData = {
   inviteLink?: string;
   invitee?: string;
+  inviteSentBy?: "email" | "phone";
   inviteError?: string;
   statusError?: string;
 };
@@ -212,7 +214,14 @@ export default function UnionCooperative() {
         </Form>
         {data.inviteLink ? (
           <StatusMessage>
-            <p>{t("onboarding.cooperatives.inviteLink", { who: data.invitee })}</p>
+            <p>
+              {t(
+                data.inviteSentBy === "email"
+                  ? "onboarding.cooperatives.inviteEmailed"
+                  : "onboarding.cooperatives.inviteSmsWaits",
+                { who: data.invitee },
+              )}
+            </p>
             <input
               readOnly
               value={data.inviteLink}

@@ -463,7 +463,16 @@ const en = {
       subject: "You already have an account",
       body: "Hello {{name}}. Someone tried to sign up with your account. You can sign in or reset your password.",
     },
-    links: { reset: "Reset password", confirm: "Confirm", login: "Sign in" },
+    invitation: {
+      subject: "You are invited to Phsar",
+      body: "You are invited to join {{organization}} on Phsar as {{role}}. The link works once, for 7 days.",
+    },
+    links: {
+      reset: "Reset password",
+      confirm: "Confirm",
+      login: "Sign in",
+      accept: "Accept the invitation",
+    },
     columns: {
       when: "When",
       channel: "Channel",
@@ -1031,6 +1040,10 @@ const en = {
       inviteeIdentifier: "Lead's email or phone",
       inviteLeadSubmit: "Create the invitation link",
       inviteLink: "Send this link to {{who}}. It works once, for 7 days:",
+      inviteEmailed:
+        "An email with this link is on its way to {{who}}. You can also pass it on yourself; it works once, for 7 days:",
+      inviteSmsWaits:
+        "Phsar sends the SMS once an SMS gateway is set up. Until then, send this link to {{who}} yourself. It works once, for 7 days:",
       invitedFor: "for {{who}}",
       active: "Active",
       deactivated: "Deactivated {{when}}",
