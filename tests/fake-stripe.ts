@@ -674,6 +674,23 @@ export async function startFakeStripe() {
   };
 }
 
+/**
+ * Starts the fake and points the app's Stripe settings at it. Call it inside `vi.hoisted`, before
+ * anything imports the app (the environment is read once, at import).
+ */
+export async function startFakeStripeForApp(
+  name: string,
+  { platformFeeBps }: { platformFeeBps?: number } = {},
+) {
+  const server = await startFakeStripe();
+  process.env.STRIPE_SECRET_KEY = server.secretKey;
+  process.env.STRIPE_API_BASE = `http://127.0.0.1:${server.port}`;
+  process.env.STRIPE_WEBHOOK_SECRET = `whsec_${name}_platform`;
+  process.env.STRIPE_CONNECT_WEBHOOK_SECRET = `whsec_${name}_connect`;
+  if (platformFeeBps !== undefined) process.env.PLATFORM_FEE_BPS = String(platformFeeBps);
+  return server;
+}
+
 /** Signs an event the way Stripe does, for a webhook request to our route. */
 export function signedWebhookRequest(
   event: object,

@@ -5,17 +5,12 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 
 const fake = await vi.hoisted(async () => {
-  const { startFakeStripe } = await import("../../tests/fake-stripe");
-  const server = await startFakeStripe();
-  process.env.STRIPE_SECRET_KEY = server.secretKey;
-  process.env.STRIPE_API_BASE = `http://127.0.0.1:${server.port}`;
-  process.env.STRIPE_WEBHOOK_SECRET = "whsec_money_platform";
-  process.env.STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_money_connect";
-  process.env.PLATFORM_FEE_BPS = "500";
-  return server;
+  const { startFakeStripeForApp } = await import("../../tests/fake-stripe");
+  return startFakeStripeForApp("money", { platformFeeBps: 500 });
 });
 
 import { prisma } from "~/db/db.server";
+import { postStripeEvent as post } from "../../tests/stripe-webhooks";
 import {
   acceptSubOrder,
   expireUnpaidOrders,
@@ -24,7 +19,6 @@ import {
 } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
 import { buildWindow } from "../../tests/builders";
-import { signedWebhookRequest } from "../../tests/fake-stripe";
 import { expectMoneyExact, holdSubOrderLocks } from "../../tests/money-fixtures";
 import { deliverSubOrder, paymentActor as actor } from "../../tests/payments-fixtures";
 import { followAmountDue } from "./adjustments.server";
@@ -32,7 +26,6 @@ import { allocateOutsideRefund } from "./outside-refunds.server";
 import { stripeProvider } from "./providers.server";
 import { reconcilePaymentOutcomes } from "./reconcile.server";
 import { type PaymentActor } from "./settlement.server";
-import { receiveStripeWebhook } from "./stripe-events.server";
 
 const provider = stripeProvider()!;
 let buyer: PaymentActor;
@@ -66,18 +59,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake.close();
 });
-
-async function post(event: object, endpoint: "platform" | "connect" = "platform") {
-  const request = signedWebhookRequest(
-    event,
-    endpoint === "platform" ? "whsec_money_platform" : "whsec_money_connect",
-  );
-  return receiveStripeWebhook(
-    await request.text(),
-    request.headers.get("Stripe-Signature"),
-    endpoint,
-  );
-}
 
 /** A card order: 10 kg from cooperative A at `a` cents a kg, 10 kg from B at `b`; page opened. */
 async function cardOrder(a = 200, b = 300) {

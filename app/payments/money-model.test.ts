@@ -10,17 +10,12 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
 const fake = await vi.hoisted(async () => {
-  const { startFakeStripe } = await import("../../tests/fake-stripe");
-  const server = await startFakeStripe();
-  process.env.STRIPE_SECRET_KEY = server.secretKey;
-  process.env.STRIPE_API_BASE = `http://127.0.0.1:${server.port}`;
-  process.env.STRIPE_WEBHOOK_SECRET = "whsec_model_platform";
-  process.env.STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_model_connect";
-  process.env.PLATFORM_FEE_BPS = "300";
-  return server;
+  const { startFakeStripeForApp } = await import("../../tests/fake-stripe");
+  return startFakeStripeForApp("model", { platformFeeBps: 300 });
 });
 
 import { prisma } from "~/db/db.server";
+import { postStripeEvent as post } from "../../tests/stripe-webhooks";
 import {
   acceptSubOrder,
   autoConfirmDeliveries,
@@ -34,7 +29,6 @@ import {
 } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
 import { buildWindow } from "../../tests/builders";
-import { signedWebhookRequest } from "../../tests/fake-stripe";
 import { paymentActor as actor } from "../../tests/payments-fixtures";
 import { followAllAmountsDue } from "./adjustments.server";
 import { grantCreditTerms, payLater } from "./credit.server";
@@ -43,7 +37,6 @@ import { checkMoney, formatProblems } from "./money-check.server";
 import { stripeProvider } from "./providers.server";
 import { reconcilePaymentOutcomes } from "./reconcile.server";
 import { PaymentError, type PaymentActor } from "./settlement.server";
-import { receiveStripeWebhook } from "./stripe-events.server";
 
 type Mode = "manual" | "card" | "account";
 const stripe = stripeProvider()!;
@@ -83,18 +76,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake.close();
 });
-
-async function post(event: object, endpoint: "platform" | "connect" = "platform") {
-  const request = signedWebhookRequest(
-    event,
-    endpoint === "platform" ? "whsec_model_platform" : "whsec_model_connect",
-  );
-  return receiveStripeWebhook(
-    await request.text(),
-    request.headers.get("Stripe-Signature"),
-    endpoint,
-  );
-}
 
 /** One order: 10 kg from each cooperative on each of two delivery days (four sub-orders). */
 async function placeModelOrder(mode: Mode) {

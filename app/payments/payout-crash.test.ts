@@ -6,17 +6,16 @@
 // stripe.server.test.ts; this is the run over several, crashed and re-run from the start.)
 import { afterAll, afterEach, beforeAll, expect, test, vi } from "vitest";
 
-const secrets = vi.hoisted(() => {
-  const value = { platform: "whsec_crash_platform", connect: "whsec_crash_connect" };
-  process.env.STRIPE_WEBHOOK_SECRET = value.platform;
-  process.env.STRIPE_CONNECT_WEBHOOK_SECRET = value.connect;
+vi.hoisted(() => {
+  process.env.STRIPE_WEBHOOK_SECRET = "whsec_crash_platform";
+  process.env.STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_crash_connect";
   process.env.PLATFORM_FEE_BPS = "0";
-  return value;
 });
 
 import { prisma } from "~/db/db.server";
+import { postStripeEvent as post } from "../../tests/stripe-webhooks";
 import { seedDemoData } from "../../prisma/seed";
-import { signedWebhookRequest, startFakeStripe, type FakeStripe } from "../../tests/fake-stripe";
+import { startFakeStripe, type FakeStripe } from "../../tests/fake-stripe";
 import {
   deliverSubOrder,
   orderFromTwoCooperatives,
@@ -24,7 +23,6 @@ import {
   paymentActor,
 } from "../../tests/payments-fixtures";
 import { ledgerIntegrity } from "./ledger.server";
-import { receiveStripeWebhook } from "./stripe-events.server";
 import { createStripeProvider, type StripeProvider } from "./stripe.server";
 import { expectMoneyExact } from "../../tests/money-fixtures";
 
@@ -42,18 +40,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
 });
-
-async function post(event: object, endpoint: "platform" | "connect") {
-  const request = signedWebhookRequest(
-    event,
-    endpoint === "platform" ? secrets.platform : secrets.connect,
-  );
-  return receiveStripeWebhook(
-    await request.text(),
-    request.headers.get("Stripe-Signature"),
-    endpoint,
-  );
-}
 
 /** What a payout job does: release every delivered sub-order of the order, stopping at an error. */
 async function payoutRun(subOrderIds: number[], before: (index: number) => void = () => {}) {

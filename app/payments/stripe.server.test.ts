@@ -11,8 +11,9 @@ const secrets = vi.hoisted(() => {
 });
 
 import { prisma } from "~/db/db.server";
+import { postStripeEvent as post } from "../../tests/stripe-webhooks";
 import { seedDemoData } from "../../prisma/seed";
-import { startFakeStripe, signedWebhookRequest, type FakeStripe } from "../../tests/fake-stripe";
+import { startFakeStripe, type FakeStripe } from "../../tests/fake-stripe";
 import {
   orderFromTwoCooperatives,
   organizationId,
@@ -21,7 +22,6 @@ import {
 } from "../../tests/payments-fixtures";
 import { buyerOwes, cooperativeBalance, ledgerIntegrity } from "./ledger.server";
 import { type PaymentActor } from "./settlement.server";
-import { receiveStripeWebhook } from "./stripe-events.server";
 import { createStripeProvider, type StripeProvider } from "./stripe.server";
 import { expectMoneyExact } from "../../tests/money-fixtures";
 
@@ -52,25 +52,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
 });
-
-async function post(
-  event: object,
-  endpoint: "platform" | "connect" = "platform",
-  signature?: string,
-) {
-  const request = signedWebhookRequest(
-    event,
-    endpoint === "platform" ? secrets.platform : secrets.connect,
-    endpoint === "platform" ? "/webhooks/stripe" : "/webhooks/stripe-connect",
-    signature,
-  );
-  // What the webhook routes do with a request (app/routes/webhooks.stripe.test.ts posts to them).
-  return receiveStripeWebhook(
-    await request.text(),
-    request.headers.get("Stripe-Signature"),
-    endpoint,
-  );
-}
 
 async function expectBalanced() {
   expect(await ledgerIntegrity()).toEqual({
