@@ -181,8 +181,12 @@ test("money to farmers: pledges, order, collection by member without JavaScript,
   const rowOf = (name: string) => clerk.getByRole("listitem").filter({ hasText: name });
   await expect(rowOf(names.first)).toContainText(`${PLEDGED.first}`);
   // One member in Khmer digits, the other in Latin ones.
-  await rowOf(names.first).getByLabel(/បានប្រមូល/).fill(khmerDigits(String(COLLECTED.first)));
-  await rowOf(names.second).getByLabel(/បានប្រមូល/).fill(String(COLLECTED.second));
+  await rowOf(names.first)
+    .getByLabel(/បានប្រមូល/)
+    .fill(khmerDigits(String(COLLECTED.first)));
+  await rowOf(names.second)
+    .getByLabel(/បានប្រមូល/)
+    .fill(String(COLLECTED.second));
   const save = clerk.getByRole("button", { name: "រក្សាទុកការប្រមូល" });
   const box = await save.boundingBox();
   expect(box!.height).toBeGreaterThanOrEqual(48);
@@ -195,7 +199,9 @@ test("money to farmers: pledges, order, collection by member without JavaScript,
 
   // The lead packs what was collected.
   await lead.goto(subOrderPath);
-  await expect(lead.getByText("Proposed quantity = what was collected from members.")).toBeVisible();
+  await expect(
+    lead.getByText("Proposed quantity = what was collected from members."),
+  ).toBeVisible();
   await expect(lead.getByLabel(/Packed \(/).first()).toHaveValue(
     String(COLLECTED.first + COLLECTED.second),
   );
@@ -272,6 +278,8 @@ test("money to farmers: pledges, order, collection by member without JavaScript,
     expect(cells[0], key).toContain("Water spinach");
     expect(cells[1], key).toMatch(new RegExp(`^${m.kg}\\b`));
     expect(cells.slice(2).map(riel), key).toEqual([PRICE, m.gross, m.fee, m.credit, m.net]);
+    // Shared by what was collected, so no "shared by pledge" note.
+    await expect(slip.getByRole("note")).toHaveCount(0);
     const figure = await figures(slip);
     expect(riel(figure("Opening balance")), key).toBe(0);
     expect(riel(figure("Owed")), key).toBe(m.net);
