@@ -272,6 +272,8 @@ describe("slips and statements", () => {
     });
     expect(line.deliveredQuantityMilli).toBe(pledged.reduce((s, p) => s + p.quantity * 1000, 0));
     expect(line.deliveredQuantityMilli).toBeGreaterThan(0);
+    // …and the slip says the shares followed pledges.
+    expect(line.basis).toBe("PLEDGE");
 
     // Over the sub-order, the members' nets on their slips are what the ledger says they are owed.
     const posted = await prisma.ledgerEntry.aggregate({

@@ -4,7 +4,11 @@
 import { recordAudit } from "~/audit/audit.server";
 import { type Actor, can } from "~/auth/permissions";
 import { prisma } from "~/db/db.server";
-import { type Currency, type MemberPaymentMethod } from "~/db/generated/enums";
+import {
+  type AllocationBasis,
+  type Currency,
+  type MemberPaymentMethod,
+} from "~/db/generated/enums";
 import { dateColumn, type IsoDate } from "~/calendar/dates";
 import { allocateToMembers } from "./allocation";
 import { type AccountRef, type Posting, postTransaction, type Tx } from "./ledger.server";
@@ -257,6 +261,9 @@ async function balancesOf(
 }
 
 export type MembersPayableRow = MemberBalance & {
+  /** How many of the member's allocations followed pledges (in whole or in part) because nothing
+   * was collected from anyone for that order line: PLEDGE or MIXED. */
+  allocationsByPledge: number;
   name: string;
   nameLatin: string;
   village: string;
@@ -277,6 +284,7 @@ export async function membersPayable(
 ): Promise<MembersPayableRow[]> {
   assertCanRead(actor, cooperativeId);
   const balances = await balancesOf(prisma, cooperativeId, currency);
+  const byPledge = await allocationsByPledge(cooperativeId, currency);
   const farmers = await prisma.farmer.findMany({
     where: { id: { in: [...balances.keys()] }, cooperativeId },
     select: {
@@ -291,6 +299,7 @@ export async function membersPayable(
   return farmers
     .map((f) => ({
       ...balances.get(f.id)!,
+      allocationsByPledge: byPledge.get(f.id) ?? 0,
       name: f.name,
       nameLatin: f.nameLatin,
       village: f.village,
@@ -298,6 +307,19 @@ export async function membersPayable(
       wingAccount: f.wingAccount,
     }))
     .sort((a, b) => a.name.localeCompare(b.name, "km") || a.farmerId - b.farmerId);
+}
+
+/**
+ * Per member, how many allocations were shared by pledge (wholly or partly) because no collection was
+ * recorded: the statement and the CSVs say so, since those shares follow a promise, not a weighing.
+ */
+export async function allocationsByPledge(cooperativeId: number, currency: Currency) {
+  const rows = await prisma.memberAllocation.groupBy({
+    by: ["farmerId"],
+    where: { currency, subOrder: { cooperativeId }, basis: { in: ["PLEDGE", "MIXED"] } },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((r) => [r.farmerId, r._count._all]));
 }
 
 /** The members-payable list as CSV rows (written by app/monitoring/csv.ts). */
@@ -313,6 +335,7 @@ export function membersPayableTable(rows: MembersPayableRow[], currency: Currenc
       "credit_repaid_minor",
       "paid_minor",
       "balance_minor",
+      "allocations_by_pledge",
       "bakong_account",
       "wing_account",
     ],
@@ -326,6 +349,7 @@ export function membersPayableTable(rows: MembersPayableRow[], currency: Currenc
       r.creditRepaidMinor,
       r.paidMinor,
       r.balanceMinor,
+      r.allocationsByPledge,
       r.bakongAccount ?? "",
       r.wingAccount ?? "",
     ]),
@@ -338,6 +362,9 @@ export type SlipLine = {
   productKm: string;
   productEn: string;
   unit: string;
+  /** What the shares followed: COLLECTION, PLEDGE (nothing collected for the sub-order) or MIXED
+   * (pledges for the lines with nothing collected). The slip says so when pledges were used. */
+  basis: AllocationBasis;
   /** What the allocation counted for the member, in thousandths of the unit: what was collected
    * from them for each line (the newest record), or their pledge where nothing was collected. */
   deliveredQuantityMilli: number;
@@ -391,6 +418,7 @@ export async function memberStatementFor(
       shareMinor: true,
       repaymentMinor: true,
       payableMinor: true,
+      basis: true,
       subOrder: {
         select: {
           memberAllocations: {
@@ -442,6 +470,7 @@ export async function memberStatementFor(
       productKm: first.listing.product.nameKm,
       productEn: first.listing.product.nameEn,
       unit: first.listing.product.unit,
+      basis: a.basis,
       // Same basis as allocateSubOrder: on a line with collection records, the member's newest one
       // (none: nothing delivered); on a line with none, their pledge.
       deliveredQuantityMilli: s.lines.reduce(

@@ -26,6 +26,8 @@ export const slipLabelKeys = [
   "memberPayments.signature",
   "memberPayments.print",
   "memberPayments.method",
+  "memberPayments.basisPledge",
+  "memberPayments.basisMixed",
 ] as const;
 export type SlipLabelKey = (typeof slipLabelKeys)[number];
 export type SlipLabels = Record<SlipLabelKey, { km: string; en: string }>;
@@ -52,6 +54,29 @@ export type SlipData = {
   }[];
   methods: Record<string, { km: string; en: string }>;
 };
+
+/** Said on the line when its shares followed pledges because no collection was recorded. */
+const basisNote = {
+  PLEDGE: "memberPayments.basisPledge",
+  MIXED: "memberPayments.basisMixed",
+  COLLECTION: null,
+} as const satisfies Record<SlipData["lines"][number]["basis"], SlipLabelKey | null>;
+
+function BasisNote({
+  basis,
+  labels,
+}: {
+  basis: SlipData["lines"][number]["basis"];
+  labels: SlipLabels;
+}) {
+  const key = basisNote[basis];
+  if (!key) return null;
+  return (
+    <p role="note" className="text-xs italic">
+      {labels[key].km} <span lang="en">/ {labels[key].en}</span>
+    </p>
+  );
+}
 
 export function MemberSlip({ data, labels }: { data: SlipData; labels: SlipLabels }) {
   const km = (minor: number) => formatMoney(minor, data.currency, "km");
@@ -113,6 +138,7 @@ export function MemberSlip({ data, labels }: { data: SlipData; labels: SlipLabel
               <td className="p-1">
                 {l.productKm} <span lang="en">/ {l.productEn}</span>
                 <div className="text-xs">№ {l.subOrderId}</div>
+                <BasisNote basis={l.basis} labels={labels} />
               </td>
               <td className="p-1 text-right">
                 {formatQuantityMilli(l.deliveredQuantityMilli)} {l.unit}

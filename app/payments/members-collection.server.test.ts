@@ -7,16 +7,19 @@ import { seedDemoData } from "../../prisma/seed";
 import { orderFromTwoCooperatives, paymentActor as actor } from "../../tests/payments-fixtures";
 import { expectMoneyExact, holdSubOrderLocks } from "../../tests/money-fixtures";
 import { manualProvider, markReceived } from "./manual.server";
-import { allocateSubOrder } from "./members.server";
+import { memberStatementFor, membersPayable, membersPayableTable } from "./member-payments.server";
+import { allocateSubOrder, memberStatement, statementCsv } from "./members.server";
 import { type PaymentActor } from "./settlement.server";
 
 let buyer: PaymentActor;
 let admin: PaymentActor;
+let lead: PaymentActor;
 
 beforeAll(async () => {
   await seedDemoData(prisma);
   buyer = await actor("buyer@phsar.test");
   admin = await actor("admin@phsar.test");
+  lead = await actor("lead@phsar.test");
 });
 
 /** A paid, accepted sub-order whose one line's window has at least three pledgers. */
@@ -94,6 +97,60 @@ describe("allocation by delivery", () => {
     const rows = await allocations(subOrder.id);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => farmers.includes(r.farmerId) && r.basis === "PLEDGE")).toBe(true);
+  });
+
+  test("the member's statement and both CSVs say which shares followed pledges", async () => {
+    const collected = await paidAccepted();
+    const pledged = await paidAccepted();
+    const cooperativeId = collected.subOrder.cooperativeId;
+    expect(pledged.subOrder.cooperativeId).toBe(cooperativeId);
+    const counts = async () => {
+      const rows = await membersPayable(cooperativeId, "KHR", lead);
+      return new Map(rows.map((r) => [r.farmerId, r.allocationsByPledge]));
+    };
+    const before = await counts();
+    const a = collected.farmers[0]!;
+    await recordCollection(
+      collected.line.id,
+      cooperativeId,
+      [{ farmerId: a, quantityMilli: 2_000, grade: null }],
+      admin,
+    );
+    await deliver(collected.subOrder.id);
+    await manualProvider.releaseSubOrder(collected.subOrder.id, admin);
+    // Shared by what was weighed: not counted as by pledge.
+    expect((await counts()).get(a) ?? 0).toBe(before.get(a) ?? 0);
+
+    await deliver(pledged.subOrder.id);
+    await manualProvider.releaseSubOrder(pledged.subOrder.id, admin);
+    const after = await counts();
+    for (const farmerId of (await allocations(pledged.subOrder.id)).map((r) => r.farmerId))
+      expect(after.get(farmerId)).toBe((before.get(farmerId) ?? 0) + 1);
+
+    const statementOf = (farmerId: number) =>
+      memberStatementFor(
+        cooperativeId,
+        farmerId,
+        "KHR",
+        { from: new Date(0), to: new Date(Date.now() + 60_000) },
+        lead,
+      );
+    const lineOf = async (farmerId: number, subOrderId: number) =>
+      (await statementOf(farmerId)).lines.find((l) => l.subOrderId === subOrderId)!;
+    expect((await lineOf(a, collected.subOrder.id)).basis).toBe("COLLECTION");
+    const p = (await allocations(pledged.subOrder.id))[0]!.farmerId;
+    expect((await lineOf(p, pledged.subOrder.id)).basis).toBe("PLEDGE");
+
+    // The column in the members-payable CSV and in the older statement CSV.
+    const table = membersPayableTable(await membersPayable(cooperativeId, "KHR", lead), "KHR");
+    const column = table.header.indexOf("allocations_by_pledge");
+    expect(column).toBeGreaterThan(0);
+    expect(table.rows.find((r) => r[0] === p)![column]).toBe(after.get(p));
+    const csv = statementCsv(await memberStatement(cooperativeId, "KHR"), "KHR").split("\r\n");
+    // The last column, so a name or village with a comma in it cannot shift it.
+    expect(csv[0]!.split(",").at(-1)).toBe("allocations_by_pledge");
+    const csvRow = csv.find((l) => l.startsWith(`${p},`))!;
+    expect(Number(csvRow.split(",").at(-1))).toBe(after.get(p));
   });
 
   test("a retry and two callers at once allocate once", async () => {

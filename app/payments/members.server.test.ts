@@ -95,7 +95,7 @@ describe("member allocation", () => {
     const csv = statementCsv(statement, "KHR");
     expect(
       csv.startsWith(
-        "\uFEFFfarmer_id,name,village,currency,share_minor,repayment_minor,payable_minor\r\n",
+        "\uFEFFfarmer_id,name,village,currency,share_minor,repayment_minor,payable_minor,allocations_by_pledge\r\n",
       ),
     ).toBe(true);
     expect(csv.trimEnd().split("\r\n")).toHaveLength(statement.length + 1);
@@ -111,11 +111,12 @@ describe("member allocation", () => {
           shareMinor: 10,
           repaymentMinor: 0,
           payableMinor: 10,
+          allocationsByPledge: 2,
         },
       ],
       "USD",
     );
-    expect(csv.split("\r\n")[1]).toBe(`1,"Sok ""Dara"", Jr",'=HYPERLINK(1),USD,10,0,10`);
+    expect(csv.split("\r\n")[1]).toBe(`1,"Sok ""Dara"", Jr",'=HYPERLINK(1),USD,10,0,10,2`);
   });
 });
 

@@ -3,7 +3,7 @@ import { prisma } from "~/db/db.server";
 import { type Currency } from "~/db/generated/enums";
 import { allocateByDelivery, clawBack } from "./allocation";
 import { type Tx } from "./ledger.server";
-import { postAllocationToLedger } from "./member-payments.server";
+import { allocationsByPledge, postAllocationToLedger } from "./member-payments.server";
 import { SplitError } from "./split";
 import { recordedShare, refundedSoFar, PaymentError } from "./settlement.server";
 
@@ -226,6 +226,8 @@ export type MemberStatementRow = {
   shareMinor: number;
   repaymentMinor: number;
   payableMinor: number;
+  /** Allocations shared by pledge (wholly or partly) because no collection was recorded. */
+  allocationsByPledge: number;
 };
 
 /** What the cooperative owes each member, summed over its allocated sub-orders in one currency. */
@@ -240,6 +242,7 @@ export async function memberStatement(cooperativeId: number, currency: Currency)
     select: { id: true, name: true, village: true },
   });
   const byId = new Map(farmers.map((f) => [f.id, f]));
+  const byPledge = await allocationsByPledge(cooperativeId, currency);
   return rows
     .map((r) => ({
       farmerId: r.farmerId,
@@ -248,6 +251,7 @@ export async function memberStatement(cooperativeId: number, currency: Currency)
       shareMinor: r._sum.shareMinor ?? 0,
       repaymentMinor: r._sum.repaymentMinor ?? 0,
       payableMinor: r._sum.payableMinor ?? 0,
+      allocationsByPledge: byPledge.get(r.farmerId) ?? 0,
     }))
     .sort((a, b) => a.name.localeCompare(b.name, "km") || a.farmerId - b.farmerId);
 }
@@ -269,9 +273,19 @@ export function statementCsv(rows: MemberStatementRow[], currency: Currency) {
     "share_minor",
     "repayment_minor",
     "payable_minor",
+    "allocations_by_pledge",
   ];
   const lines = rows.map((r) =>
-    [r.farmerId, r.name, r.village, currency, r.shareMinor, r.repaymentMinor, r.payableMinor]
+    [
+      r.farmerId,
+      r.name,
+      r.village,
+      currency,
+      r.shareMinor,
+      r.repaymentMinor,
+      r.payableMinor,
+      r.allocationsByPledge,
+    ]
       .map(csvCell)
       .join(","),
   );

@@ -770,6 +770,10 @@ const en = {
     badFormKey: "The form has expired. Open the page again.",
     referenceTooLong: "The reference is too long.",
     paymentNotFound: "No such payment.",
+    basisPledge:
+      "Shared by pledge: no collection was recorded for this order, so the shares follow what members promised.",
+    basisMixed:
+      "Partly by pledge: where no collection was recorded for a product, the shares follow what members promised.",
   },
   credits: {
     title: "Input credits",
