@@ -196,6 +196,33 @@ describe("manual settlement", () => {
   });
 });
 
+describe("paying after delivery", () => {
+  test("a payment started once goods were delivered asks for what was delivered, and can be recorded", async () => {
+    const order = await orderFromTwoCooperatives();
+    const [a] = await prisma.subOrder.findMany({
+      where: { orderId: order.id },
+      orderBy: { id: "asc" },
+      select: { id: true, totalMinor: true, cooperativeId: true },
+    });
+    // Delivered short with no payment open (the first one failed, or the buyer pays late).
+    await prisma.subOrder.update({
+      where: { id: a!.id },
+      data: { status: "DELIVERED", finalTotalMinor: a!.totalMinor - 500 },
+    });
+    const start = await manualProvider.startPayment(order.id, "BANK_TRANSFER", buyer);
+    if (start.provider !== "manual") throw new Error("expected the manual provider");
+    const pa = start.payments.find((p) => p.subOrderId === a!.id)!;
+    expect(pa.amountMinor).toBe(a!.totalMinor - 500);
+    expect(
+      await prisma.payment.findUniqueOrThrow({ where: { id: pa.paymentId }, select: { amountMinor: true } }),
+    ).toEqual({ amountMinor: a!.totalMinor - 500 });
+    expect(
+      await markReceived(pa.paymentId, { amountMinor: pa.amountMinor }, leadOf(a!.cooperativeId)),
+    ).toEqual({ recorded: true });
+    await expectBalanced();
+  });
+});
+
 describe("permission before any lookup that could leak", () => {
   test("another cooperative's lead learns nothing about a sub-order's payment state", async () => {
     const order = await orderFromTwoCooperatives("KHR", "BANK_TRANSFER");

@@ -22,6 +22,7 @@ import {
   type Release,
 } from "./provider";
 import {
+  amountDue,
   assertCan,
   assertCanManageSubOrder,
   confirmPaidSubOrders,
@@ -63,7 +64,9 @@ async function startPayment(
         select: {
           id: true,
           cooperativeId: true,
+          status: true,
           totalMinor: true,
+          finalTotalMinor: true,
           cooperative: {
             select: {
               nameEn: true,
@@ -90,14 +93,14 @@ async function startPayment(
       await tx.$queryRaw`SELECT "id" FROM "SubOrder" WHERE "id" = ${subOrder.id} FOR UPDATE`;
       const open = await tx.payment.findFirst({
         where: { subOrderId: subOrder.id, status: { in: ["PENDING", "SUCCEEDED"] } },
-        select: { id: true, status: true, method: true },
+        select: { id: true, status: true, method: true, amountMinor: true },
       });
       if (open?.status === "SUCCEEDED") return open;
       if (open)
         return tx.payment.update({
           where: { id: open.id },
           data: { method },
-          select: { id: true, status: true, method: true },
+          select: { id: true, status: true, method: true, amountMinor: true },
         });
       return tx.payment.create({
         data: {
@@ -106,11 +109,12 @@ async function startPayment(
           provider: "MANUAL",
           method,
           currency: order.currency,
-          amountMinor: subOrder.totalMinor,
+          // After delivery (a first payment that failed, a buyer paying late) what was delivered.
+          amountMinor: amountDue(subOrder),
           reference,
           recordedById: actor.id,
         },
-        select: { id: true, status: true, method: true },
+        select: { id: true, status: true, method: true, amountMinor: true },
       });
     });
     const khqr =
@@ -121,7 +125,7 @@ async function startPayment(
               merchantName: subOrder.cooperative.nameEn,
               merchantCity: subOrder.cooperative.province.nameEn,
               currency: order.currency,
-              amountMinor: subOrder.totalMinor,
+              amountMinor: payment.amountMinor,
               billNumber: reference,
               expiresAt,
             },
@@ -141,7 +145,7 @@ async function startPayment(
       cooperativeId: subOrder.cooperativeId,
       method: payment.method,
       currency: order.currency,
-      amountMinor: subOrder.totalMinor,
+      amountMinor: payment.amountMinor,
       reference,
       khqr: khqr && { qr: khqr.qr, expiresAt: khqr.expiresAt },
     });
