@@ -59,7 +59,9 @@ async function main() {
       await admin.query('CREATE DATABASE "phsar_app"');
       await admin.end();
       await migrateDeploy(appUrl.toString());
-      await seedDatabase(appUrl.toString());
+      // The seed's money trail works through the app's own client (DATABASE_URL), which here
+      // points at the bench database: seed the app's database from a process of its own.
+      await seedInChild(appUrl.toString());
       const { startAppServer } = await import("./http");
       server = await startAppServer(appUrl.toString());
       return [];
@@ -213,3 +215,16 @@ main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
+
+function seedInChild(url: string) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/db.ts", "seed"], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`seeding the app database exited with ${code}`)),
+    );
+  });
+}

@@ -108,14 +108,14 @@ export async function seedDemoData(
   const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const passwordHash = await hash(DEMO_PASSWORD);
 
-  return prisma.$transaction(
+  const seeded = await prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK})`;
       const existing = await tx.organization.findUnique({
         where: { slug: demoUnion.slug },
         select: { id: true },
       });
-      if (existing) return { created: false };
+      if (existing) return { created: false as const };
 
       await tx.product.createMany({ data: demoProducts });
 
@@ -249,18 +249,31 @@ export async function seedDemoData(
           buyerSlugs: demoBuyers.map((b) => b.slug).filter((s) => !withLogins.has(s)),
         });
       }
-      // The dashboard reads volumes and prices from its roll-up: fill it now, not a minute later.
-      await tx.$executeRaw`REFRESH MATERIALIZED VIEW "MonitoringDaily"`;
       // The demo listings are written directly, so build their search rows in the same transaction.
       await rebuildPostgresIndex(tx);
-      return { created: true };
+      return { created: true as const };
     },
     { timeout: 60_000, maxWait: 60_000 },
   );
+  if (history) {
+    // Through the payment domain, which works on the app's own client: it must be this database.
+    // Also when the demo data was already there, to finish a trail an earlier start left half-done.
+    const { recordHistoryMoney } = await import("./seed/money-trail");
+    const { sales } = await recordHistoryMoney({ adminEmail: demoAdmin.email });
+    if (!seeded.created && sales === 0) return { created: false };
+  } else if (!seeded.created) return { created: false };
+  // The dashboard reads volumes and prices from its roll-up: fill it now, not a minute later.
+  await prisma.$executeRaw`REFRESH MATERIALIZED VIEW "MonitoringDaily"`;
+  return { created: seeded.created };
 }
 
-/** Seeds the database at `url` with its own short-lived client (for `npm start` and the scripts). */
+/**
+ * Seeds the database at `url` with its own short-lived client (for `npm start` and the scripts).
+ * The history's money goes through the app's own client, so `url` must be the app's DATABASE_URL.
+ */
 export async function seedDatabase(url: string) {
+  if (process.env.DATABASE_URL !== url)
+    throw new Error("seedDatabase: set DATABASE_URL to the database being seeded, before importing the app");
   const prisma = createPrismaClient(url);
   try {
     return await seedDemoData(prisma, { history: true });

@@ -1,7 +1,10 @@
 // Sixteen weeks of past orders for the demo, so the union dashboard has something to show: delivered
-// and settled sub-orders with their transitions and member allocations, a few rejected or cancelled,
-// and weekly national market prices. Only for cooperatives and buyers without demo logins, so the
-// journeys of the demo accounts (and the tests that follow them) start from a clean slate.
+// sub-orders with their transitions and what each member brought (collection records), a few
+// rejected or cancelled, and weekly national market prices. Only for cooperatives and buyers without
+// demo logins, so the journeys of the demo accounts (and the tests that follow them) start from a
+// clean slate. The orders' money (payment, payout, allocation, members paid) is not written here: it
+// goes through the payment domain afterwards (./money-trail.ts), so the demo's money trail is the
+// one the app itself would leave.
 import { type Prisma } from "~/db/generated/client";
 import { type SubOrderStatus } from "~/db/generated/enums";
 import { addDays, cambodiaInstant, dateColumn, type IsoDate } from "~/calendar/dates";
@@ -9,6 +12,8 @@ import { addDays, cambodiaInstant, dateColumn, type IsoDate } from "~/calendar/d
 type Db = Prisma.TransactionClient;
 
 export const HISTORY_WEEKS = 16;
+export const HISTORY_PURCHASER_EMAIL = "history-purchaser@phsar.test";
+
 
 export async function seedOrderHistory(
   tx: Db,
@@ -47,7 +52,7 @@ export async function seedOrderHistory(
   const purchaser = await tx.user.create({
     data: {
       name: "Sokha Chea",
-      email: "history-purchaser@phsar.test",
+      email: HISTORY_PURCHASER_EMAIL,
       memberships: {
         create: buyers.map((b) => ({ organizationId: b.id, role: "PURCHASER" as const })),
       },
@@ -115,40 +120,25 @@ export async function seedOrderHistory(
             ? ["CONFIRMED", "REJECTED"]
             : status === "CANCELLED"
               ? ["CONFIRMED", "ACCEPTED", "CANCELLED"]
-              : [
-                  "CONFIRMED",
-                  "ACCEPTED",
-                  "PACKED",
-                  "DELIVERED",
-                  ...(status === "SETTLED" ? (["SETTLED"] as const) : []),
-                ];
+              : ["CONFIRMED", "ACCEPTED", "PACKED", "DELIVERED"];
         // About one delivery in eight arrives the morning after its delivery date.
         const late = random() < 0.12;
         const at = (to: SubOrderStatus) =>
           to === "DELIVERED"
             ? cambodiaInstant(late ? addDays(date, 1) : date, late ? "08:00" : "10:00")
-            : to === "SETTLED"
-              ? cambodiaInstant(addDays(date, 2), "09:00")
-              : cambodiaInstant(
+            : cambodiaInstant(
                   addDays(date, to === "CONFIRMED" ? -3 : to === "PACKED" ? -1 : -2),
                   "09:00",
                 );
-        // The members who brought the goods share what the cooperative passes on (95 %).
+        // The members who brought the goods, each a part of every line (what the clerk weighed in).
         const members = coop.farmers
           .slice(between(0, Math.max(0, coop.farmers.length - 4)))
           .slice(0, between(2, 4));
         const weights = members.map(() => 1 + random() * 3);
-        const pool =
-          status === "SETTLED" && finalTotalMinor ? Math.round(finalTotalMinor * 0.95) : 0;
         const sumWeights = weights.reduce((s, w) => s + w, 0);
-        const shares = members.map((m, i) => ({
-          farmerId: m.id,
-          shareMinor: Math.floor((pool * weights[i]!) / sumWeights),
-        }));
-        if (shares[0]) shares[0].shareMinor += pool - shares.reduce((s, m) => s + m.shareMinor, 0);
 
         orders++;
-        await tx.order.create({
+        const order = await tx.order.create({
           data: {
             buyerId: pick(buyers).id,
             placedById: purchaser.id,
@@ -160,7 +150,8 @@ export async function seedOrderHistory(
               create: {
                 cooperativeId: coop.id,
                 deliveryDate: dateColumn(date),
-                status,
+                // Settled only once paid out, by the payment domain (./money-trail.ts).
+                status: status === "SETTLED" ? "DELIVERED" : status,
                 totalMinor,
                 finalTotalMinor,
                 lines: { create: lines },
@@ -171,23 +162,47 @@ export async function seedOrderHistory(
                     at: at(to),
                   })),
                 },
-                memberAllocations: {
-                  create: pool
-                    ? shares
-                        .filter((s) => s.shareMinor > 0)
-                        .map((s) => ({
-                          ...s,
-                          currency: "KHR" as const,
-                          repaymentMinor: 0,
-                          payableMinor: s.shareMinor,
-                        }))
-                    : [],
+              },
+            },
+          },
+          select: {
+            id: true,
+            subOrders: {
+              select: {
+                id: true,
+                lines: {
+                  orderBy: { id: "asc" },
+                  select: {
+                    id: true,
+                    windowId: true,
+                    deliveredQuantityMilli: true,
+                    listing: { select: { product: { select: { unit: true } } } },
+                  },
                 },
               },
             },
           },
-          select: { id: true },
         });
+        const subOrder = order.subOrders[0]!;
+        if (status === "DELIVERED" || status === "SETTLED") {
+          await tx.collection.createMany({
+            data: subOrder.lines.flatMap((line) => {
+              const total = line.deliveredQuantityMilli!;
+              // Bags are weighed to 10 g; chickens are counted whole.
+              const step = line.listing.product.unit === "KG" ? 10 : 1000;
+              const parts = members.map((m, i) => ({
+                windowId: line.windowId,
+                orderLineId: line.id,
+                farmerId: m.id,
+                quantityMilli: Math.floor((total * weights[i]!) / sumWeights / step) * step,
+                recordedAt: at("PACKED"),
+              }));
+              if (parts[0])
+                parts[0].quantityMilli += total - parts.reduce((sum, p) => sum + p.quantityMilli, 0);
+              return parts.filter((p) => p.quantityMilli > 0);
+            }),
+          });
+        }
       }
     }
   }
