@@ -2,6 +2,28 @@ import { type Language } from "~/i18n/config";
 
 const numberLocale: Record<Language, string> = { km: "km-KH", en: "en-US" };
 
+// Building an Intl.NumberFormat costs far more than formatting with one (a page of prices made
+// thousands): one per language and style, made on first use.
+const formatters = new Map<string, Intl.NumberFormat>();
+function numberFormat(lng: Language, style: "whole" | "cents" | "plain" | "percent") {
+  const key = `${lng}:${style}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(
+      numberLocale[lng],
+      style === "whole"
+        ? { maximumFractionDigits: 0 }
+        : style === "cents"
+          ? { minimumFractionDigits: 2, maximumFractionDigits: 2 }
+          : style === "percent"
+            ? { style: "percent", maximumFractionDigits: 0 }
+            : {},
+    );
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 // Dates are formatted by hand: the server's and the browser's ICU data write Khmer dates differently,
 // and a page rendered one way and hydrated the other breaks React's hydration.
 const months: Record<Language, string[]> = {
@@ -34,7 +56,7 @@ export function formatCambodiaDateTime(value: Date | string, lng: Language) {
 
 /** Riel amounts are whole riel (the riel has no coins in use); the sign ៛ follows the number. */
 export function formatRiel(amount: number, lng: Language) {
-  return `${new Intl.NumberFormat(numberLocale[lng], { maximumFractionDigits: 0 }).format(amount)} ៛`;
+  return `${numberFormat(lng, "whole").format(amount)} ៛`;
 }
 
 /** An amount in minor units: riel are whole, dollars have cents. */
@@ -43,23 +65,17 @@ export function formatMoney(amountMinor: number, currency: "KHR" | "USD", lng: L
   // The sign by hand, as people in Cambodia write it ($12.50): Node's ICU puts it after the number
   // in Khmer and Chromium's before, and the mismatch broke hydration.
   const sign = amountMinor < 0 ? "-" : "";
-  const digits = new Intl.NumberFormat(numberLocale[lng], {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }).format(Math.abs(amountMinor) / 100);
+  const digits = numberFormat(lng, "cents").format(Math.abs(amountMinor) / 100);
   return `${sign}$${digits}`;
 }
 
 export function formatNumber(value: number, lng: Language) {
-  return new Intl.NumberFormat(numberLocale[lng]).format(value);
+  return numberFormat(lng, "plain").format(value);
 }
 
 export function formatPercent(fraction: number | null, lng: Language) {
   if (fraction === null) return "–";
-  return new Intl.NumberFormat(numberLocale[lng], {
-    style: "percent",
-    maximumFractionDigits: 0,
-  }).format(fraction);
+  return numberFormat(lng, "percent").format(fraction);
 }
 
 type Named = { nameKm: string; nameEn: string };
