@@ -9,6 +9,8 @@ import { useChangeLanguage } from "remix-i18next/react";
 import { can } from "./auth/permissions";
 import { getUser, homePath } from "./auth/session.server";
 import { i18nServer } from "./i18n/i18next.server";
+import { pageTitlesFor } from "~/i18n/page-titles.server";
+import { brandTitle } from "~/ui/page-title";
 import { buyerIdOf } from "./orders/access.server";
 import { cartCount } from "./checkout/cart.server";
 import { unreadCount } from "./messages/outbox.server";
@@ -26,19 +28,17 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: "ផ្សារ Phsar" }];
+export const meta: MetaFunction = () => [{ title: brandTitle }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [locale, user] = await Promise.all([i18nServer.getLocale(request), getUser(request)]);
   const isBuyer = buyerIdOf(user) !== null;
   const [cart, unread] = user
-    ? await Promise.all([
-        isBuyer ? cartCount(user.id) : 0,
-        unreadCount(user.id),
-      ])
+    ? await Promise.all([isBuyer ? cartCount(user.id) : 0, unreadCount(user.id)])
     : [0, 0];
   return {
     locale,
+    titles: pageTitlesFor(locale),
     user: user
       ? {
           name: user.name,

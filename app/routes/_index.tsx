@@ -9,8 +9,9 @@ import { listPublishedListings } from "~/supply/queries.server";
 import { formatNumber, formatPercent, formatRiel } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { brandTitle } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "ផ្សារ Phsar" }];
+export const meta: MetaFunction = () => [{ title: brandTitle }];
 
 export async function loader() {
   const [catalogue, cooperatives, totals, listings] = await Promise.all([

@@ -1,9 +1,4 @@
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -15,8 +10,9 @@ import { useLanguage } from "~/ui/use-language";
 import { StatusMessage } from "~/ui/messages";
 import { formatCambodiaDateTime } from "~/ui/format";
 import { readFormData } from "~/http/form-data.server";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "គណនី Account · ផ្សារ Phsar" }];
+export const meta = titleMeta("account");
 
 const AccountActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("revoke"), sessionId: z.string().regex(/^[0-9a-f]{64}$/) }),

@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listAuditEvents } from "~/audit/audit.server";
@@ -8,8 +8,9 @@ import { LocalName } from "~/ui/local-name";
 import { OlderLink } from "~/ui/older-link";
 import { useLanguage } from "~/ui/use-language";
 import { formatCambodiaDateTime } from "~/ui/format";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "កំណត់ហេតុសវនកម្ម Audit log · ផ្សារ Phsar" }];
+export const meta = titleMeta("audit");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);

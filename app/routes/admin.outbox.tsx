@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireAdmin } from "~/auth/session.server";
@@ -8,8 +8,9 @@ import { listOutbox } from "~/messages/outbox.server";
 import { formatCambodiaDateTime } from "~/ui/format";
 import { OlderLink } from "~/ui/older-link";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "ប្រអប់សារចេញ Outbox · ផ្សារ Phsar" }];
+export const meta = titleMeta("outbox");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);

@@ -1,9 +1,4 @@
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -16,10 +11,9 @@ import { FormErrors, SubmitButton } from "~/ui/forms";
 import { formatCambodiaDateTime, formatDate, formatMoney, localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { dbId, idInFieldName } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [
-  { title: "ការសងប្រាក់នៅក្រៅផ្សារ Refunds made outside Phsar · ផ្សារ Phsar" },
-];
+export const meta = titleMeta("outsideRefunds");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAdmin(request);

@@ -1,11 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -24,8 +19,9 @@ import { LocalName } from "~/ui/local-name";
 import { ErrorMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "កន្ត្រក Cart · ផ្សារ Phsar" }];
+export const meta = titleMeta("cart");
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 const paymentMethods = ["CASH_ON_DELIVERY", "BANK_TRANSFER", "KHQR", "CARD"] as const;

@@ -16,6 +16,7 @@ import { ProductForm } from "~/supply/product-form";
 import { ErrorMessage } from "~/ui/messages";
 import { replyWithRefusal, SubmitButton } from "~/ui/forms";
 import { dbId } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 async function load(request: Request, productIdParam: string | undefined) {
   const user = await requirePermission(request, "manage:products:any");
@@ -29,6 +30,8 @@ async function load(request: Request, productIdParam: string | undefined) {
     throw error;
   }
 }
+
+export const meta = titleMeta("product");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { product } = await load(request, params.productId);

@@ -6,6 +6,9 @@ import { requirePermission } from "~/auth/session.server";
 import { listCatalogue } from "~/supply/catalogue.server";
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
+
+export const meta = titleMeta("catalogue");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "manage:products:any");

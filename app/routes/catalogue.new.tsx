@@ -11,6 +11,9 @@ import { createProduct } from "~/supply/catalogue.server";
 import { SupplyError } from "~/supply/listings.server";
 import { ProductForm } from "~/supply/product-form";
 import { replyWithRefusal } from "~/ui/forms";
+import { titleMeta } from "~/ui/page-title";
+
+export const meta = titleMeta("newProduct");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "manage:products:any");

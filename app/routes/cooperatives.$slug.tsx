@@ -10,15 +10,12 @@ import { listPublishedListings } from "~/supply/queries.server";
 import { formatNumber, formatPercent } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { namedTitle } from "~/ui/page-title";
 
 const ParamsSchema = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,80}$/) });
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  {
-    title: data
-      ? `${data.cooperative.nameKm} ${data.cooperative.nameEn} · ផ្សារ Phsar`
-      : "ផ្សារ Phsar",
-  },
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: namedTitle(matches, data?.cooperative) },
 ];
 
 export async function loader({ params }: LoaderFunctionArgs) {

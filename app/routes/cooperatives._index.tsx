@@ -1,4 +1,3 @@
-import { type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { share } from "~/organizations/inclusion";
@@ -6,8 +5,9 @@ import { listCooperatives } from "~/organizations/cooperatives.server";
 import { formatPercent } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "សហគមន៍ Cooperatives · ផ្សារ Phsar" }];
+export const meta = titleMeta("cooperatives");
 
 export async function loader() {
   return { cooperatives: await listCooperatives() };

@@ -1,11 +1,6 @@
 // The union's monitoring dashboard (issue #8). Filters are a GET form, so they live in the URL and
 // work without JavaScript; the figures come from app/monitoring/. Monitors import market prices here.
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -24,8 +19,9 @@ import { membershipByProvince } from "~/organizations/organizations.server";
 import { formatNumber, formatPercent, formatRiel } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "ផ្ទាំងតាមដាន Dashboard · ផ្សារ Phsar" }];
+export const meta = titleMeta("dashboard");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "view:dashboard:any");

@@ -6,9 +6,10 @@ import { useTranslation } from "react-i18next";
 import { requirePermission } from "~/auth/session.server";
 import { exportStatus } from "~/monitoring/exports.server";
 import { dbId } from "~/validation/schemas";
+import { pageTitle } from "~/ui/page-title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: "នាំចេញ Export · ផ្សារ Phsar" },
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: pageTitle(matches, "export") },
   ...(data && (data.status === "QUEUED" || data.status === "RUNNING")
     ? [{ httpEquiv: "refresh", content: "2" }]
     : []),

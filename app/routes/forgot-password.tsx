@@ -1,6 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -12,12 +12,11 @@ import { requestInfo } from "~/http/request-info";
 import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { StatusMessage } from "~/ui/messages";
 import { readFormData } from "~/http/form-data.server";
+import { titleMeta } from "~/ui/page-title";
 
 const ForgotPasswordSchema = z.object({ identifier: identifierField });
 
-export const meta: MetaFunction = () => [
-  { title: "កំណត់ពាក្យសម្ងាត់ឡើងវិញ Reset password · ផ្សារ Phsar" },
-];
+export const meta = titleMeta("forgotPassword");
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await readFormData(request), { schema: ForgotPasswordSchema });

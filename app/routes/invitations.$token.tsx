@@ -12,8 +12,11 @@ import {
 import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { ErrorMessage } from "~/ui/messages";
+import { titleMeta } from "~/ui/page-title";
 
 const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
+
+export const meta = titleMeta("invitation");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const token = TokenSchema.safeParse(params.token);

@@ -23,13 +23,10 @@ import { LocalName } from "~/ui/local-name";
 import { Photos } from "~/supply/photos";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { namedTitle } from "~/ui/page-title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  {
-    title: data
-      ? `${data.listing.product.nameKm} ${data.listing.product.nameEn} · ផ្សារ Phsar`
-      : "ផ្សារ Phsar",
-  },
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: namedTitle(matches, data?.listing.product) },
 ];
 
 const ListingId = z.coerce.number().int().positive().max(2_147_483_647);

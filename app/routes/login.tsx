@@ -1,11 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -18,6 +13,7 @@ import { requestInfo } from "~/http/request-info";
 import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { StatusMessage } from "~/ui/messages";
 import { readFormData } from "~/http/form-data.server";
+import { titleMeta } from "~/ui/page-title";
 
 export const LoginSchema = z.object({
   identifier: identifierField,
@@ -28,7 +24,7 @@ export const LoginSchema = z.object({
   redirectTo: redirectToField,
 });
 
-export const meta: MetaFunction = () => [{ title: "ចូល Sign in · ផ្សារ Phsar" }];
+export const meta = titleMeta("signIn");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);

@@ -1,22 +1,20 @@
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/session.server";
 import { listInbox, markInboxRead } from "~/messages/outbox.server";
 import { formatCambodiaDateTime, formatDate, localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "ការជូនដំណឹង Notifications · ផ្សារ Phsar" }];
+export const meta = titleMeta("notifications");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const notifications = (await listInbox(user.id)).flatMap((m) =>
-    m.notification ? [{ ...m.notification, id: m.id, readAt: m.readAt, createdAt: m.createdAt }] : [],
+    m.notification
+      ? [{ ...m.notification, id: m.id, readAt: m.readAt, createdAt: m.createdAt }]
+      : [],
   );
   return { notifications };
 }

@@ -38,9 +38,12 @@ import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { pageTitle } from "~/ui/page-title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `ការកុម្ម៉ង់ Order ${data.order.id} · ផ្សារ Phsar` : "ផ្សារ Phsar" },
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  {
+    title: data ? pageTitle(matches, "order", { id: data.order.id }) : pageTitle(matches, "orders"),
+  },
 ];
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);

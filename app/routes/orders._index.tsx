@@ -1,9 +1,4 @@
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -22,8 +17,9 @@ import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "ការកុម្ម៉ង់ Orders · ផ្សារ Phsar" }];
+export const meta = titleMeta("orders");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { buyerId } = await requireBuyer(request);

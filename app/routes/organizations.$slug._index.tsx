@@ -6,13 +6,10 @@ import { requirePermission } from "~/auth/session.server";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { payoutDetails } from "~/payments/bank.server";
 import { LocalName } from "~/ui/local-name";
+import { namedTitle } from "~/ui/page-title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  {
-    title: data
-      ? `${data.organization.nameKm} ${data.organization.nameEn} · ផ្សារ Phsar`
-      : "ផ្សារ Phsar",
-  },
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: namedTitle(matches, data?.organization) },
 ];
 
 // An organization's own page: its members (and platform admins) only.

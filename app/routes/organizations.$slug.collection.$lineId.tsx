@@ -1,9 +1,4 @@
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { readFormData } from "~/http/form-data.server";
@@ -23,8 +18,9 @@ import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { dbId } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "ការប្រមូលពីសមាជិក Collection · ផ្សារ Phsar" }];
+export const meta = titleMeta("collection");
 
 async function load(request: Request, params: LoaderFunctionArgs["params"]) {
   const { user, organization } = await requireCooperativeOrders(

@@ -26,12 +26,15 @@ import { parsePriceToMinor } from "~/supply/rules";
 import { ErrorList, Field, FormErrors, SelectField, SubmitButton, useForm } from "~/ui/forms";
 import { formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
 const schema = z.discriminatedUnion("intent", [
   creditSchema,
   cancelCreditSchema,
   repayCreditSchema,
 ]);
+
+export const meta = titleMeta("credits");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);

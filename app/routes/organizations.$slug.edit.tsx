@@ -15,6 +15,7 @@ import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { nameText } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 const name = nameText(120);
 
@@ -53,6 +54,8 @@ function profileSchema(districtsOf?: (provinceCode: string) => Promise<string[]>
       }
     });
 }
+
+export const meta = titleMeta("editOrganization");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);

@@ -16,12 +16,15 @@ import {
 import { FarmerForm } from "~/ui/farmer-form";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { dbId } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 function farmerIdOf(value: unknown) {
   const parsed = dbId.safeParse(value);
   invariantResponse(parsed.success, "Not found", { status: 404 });
   return parsed.data;
 }
+
+export const meta = titleMeta("farmer");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { organization, actor } = await requireRegisterAccess(request, context, params.slug);

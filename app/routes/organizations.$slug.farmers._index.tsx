@@ -7,6 +7,7 @@ import { farmerErrorResponse, requireRegisterAccess } from "~/organizations/farm
 import { listFarmers, listSelfHelpGroups } from "~/organizations/farmers.server";
 import { LocalName } from "~/ui/local-name";
 import { StatusMessage } from "~/ui/messages";
+import { titleMeta } from "~/ui/page-title";
 
 const ListParams = z.object({
   q: z.string().max(100).catch(""),
@@ -14,6 +15,8 @@ const ListParams = z.object({
   group: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
   status: z.enum(["active", "inactive", "all"]).catch("active"),
 });
+
+export const meta = titleMeta("farmers");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { organization, actor } = await requireRegisterAccess(request, context, params.slug);

@@ -21,6 +21,7 @@ import {
 import { MAX_IMPORT_BYTES, SheetError } from "~/organizations/farmer-sheet.server";
 import { ErrorMessage } from "~/ui/messages";
 import { dbId } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 /** Each problem in Khmer and in English, whatever language the page is in. */
 async function describe(issues: ImportIssue[]) {
@@ -31,6 +32,8 @@ async function describe(issues: ImportIssue[]) {
     en: en(issue.key, { otherLine: issue.otherLine }),
   }));
 }
+
+export const meta = titleMeta("importFarmers");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { organization, actor } = await requireRegisterAccess(request, context, params.slug);

@@ -7,6 +7,9 @@ import { readFarmerForm } from "~/organizations/farmer-form.server";
 import { createFarmer, listSelfHelpGroups, villageChoices } from "~/organizations/farmers.server";
 import { FarmerForm } from "~/ui/farmer-form";
 import { ErrorMessage } from "~/ui/messages";
+import { titleMeta } from "~/ui/page-title";
+
+export const meta = titleMeta("newFarmer");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { organization, actor } = await requireRegisterAccess(request, context, params.slug);

@@ -35,6 +35,7 @@ import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { dbId, idInFieldName, isoDate } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 const id = dbId;
 const deliveryDate = isoDate("validation.dateRange");
@@ -59,6 +60,8 @@ const OtherIntents = z.discriminatedUnion("intent", [
     missing: z.enum(MISSING_MEMBER_RULES).default("keep"),
   }),
 ]);
+
+export const meta = titleMeta("listing");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);

@@ -8,6 +8,9 @@ import { listListingsForCooperative } from "~/supply/queries.server";
 import { formatMoney } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
+
+export const meta = titleMeta("listings");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);

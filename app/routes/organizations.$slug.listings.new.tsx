@@ -11,6 +11,9 @@ import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
 import { replyWithRefusal } from "~/ui/forms";
 import { listProductsForListing } from "~/supply/queries.server";
 import { readFormData } from "~/http/form-data.server";
+import { titleMeta } from "~/ui/page-title";
+
+export const meta = titleMeta("newListing");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);

@@ -21,9 +21,12 @@ import { cambodiaToday, dateOnly, isIsoDate } from "~/calendar/dates";
 import { parsePriceToMinor } from "~/supply/rules";
 import { formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
 const currencyOf = (request: Request): "KHR" | "USD" =>
   new URL(request.url).searchParams.get("currency") === "USD" ? "USD" : "KHR";
+
+export const meta = titleMeta("memberPayments");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);

@@ -1,6 +1,6 @@
 // One member's payout slip for one payment, to print (A6) and hand over. Thin: see
 // app/payments/member-payments.server.ts.
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/auth/session.server";
@@ -11,8 +11,9 @@ import { MemberSlip } from "~/payments/member-slip";
 import { slipLabels } from "~/payments/member-slip.server";
 import { PaymentError } from "~/payments/settlement.server";
 import { dateOnly } from "~/calendar/dates";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "បង្កាន់ដៃបើកប្រាក់ Payout slip · ផ្សារ Phsar" }];
+export const meta = titleMeta("payoutSlip");
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 

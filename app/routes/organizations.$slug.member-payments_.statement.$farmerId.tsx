@@ -1,6 +1,6 @@
 // One member's statement over a period (A5): owed, paid and the balance carried. Thin: see
 // app/payments/member-payments.server.ts.
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -13,8 +13,9 @@ import { slipLabels } from "~/payments/member-slip.server";
 import { PaymentError } from "~/payments/settlement.server";
 import { addDays, cambodiaInstant, cambodiaToday, isIsoDate, type IsoDate } from "~/calendar/dates";
 import { dateOnly } from "~/calendar/dates";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "របាយការណ៍សមាជិក Member statement · ផ្សារ Phsar" }];
+export const meta = titleMeta("memberStatement");
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 const day = (value: string | null, fallback: IsoDate): IsoDate =>

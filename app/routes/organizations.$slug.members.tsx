@@ -21,6 +21,7 @@ import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { formatCambodiaDateTime } from "~/ui/format";
 import { readFormData } from "~/http/form-data.server";
 import { dbId } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 const role = z.enum(Object.values(MembershipRole) as [MembershipRole, ...MembershipRole[]], {
   error: "validation.role",
@@ -34,6 +35,8 @@ const MembersActionSchema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("remove"), membershipId: dbId }),
 ]);
+
+export const meta = titleMeta("people");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);

@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { invariantResponse } from "~/http/responses";
@@ -7,8 +7,9 @@ import { requireCooperativeOrders } from "~/orders/access.server";
 import { formatQuantityMilli } from "~/orders/quantities";
 import { getCooperativeSubOrder } from "~/orders/queries.server";
 import { formatDate, formatMoney } from "~/ui/format";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "ប័ណ្ណដឹកជញ្ជូន Delivery note · ផ្សារ Phsar" }];
+export const meta = titleMeta("deliveryNote");
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 const labelKeys = [

@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -10,8 +10,9 @@ import { dateOnly } from "~/calendar/dates";
 import { formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "ការកុម្ម៉ង់ Orders · ផ្សារ Phsar" }];
+export const meta = titleMeta("orders");
 
 const Filter = z.enum(["open", "all"]).catch("open");
 const open: SubOrderStatus[] = ["PLACED", "CONFIRMED", "ACCEPTED", "PACKED"];

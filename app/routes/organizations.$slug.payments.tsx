@@ -24,6 +24,7 @@ import { formatCambodiaDateTime, formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { dbId, plainText } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 const reference = plainText({ max: 120 }).optional();
 
@@ -69,6 +70,8 @@ const schema = z.discriminatedUnion("intent", [
   handedBackSchema,
   bankAccountSchema,
 ]);
+
+export const meta = titleMeta("payments");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);

@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireCooperativeOrders } from "~/orders/access.server";
@@ -8,8 +8,9 @@ import { isoDate } from "~/validation/schemas";
 import { formatDate, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "បញ្ជីរៀបចំទំនិញ Pick list · ផ្សារ Phsar" }];
+export const meta = titleMeta("pickList");
 
 const DateParam = isoDate();
 

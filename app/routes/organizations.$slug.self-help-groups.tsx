@@ -13,6 +13,7 @@ import {
 } from "~/organizations/farmers.server";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { dbId } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 const name = z.string().max(500);
 const GroupAction = z.discriminatedUnion("intent", [
@@ -20,6 +21,8 @@ const GroupAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("rename"), groupId: dbId, name }),
   z.object({ intent: z.literal("merge"), fromId: dbId, intoId: dbId }),
 ]);
+
+export const meta = titleMeta("selfHelpGroups");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { organization, actor } = await requireRegisterAccess(request, context, params.slug);

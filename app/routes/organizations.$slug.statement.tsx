@@ -17,6 +17,7 @@ import { formatDate, formatMoney } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { titleMeta } from "~/ui/page-title";
 
 // A platform admin gives a trusted buyer pay-later terms: a credit limit and the days to pay.
 // The fields alone are what the browser checks: Conform's getZodConstraint cannot read a
@@ -38,6 +39,8 @@ const TermsSchema = TermsFields.transform((value, ctx) => {
   }
   return { currency: value.currency, creditLimitMinor, termDays: value.termDays };
 });
+
+export const meta = titleMeta("statement");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);

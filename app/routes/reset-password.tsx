@@ -1,11 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -15,6 +10,7 @@ import { requestInfo } from "~/http/request-info";
 import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { ErrorMessage } from "~/ui/messages";
 import { readFormData } from "~/http/form-data.server";
+import { titleMeta } from "~/ui/page-title";
 
 const tokenField = z.string().min(20).max(200);
 
@@ -29,7 +25,7 @@ const ResetPasswordSchema = z
     message: "validation.passwordsDiffer",
   });
 
-export const meta: MetaFunction = () => [{ title: "ពាក្យសម្ងាត់ថ្មី New password · ផ្សារ Phsar" }];
+export const meta = titleMeta("newPassword");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = tokenField.safeParse(new URL(request.url).searchParams.get("token"));

@@ -1,7 +1,7 @@
 // The search page: a plain GET form (works without JavaScript); with JavaScript it submits itself
 // as you type (debounced), keeping the URL in step, and keeps the old results in place while the
 // new ones load, so nothing jumps.
-import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -12,8 +12,9 @@ import { ListingCard } from "~/supply/listing-card";
 import { formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "ស្វែងរក Search · ផ្សារ Phsar" }];
+export const meta = titleMeta("search");
 
 const DEBOUNCE_MS = 300;
 

@@ -1,11 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -17,6 +12,7 @@ import { requestInfo } from "~/http/request-info";
 import { invariantResponse } from "~/http/responses";
 import { Field, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { nameText } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
 
@@ -26,7 +22,7 @@ const SetupSchema = z.object({
   password: newPasswordField,
 });
 
-export const meta: MetaFunction = () => [{ title: "រៀបចំដំបូង First-run setup · ផ្សារ Phsar" }];
+export const meta = titleMeta("setup");
 
 /** The link's token, or a 404 once it is used, replaced by a restart, or an admin exists. */
 async function requireOpenToken(token: unknown) {

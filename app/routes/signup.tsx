@@ -1,11 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -22,6 +17,7 @@ import { localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { nameText } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 const name = nameText(120);
 
@@ -46,7 +42,7 @@ function signUpSchema(options: { provinceCodes?: string[]; joining: boolean }) {
   });
 }
 
-export const meta: MetaFunction = () => [{ title: "បង្កើតគណនី Create an account · ផ្សារ Phsar" }];
+export const meta = titleMeta("signUp");
 
 function isJoining(redirectTo: string | null | undefined) {
   return Boolean(redirectTo?.startsWith("/invitations/"));

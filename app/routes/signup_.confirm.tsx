@@ -1,11 +1,6 @@
 // The link from the sign-up message. Opening it only shows a button: link checkers and mail
 // previews fetch links, and a GET must not create an account.
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -15,12 +10,11 @@ import { requestInfo } from "~/http/request-info";
 import { safeRedirectPath } from "~/http/responses";
 import { SubmitButton } from "~/ui/forms";
 import { ErrorMessage } from "~/ui/messages";
+import { titleMeta } from "~/ui/page-title";
 
 const tokenField = z.string().min(20).max(200);
 
-export const meta: MetaFunction = () => [
-  { title: "បញ្ចប់ការបង្កើតគណនី Finish creating your account · ផ្សារ Phsar" },
-];
+export const meta = titleMeta("signUpConfirm");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = tokenField.safeParse(new URL(request.url).searchParams.get("token"));

@@ -12,6 +12,7 @@ import { formatCambodiaDateTime, localNames } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
 import { StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
 const SlugSchema = z.string().regex(/^[a-z0-9-]{1,80}$/);
 
@@ -24,6 +25,8 @@ async function actorAndSlug({ request, params, context }: LoaderFunctionArgs) {
     actor: { ...user, ipAddress: requestInfo(request, context).ipAddress },
   };
 }
+
+export const meta = titleMeta("union");
 
 export async function loader(args: LoaderFunctionArgs) {
   const { slug, actor } = await actorAndSlug(args);

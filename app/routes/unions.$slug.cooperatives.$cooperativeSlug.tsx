@@ -31,6 +31,7 @@ import { ErrorList, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
+import { titleMeta } from "~/ui/page-title";
 
 const SlugSchema = z.string().regex(/^[a-z0-9-]{1,80}$/);
 const InviteSchema = z.object({ identifier: identifierField });
@@ -46,6 +47,8 @@ async function managedCooperative({ request, params, context }: LoaderFunctionAr
     cooperative: await orRefuse(() => getManagedCooperative(union.data, cooperative.data, actor)),
   };
 }
+
+export const meta = titleMeta("cooperative");
 
 export async function loader(args: LoaderFunctionArgs) {
   const { cooperative } = await managedCooperative(args);

@@ -17,6 +17,7 @@ import { cooperativeFormAction, orRefuse } from "~/organizations/onboarding-http
 import { createCooperative, districtChoices, getManagedUnion } from "~/organizations/unions.server";
 import { FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { LocalName } from "~/ui/local-name";
+import { titleMeta } from "~/ui/page-title";
 
 const SlugSchema = z.string().regex(/^[a-z0-9-]{1,80}$/);
 
@@ -27,6 +28,8 @@ async function managedUnion({ request, params, context }: LoaderFunctionArgs) {
   const actor = { ...user, ipAddress: requestInfo(request, context).ipAddress };
   return { actor, union: await orRefuse(() => getManagedUnion(slug.data, actor)) };
 }
+
+export const meta = titleMeta("newCooperative");
 
 export async function loader(args: LoaderFunctionArgs) {
   const { union } = await managedUnion(args);

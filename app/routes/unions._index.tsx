@@ -1,11 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import {
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -27,6 +22,7 @@ import {
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { nameText } from "~/validation/schemas";
+import { titleMeta } from "~/ui/page-title";
 
 const UnionSchema = z.object({
   nameKm: nameText(120),
@@ -34,7 +30,7 @@ const UnionSchema = z.object({
   provinceCode: z.string({ error: "validation.province" }).regex(/^\d{2}$/, "validation.province"),
 });
 
-export const meta: MetaFunction = () => [{ title: "សហភាព Unions · ផ្សារ Phsar" }];
+export const meta = titleMeta("unions");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
