@@ -50,6 +50,49 @@ export function migrateDeploy(databaseUrl: string) {
 }
 
 /**
+ * The advisory lock (key `hashtext(STARTUP_LOCK)`) that one starting instance holds while it
+ * changes the schema. docs/decisions/032-concurrent-start.md.
+ */
+export const STARTUP_LOCK = "phsar:start-up";
+
+/**
+ * Waits until no other starting instance is changing the schema, then holds that right until the
+ * returned `release` is called. Instances started at once otherwise race: Prisma's own migration
+ * lock gives up after 10 s, and pg-boss creating its schema and queues in two sessions at once
+ * ends one of them with "deadlock detected". A session lock on a connection of its own: it lasts
+ * across the transactions of Prisma and pg-boss, and goes with the connection if this process dies.
+ */
+export async function acquireStartupLock(databaseUrl: string, say: (message: string) => void) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  // A dropped connection has dropped the lock too; the start goes on as it would have without it.
+  client.on("error", (error) => say(`start-up lock connection lost: ${error.message}`));
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>(
+      "SELECT pg_try_advisory_lock(hashtext($1)) AS locked",
+      [STARTUP_LOCK],
+    );
+    if (!rows[0]?.locked) {
+      say("Another instance is preparing the database; waiting for it to finish…");
+      await client.query("SELECT pg_advisory_lock(hashtext($1))", [STARTUP_LOCK]);
+    }
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  let released = false;
+  return async function release() {
+    if (released) return;
+    released = true;
+    // Ending the session releases the lock even if the unlock itself fails.
+    await client
+      .query("SELECT pg_advisory_unlock(hashtext($1))", [STARTUP_LOCK])
+      .catch(() => {})
+      .finally(() => client.end().catch(() => {}));
+  };
+}
+
+/**
  * Khmer search depends on a UTF-8 character type: under `C`, pg_trgm silently extracts nothing
  * from Khmer text. Refuse to run on such a database rather than serve empty search results.
  */

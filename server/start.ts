@@ -2,7 +2,12 @@
 import { type Server } from "node:http";
 import path from "node:path";
 import { type Logger } from "pino";
-import { checkDatabaseReachable, checkKhmerTextSupport, migrateDeploy } from "./database";
+import {
+  acquireStartupLock,
+  checkDatabaseReachable,
+  checkKhmerTextSupport,
+  migrateDeploy,
+} from "./database";
 import {
   isPortFree,
   releaseSignalsToCaller,
@@ -47,6 +52,7 @@ async function main() {
   let stopSearch = async () => {};
   let stopJobs = async () => {};
   let closeDatabase = async () => {};
+  let releaseStartupLock = async () => {};
   let stopping = false;
   // Once, whatever arrives: a terminal's Ctrl-C reaches us from both the terminal and a wrapper.
   // Order: stop taking requests and let in-flight ones finish, then the workers and the job queue
@@ -93,6 +99,9 @@ async function main() {
     const databaseUrl = process.env.DATABASE_URL!;
 
     await checkDatabaseReachable(databaseUrl);
+    // From the migrations to the search index, one starting instance at a time changes the schema
+    // (docs/decisions/032-concurrent-start.md); the build and the web server need no lock.
+    releaseStartupLock = await acquireStartupLock(databaseUrl, say);
     say("Applying database migrations…");
     await migrateDeploy(databaseUrl);
     await checkKhmerTextSupport(databaseUrl);
@@ -149,6 +158,7 @@ async function main() {
 
     const { startSearch } = await import("~/search/boot.server");
     stopSearch = (await startSearch(databaseUrl, env, say, boss)).stop;
+    await releaseStartupLock();
 
     if (!dev) {
       const { buildIsStale, runBuild } = await import("./build");
@@ -220,6 +230,7 @@ async function main() {
         `First-run setup: open http://${shownHost}:${env.PORT}/setup/${setupToken} to create the platform admin (works once, until the next start).`,
       );
   } catch (error) {
+    await releaseStartupLock().catch(() => {});
     await stopSearch().catch(() => {});
     await stopJobs().catch(() => {});
     await closeDatabase().catch(() => {});
