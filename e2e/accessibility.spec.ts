@@ -52,6 +52,7 @@ const buyerPages = ["/cart", "/orders", "/notifications", "/search"];
 
 for (const language of ["km", "en"] as const) {
   test(`public pages have no serious accessibility violations (${language})`, async ({ page }) => {
+    test.slow(); // seven pages through axe: over 30 s on 2 shared cores when the suite is busy (CI)
     await page.goto("/");
     if (language === "en") await page.getByRole("button", { name: "ប្តូរទៅភាសាអង់គ្លេស" }).click();
     await expect(page.locator("html")).toHaveAttribute("lang", language);
@@ -106,6 +107,7 @@ for (const language of ["km", "en"] as const) {
   test(`a buyer's pages, with something in the cart, have no serious accessibility violations (${language})`, async ({
     page,
   }) => {
+    test.slow(); // sign-up plus five pages through axe
     // A buyer of its own: its cart and sessions are not shared with tests running alongside.
     await signUpBuyer(page, `axe-${language}`);
     if (language === "km") await page.getByRole("button", { name: "Switch to Khmer" }).click();
