@@ -8,7 +8,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { spawnInstance, type AppInstance } from "../tests/app-instance";
 import { buildIsStale, runBuild } from "./build";
-import { STARTUP_LOCK } from "./database";
+import { acquireStartupLock, STARTUP_LOCK, withStartupLock } from "./database";
+import { StartupError } from "./errors";
 
 const adminUrl = inject("adminUrl");
 const name = `fresh_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
@@ -77,7 +78,9 @@ describe("two instances started at once on an empty database", () => {
       expect(ready.status).toBe(200);
     }
     const logs = instances.map((instance) => instance.output()).join("\n");
-    expect(logs).not.toMatch(/deadlock detected|Timed out trying to acquire a postgres advisory lock/);
+    expect(logs).not.toMatch(
+      /deadlock detected|Timed out trying to acquire a postgres advisory lock/,
+    );
 
     await withClient(databaseUrl, async (client) => {
       const migrations = fs
@@ -96,4 +99,74 @@ describe("two instances started at once on an empty database", () => {
       expect(lock.rows[0].n).toBe(0);
     });
   }, 300_000);
+});
+
+describe("the start-up lock never holds the others up for good", () => {
+  const quiet = () => {};
+  const holders = () =>
+    withClient(databaseUrl, async (client) => {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks
+          WHERE locktype = 'advisory' AND granted AND objid = hashtext($1)::oid`,
+        [STARTUP_LOCK],
+      );
+      return rows[0]!.n;
+    });
+
+  test("work that fails while holding it lets go, and the next one gets it at once", async () => {
+    await expect(
+      withStartupLock(databaseUrl, quiet, async () => {
+        throw new Error("a migration failed");
+      }),
+    ).rejects.toThrow("a migration failed");
+    expect(await holders()).toBe(0);
+    const started = Date.now();
+    const release = await acquireStartupLock(databaseUrl, quiet, { waitMs: 1_000 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await release();
+    expect(await holders()).toBe(0);
+  });
+
+  test("a holder whose session ends (its process killed, its host gone) lets the waiter through", async () => {
+    const holder = new pg.Client({ connectionString: databaseUrl });
+    holder.on("error", () => {}); // it is about to be cut off
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtext($1))", [STARTUP_LOCK]);
+      const { rows } = await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      const said: string[] = [];
+      const waiting = acquireStartupLock(databaseUrl, (line) => said.push(line), { pollMs: 100 });
+      await waitFor(() => said.length > 0, "the waiter to notice the holder", 10_000);
+      expect(said[0]).toMatch(
+        new RegExp(`^Another instance is preparing the database; .*PostgreSQL pid ${rows[0]!.pid}`),
+      );
+      await withClient(databaseUrl, (client) =>
+        client.query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]),
+      );
+      const release = await waiting;
+      expect(await holders()).toBe(1);
+      await release();
+    } finally {
+      await holder.end().catch(() => {});
+    }
+  });
+
+  test("a holder that hangs makes the waiter give up in one line naming it, not wait forever", async () => {
+    const holder = new pg.Client({
+      connectionString: databaseUrl,
+      application_name: "stuck holder",
+    });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtext($1))", [STARTUP_LOCK]);
+      const attempt = acquireStartupLock(databaseUrl, quiet, { waitMs: 1_500, pollMs: 100 });
+      await expect(attempt).rejects.toBeInstanceOf(StartupError);
+      await expect(attempt).rejects.toThrow(
+        /^Gave up after 2 s waiting for stuck holder \(PostgreSQL pid \d+, connected .+\) to finish preparing the database\. If that instance is stuck, stop it/,
+      );
+    } finally {
+      await holder.end();
+    }
+    expect(await holders()).toBe(0);
+  });
 });
