@@ -68,6 +68,17 @@ export const EnvSchema = z.object({
       .min(1, "OUTBOX_MAX_ATTEMPTS must be between 1 and 20")
       .max(20, "OUTBOX_MAX_ATTEMPTS must be between 1 and 20"),
   ).default(5),
+  /**
+   * How long a starting instance waits for another one to finish preparing the database before it
+   * gives up with one line (docs/decisions/032-concurrent-start.md); its supervisor restarts it.
+   */
+  STARTUP_LOCK_WAIT_SECONDS: optional(
+    z.coerce
+      .number({ error: "STARTUP_LOCK_WAIT_SECONDS must be a number" })
+      .int("STARTUP_LOCK_WAIT_SECONDS must be a whole number")
+      .min(1, "STARTUP_LOCK_WAIT_SECONDS must be between 1 and 86400")
+      .max(86_400, "STARTUP_LOCK_WAIT_SECONDS must be between 1 and 86400"),
+  ).default(900),
   EMBEDDED_PG_PORT: optional(port("EMBEDDED_PG_PORT")).default(54329),
   SEED_DEMO_DATA: optional(booleanFlag),
   /** Cookies carry the Secure flag unless this is false (only for plain-HTTP access from other machines). */

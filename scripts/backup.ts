@@ -2,13 +2,15 @@
 // pg_restore of the server's major version (server/pg-dump.ts). Without: the embedded PostgreSQL's
 // folder, copied while Phsar is stopped (server/backup.ts).
 import path from "node:path";
-import { parseEnv } from "~/env.server";
 import { backupDataDir, restoreDataDir } from "../server/backup";
 import { StartupError } from "../server/errors";
 import { dumpDatabase, restoreDatabase } from "../server/pg-dump";
 
 async function main() {
   const [command, file] = process.argv.slice(2);
+  // Imported here, not above: env.server checks the environment as it loads, and a wrong
+  // DATABASE_URL must end in main's one line below rather than an uncaught stack trace.
+  const { parseEnv } = await import("~/env.server");
   const env = parseEnv(process.env);
   const stamp = new Date().toISOString().replaceAll(":", "-");
   if (env.DATABASE_URL) {
@@ -41,6 +43,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof StartupError ? error.message : error);
+  const oneLine = error instanceof StartupError || (error as Error)?.name === "EnvError";
+  console.error(oneLine ? (error as Error).message : error);
   process.exit(1);
 });

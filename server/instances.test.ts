@@ -2,20 +2,17 @@
 // balancer: a session made on one works on the other, the sign-in rate limit is one count across
 // both, a photo uploaded to one is served by the other (each has its own empty data folder), a
 // job scheduled every minute runs once a minute, and the search outbox is delivered once.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { DEMO_PASSWORD, seedDemoData } from "../prisma/seed";
-import { findFreePort } from "../tests/ports";
+import { spawnInstance, type AppInstance } from "../tests/app-instance";
 import { startS3Server } from "../tests/s3-server";
 import { buildIsStale, runBuild } from "./build";
 
-const children: ChildProcess[] = [];
-const folders: string[] = [];
+const instances: AppInstance[] = [];
 let s3: Awaited<ReturnType<typeof startS3Server>>;
 let a: string;
 let b: string;
@@ -23,59 +20,28 @@ let bothStarted: Date;
 const meiliIndex = `instances_${process.pid}_${Date.now()}`;
 
 async function startInstance() {
-  const port = await findFreePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "phsar-instance-"));
-  folders.push(dataDir);
-  const child = spawn("node", ["--import", "tsx", "server/start.ts"], {
-    env: {
-      ...process.env,
-      ...s3.env,
-      NODE_ENV: "production",
-      LOG_FORMAT: "json",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PHSAR_DATA_DIR: dataDir,
-      SEED_DEMO_DATA: "false",
-      TRUST_PROXY: "true",
-      MEILISEARCH_HOST: inject("meilisearchUrl"),
-      MEILISEARCH_API_KEY: inject("meilisearchKey"),
-      MEILISEARCH_INDEX: meiliIndex,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const instance = await spawnInstance({
+    ...s3.env,
+    TRUST_PROXY: "true",
+    MEILISEARCH_HOST: inject("meilisearchUrl"),
+    MEILISEARCH_API_KEY: inject("meilisearchKey"),
+    MEILISEARCH_INDEX: meiliIndex,
   });
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const base = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 120_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`instance exited: ${output}`);
-    if (
-      await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return base;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`instance not ready: ${output}`);
+  instances.push(instance);
+  return instance.ready();
 }
 
 beforeAll(async () => {
   if (buildIsStale()) await runBuild();
   await seedDemoData(prisma);
   s3 = await startS3Server();
-  // One after the other: both at once race for Prisma's migration lock (10 s) on a slow machine.
-  a = await startInstance();
-  b = await startInstance();
+  // Both at once; server/concurrent-start.test.ts shows that on an empty database.
+  [a, b] = await Promise.all([startInstance(), startInstance()]);
   bothStarted = new Date();
 }, 300_000);
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-  for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
+  for (const instance of instances) instance.stop();
   await s3?.stop();
 });
 
@@ -153,8 +119,8 @@ describe("two instances on one database", () => {
     const fromA = await fetch(`${a}/photos/${photo.storageKey}`);
     expect(Buffer.from(await fromB.arrayBuffer())).toEqual(Buffer.from(await fromA.arrayBuffer()));
     // Neither instance kept it on its own disk.
-    for (const dir of folders)
-      expect(fs.existsSync(path.join(dir, "photos", photo.storageKey))).toBe(false);
+    for (const { dataDir } of instances)
+      expect(fs.existsSync(path.join(dataDir, "photos", photo.storageKey))).toBe(false);
   });
 
   test("a job scheduled every minute runs once a minute, not once per instance", async () => {
@@ -173,7 +139,7 @@ describe("two instances on one database", () => {
     const seen = await ticks();
     expect(seen.filter((t) => t.done > 0).length).toBeGreaterThanOrEqual(2);
     for (const tick of seen) expect(tick.jobs).toBe(1);
-    for (const child of children) expect(child.exitCode).toBeNull();
+    for (const { child } of instances) expect(child.exitCode).toBeNull();
   }, 200_000);
 
   test("the search outbox is drained once: each change reaches Meilisearch one time", async () => {

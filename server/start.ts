@@ -2,7 +2,12 @@
 import { type Server } from "node:http";
 import path from "node:path";
 import { type Logger } from "pino";
-import { checkDatabaseReachable, checkKhmerTextSupport, migrateDeploy } from "./database";
+import {
+  checkDatabaseReachable,
+  checkKhmerTextSupport,
+  migrateDeploy,
+  withStartupLock,
+} from "./database";
 import {
   isPortFree,
   releaseSignalsToCaller,
@@ -47,6 +52,7 @@ async function main() {
   let stopSearch = async () => {};
   let stopJobs = async () => {};
   let closeDatabase = async () => {};
+  let queueStopped = false;
   let stopping = false;
   // Once, whatever arrives: a terminal's Ctrl-C reaches us from both the terminal and a wrapper.
   // Order: stop taking requests and let in-flight ones finish, then the workers and the job queue
@@ -93,62 +99,71 @@ async function main() {
     const databaseUrl = process.env.DATABASE_URL!;
 
     await checkDatabaseReachable(databaseUrl);
-    say("Applying database migrations…");
-    await migrateDeploy(databaseUrl);
-    await checkKhmerTextSupport(databaseUrl);
-
-    if (shouldSeedDemoData(env)) {
-      const { seedDatabase } = await import("../prisma/seed");
-      const { created } = await seedDatabase(databaseUrl);
-      say(
-        created
-          ? "Added the demo data (see README for the demo logins)."
-          : "Demo data already present.",
-      );
-    }
-
-    // One job queue: the order timers (unpaid expiry, auto-confirmation, standing orders), the
-    // dashboard's roll-up refresh and the search sync worker.
-    const { registerScheduledJobs, startQueue } = await import("~/jobs/queue.server");
-    const { orderJobs } = await import("~/schedule.server");
-    const { monitoringJobs } = await import("~/monitoring/rollup.server");
-    const { exportJobs, startExportWorker } = await import("~/monitoring/exports.server");
-    const boss = await startQueue(databaseUrl, say);
-    let queueStopped = false;
-    stopJobs = async () => {
-      queueStopped = true;
-      say("Stopping the job queue (jobs in progress get 10 s to finish)…");
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
-      say("Job queue stopped.");
-    };
-    // Messages: without SMTP_URL, email goes to a local SMTP catcher (docs/decisions/026-outbox.md).
-    const { configuredTransports, outboxSweepJob, startOutboxWorker } =
-      await import("~/messages/worker.server");
-    let catcherPort: number | undefined;
-    if (!env.SMTP_URL) {
-      const { startSmtpCatcher } = await import("~/messages/smtp-catcher.server");
-      const catcher = await startSmtpCatcher(env.SMTP_CATCHER_PORT ?? 0);
-      catcherPort = catcher.port;
-      const stopQueue = stopJobs;
-      stopJobs = async () => {
-        await stopQueue();
-        await catcher.close();
-      };
-      say(
-        `No SMTP_URL: email goes to the local catcher on 127.0.0.1:${catcher.port} (read it in /admin/outbox).`,
-      );
-    }
-    const outbox = configuredTransports(catcherPort);
-    await startOutboxWorker(boss, { transports: outbox.transports });
-    await registerScheduledJobs(
-      boss,
-      [...orderJobs, ...monitoringJobs, ...exportJobs, outboxSweepJob(boss)],
+    // From the migrations to the search index, one starting instance at a time changes the schema
+    // (docs/decisions/032-concurrent-start.md); the build and the web server need no lock. The
+    // lock is let go however this ends: a failure here must not hold up the other instances.
+    await withStartupLock(
+      databaseUrl,
       say,
-    );
-    await startExportWorker(boss);
+      async () => {
+        say("Applying database migrations…");
+        await migrateDeploy(databaseUrl);
+        await checkKhmerTextSupport(databaseUrl);
 
-    const { startSearch } = await import("~/search/boot.server");
-    stopSearch = (await startSearch(databaseUrl, env, say, boss)).stop;
+        if (shouldSeedDemoData(env)) {
+          const { seedDatabase } = await import("../prisma/seed");
+          const { created } = await seedDatabase(databaseUrl);
+          say(
+            created
+              ? "Added the demo data (see README for the demo logins)."
+              : "Demo data already present.",
+          );
+        }
+
+        // One job queue: the order timers (unpaid expiry, auto-confirmation, standing orders), the
+        // dashboard's roll-up refresh and the search sync worker.
+        const { registerScheduledJobs, startQueue } = await import("~/jobs/queue.server");
+        const { orderJobs } = await import("~/schedule.server");
+        const { monitoringJobs } = await import("~/monitoring/rollup.server");
+        const { exportJobs, startExportWorker } = await import("~/monitoring/exports.server");
+        const boss = await startQueue(databaseUrl, say);
+        stopJobs = async () => {
+          queueStopped = true;
+          say("Stopping the job queue (jobs in progress get 10 s to finish)…");
+          await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+          say("Job queue stopped.");
+        };
+        // Messages: without SMTP_URL, email goes to a local SMTP catcher (docs/decisions/026-outbox.md).
+        const { configuredTransports, outboxSweepJob, startOutboxWorker } =
+          await import("~/messages/worker.server");
+        let catcherPort: number | undefined;
+        if (!env.SMTP_URL) {
+          const { startSmtpCatcher } = await import("~/messages/smtp-catcher.server");
+          const catcher = await startSmtpCatcher(env.SMTP_CATCHER_PORT ?? 0);
+          catcherPort = catcher.port;
+          const stopQueue = stopJobs;
+          stopJobs = async () => {
+            await stopQueue();
+            await catcher.close();
+          };
+          say(
+            `No SMTP_URL: email goes to the local catcher on 127.0.0.1:${catcher.port} (read it in /admin/outbox).`,
+          );
+        }
+        const outbox = configuredTransports(catcherPort);
+        await startOutboxWorker(boss, { transports: outbox.transports });
+        await registerScheduledJobs(
+          boss,
+          [...orderJobs, ...monitoringJobs, ...exportJobs, outboxSweepJob(boss)],
+          say,
+        );
+        await startExportWorker(boss);
+
+        const { startSearch } = await import("~/search/boot.server");
+        stopSearch = (await startSearch(databaseUrl, env, say, boss)).stop;
+      },
+      { waitMs: env.STARTUP_LOCK_WAIT_SECONDS * 1000 },
+    );
 
     if (!dev) {
       const { buildIsStale, runBuild } = await import("./build");
