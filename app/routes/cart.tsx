@@ -9,6 +9,7 @@ import {
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { env } from "~/env.server";
 import { requireBuyer } from "~/orders/access.server";
 import { accountFor, checkout, getCart, putInCart, removeFromCart } from "~/checkout/cart.server";
@@ -27,7 +28,6 @@ import { readFormData } from "~/http/form-data.server";
 
 export const meta: MetaFunction = () => [{ title: "កន្ត្រក Cart · ផ្សារ Phsar" }];
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
 const paymentMethods = ["CASH_ON_DELIVERY", "BANK_TRANSFER", "KHQR", "CARD"] as const;
 
 const CheckoutSchema = z.object({
@@ -53,14 +53,14 @@ const CheckoutSchema = z.object({
 const LineIntents = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("update"),
-    windowId: id,
+    windowId: dbId,
     quantity: z.coerce
       .number({ error: "orders.quantity" })
       .int("orders.quantity")
       .positive("orders.quantity")
       .max(1_000_000, "orders.notEnoughRemaining"),
   }),
-  z.object({ intent: z.literal("remove"), windowId: id }),
+  z.object({ intent: z.literal("remove"), windowId: dbId }),
 ]);
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -9,6 +9,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { getUser } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { buyerIdOf, requireBuyer } from "~/orders/access.server";
@@ -32,10 +33,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   },
 ];
 
-const ListingId = z.coerce.number().int().positive().max(2_147_483_647);
-
 const AddToCartSchema = z.object({
-  windowId: z.coerce.number().int().positive().max(2_147_483_647),
+  windowId: dbId,
   quantity: z.coerce
     .number({ error: "orders.quantity" })
     .int("orders.quantity")
@@ -44,7 +43,7 @@ const AddToCartSchema = z.object({
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const id = ListingId.safeParse(params.listingId);
+  const id = dbId.safeParse(params.listingId);
   invariantResponse(id.success, "Not found", { status: 404 });
   // Drafts, paused and closed listings are not for buyers.
   const [listing, user] = await Promise.all([getPublishedListing(id.data), getUser(request)]);
@@ -53,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const id = ListingId.safeParse(params.listingId);
+  const id = dbId.safeParse(params.listingId);
   invariantResponse(id.success, "Not found", { status: 404 });
   const { user } = await requireBuyer(request);
   const submission = parseWithZod(await readFormData(request), { schema: AddToCartSchema });

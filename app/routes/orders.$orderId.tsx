@@ -7,6 +7,7 @@ import {
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { invariantResponse } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { requireBuyer } from "~/orders/access.server";
@@ -43,15 +44,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `ការកុម្ម៉ង់ Order ${data.order.id} · ផ្សារ Phsar` : "ផ្សារ Phsar" },
 ];
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
 const Intent = z.object({
   intent: z.enum(["cancel", "confirm-delivery"]),
-  subOrderId: id,
+  subOrderId: dbId,
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { buyerId } = await requireBuyer(request);
-  const orderId = id.safeParse(params.orderId);
+  const orderId = dbId.safeParse(params.orderId);
   invariantResponse(orderId.success, "Not found", { status: 404 });
   const order = await getBuyerOrder(orderId.data, buyerId);
   invariantResponse(order, "Not found", { status: 404 });
@@ -87,7 +87,7 @@ type Answer = {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, buyerId } = await requireBuyer(request);
-  const orderId = id.safeParse(params.orderId);
+  const orderId = dbId.safeParse(params.orderId);
   invariantResponse(orderId.success, "Not found", { status: 404 });
   const order = await getBuyerOrder(orderId.data, buyerId);
   invariantResponse(order, "Not found", { status: 404 });

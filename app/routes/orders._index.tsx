@@ -7,6 +7,7 @@ import {
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { requireBuyer } from "~/orders/access.server";
 import { StatusBadge } from "~/orders/order-ui";
 import { OrderError } from "~/orders/orders.server";
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const StandingSchema = z.object({
   intent: z.enum(["stop-standing", "agree-prices"]),
-  standingOrderId: z.coerce.number().int().positive().max(2_147_483_647),
+  standingOrderId: dbId,
 });
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -36,7 +36,6 @@ import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { dbId, idInFieldName, isoDate } from "~/validation/schemas";
 
-const id = dbId;
 const deliveryDate = isoDate("validation.dateRange");
 const CSV_MAX_BYTES = 100_000;
 
@@ -52,10 +51,10 @@ const OtherIntents = z.discriminatedUnion("intent", [
     cutoffTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "validation.required"),
   }),
   z.object({ intent: z.literal("copy-week") }),
-  z.object({ intent: z.literal("pledges"), windowId: id }),
+  z.object({ intent: z.literal("pledges"), windowId: dbId }),
   z.object({
     intent: z.literal("import-csv"),
-    windowId: id,
+    windowId: dbId,
     missing: z.enum(MISSING_MEMBER_RULES).default("keep"),
   }),
 ]);
@@ -63,7 +62,7 @@ const OtherIntents = z.discriminatedUnion("intent", [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "record:pledges:own", organization.id);
-  const listingId = id.safeParse(params.listingId);
+  const listingId = dbId.safeParse(params.listingId);
   invariantResponse(listingId.success, "Not found", { status: 404 });
   const [listing, members, products, provinces, districts] = await Promise.all([
     getListingForCooperative(listingId.data, organization.id),
@@ -73,7 +72,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listDistricts(organization.provinceCode),
   ]);
   invariantResponse(listing, "Not found", { status: 404 });
-  const selected = id.safeParse(new URL(request.url).searchParams.get("window"));
+  const selected = dbId.safeParse(new URL(request.url).searchParams.get("window"));
   const now = new Date();
   const selectedWindow =
     listing.windows.find((w) => selected.success && w.id === selected.data) ??
@@ -103,7 +102,7 @@ type ActionData = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "record:pledges:own", organization.id);
-  const listingId = id.safeParse(params.listingId);
+  const listingId = dbId.safeParse(params.listingId);
   invariantResponse(listingId.success, "Not found", { status: 404 });
   const actor = { userId: user.id, ipAddress: requestInfo(request, context).ipAddress };
   const formData = await readFormData(request);

@@ -2,7 +2,7 @@
 // app/payments/member-payments.server.ts.
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { requirePermission } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
@@ -14,12 +14,10 @@ import { dateOnly } from "~/calendar/dates";
 
 export const meta: MetaFunction = () => [{ title: "បង្កាន់ដៃបើកប្រាក់ Payout slip · ផ្សារ Phsar" }];
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "view:member-payments:own", organization.id);
-  const paymentId = id.safeParse(params.paymentId);
+  const paymentId = dbId.safeParse(params.paymentId);
   invariantResponse(paymentId.success, "Not found", { status: 404 });
   try {
     const slip = await payoutSlip(organization.id, paymentId.data, user);

@@ -40,7 +40,6 @@ import { dbId, plainText } from "~/validation/schemas";
 
 export const meta: MetaFunction = () => [{ title: "ការកុម្ម៉ង់ Order · ផ្សារ Phsar" }];
 
-const id = dbId;
 const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept") }),
   z.object({
@@ -56,7 +55,7 @@ async function load(request: Request, params: LoaderFunctionArgs["params"]) {
     params.slug,
     "fulfil:orders:own",
   );
-  const subOrderId = id.safeParse(params.subOrderId);
+  const subOrderId = dbId.safeParse(params.subOrderId);
   invariantResponse(subOrderId.success, "Not found", { status: 404 });
   const subOrder = await getCooperativeSubOrder(subOrderId.data, organization.id);
   invariantResponse(subOrder, "Not found", { status: 404 });
