@@ -10,7 +10,7 @@ import { productSchema } from "~/supply/catalogue";
 import { createProduct } from "~/supply/catalogue.server";
 import { SupplyError } from "~/supply/listings.server";
 import { ProductForm } from "~/supply/product-form";
-import { replyWithRefusal } from "~/ui/forms";
+import { domainReply, refused } from "~/validation/errors";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "manage:products:any");
@@ -29,8 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
     return redirect(`/catalogue/${product.id}?saved=1`);
   } catch (error) {
-    if (error instanceof SupplyError) return replyWithRefusal(submission, error);
-    throw error;
+    return domainReply(submission, refused(error, SupplyError));
   }
 }
 

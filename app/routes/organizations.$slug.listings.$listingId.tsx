@@ -10,7 +10,6 @@ import { requestInfo } from "~/http/request-info";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { listDistricts, listProvinces } from "~/organizations/places.server";
 import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
-import { replyWithRefusal } from "~/ui/forms";
 import {
   addWindow,
   copyLastWeek,
@@ -35,6 +34,7 @@ import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { dbId, idInFieldName, isoDate } from "~/validation/schemas";
+import { domainReply, refused } from "~/validation/errors";
 
 const deliveryDate = isoDate("validation.dateRange");
 const CSV_MAX_BYTES = 100_000;
@@ -122,8 +122,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       try {
         await updateListing(listingId.data, organization.id, submission.value, actor);
       } catch (error) {
-        if (!(error instanceof SupplyError)) throw error;
-        return replyWithRefusal(submission, error);
+        return domainReply(submission, refused(error, SupplyError));
       }
       return redirect(`${here}?saved=1`);
     }
@@ -206,12 +205,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       }
     }
   } catch (error) {
-    if (error instanceof SupplyError) {
-      return Response.json({ error: error.key } satisfies ActionData, {
-        status: error.key === "supply.notFound" ? 404 : 400,
-      });
-    }
-    throw error;
+    const { key } = refused(error, SupplyError);
+    return Response.json({ error: key } satisfies ActionData, {
+      status: key === "supply.notFound" ? 404 : 400,
+    });
   }
   return Response.json({ error: "validation.required" } satisfies ActionData, { status: 400 });
 }

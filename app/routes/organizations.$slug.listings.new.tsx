@@ -8,9 +8,9 @@ import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { listDistricts, listProvinces } from "~/organizations/places.server";
 import { createListing, SupplyError } from "~/supply/listings.server";
 import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
-import { replyWithRefusal } from "~/ui/forms";
 import { listProductsForListing } from "~/supply/queries.server";
 import { readFormData } from "~/http/form-data.server";
+import { domainReply, refused } from "~/validation/errors";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
@@ -35,10 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
     return redirect(`/organizations/${organization.slug}/listings/${id}`);
   } catch (error) {
-    if (error instanceof SupplyError) {
-      return replyWithRefusal(submission, error);
-    }
-    throw error;
+    return domainReply(submission, refused(error, SupplyError));
   }
 }
 
