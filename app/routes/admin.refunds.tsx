@@ -16,6 +16,7 @@ import { FormErrors, SubmitButton } from "~/ui/forms";
 import { formatCambodiaDateTime, formatDate, formatMoney, localNames } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { dbId, idInFieldName } from "~/validation/schemas";
+import { refused } from "~/validation/errors";
 
 export const meta: MetaFunction = () => [
   { title: "ការសងប្រាក់នៅក្រៅផ្សារ Refunds made outside Phsar · ផ្សារ Phsar" },
@@ -53,8 +54,7 @@ export async function action({ request }: ActionFunctionArgs) {
     // refund's own payment, so a wrong one fails the sum.
     await allocateOutsideRefund(outsideRefundId, parts, user);
   } catch (error) {
-    if (!(error instanceof PaymentError)) throw error;
-    return fail(outsideRefundId, error.key);
+    return fail(outsideRefundId, refused(error, PaymentError).key);
   }
   return redirect("/admin/refunds?allocated=1");
 }

@@ -39,6 +39,7 @@ import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { refused } from "~/validation/errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `ការកុម្ម៉ង់ Order ${data.order.id} · ផ្សារ Phsar` : "ផ្សារ Phsar" },
@@ -100,8 +101,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await stripe.cardPaymentPage(order.id, user, cardReturnUrls(publicOrigin(), order.id)),
       );
     } catch (error) {
-      if (!(error instanceof PaymentError)) throw error;
-      return Response.json({ cardError: error.key }, { status: 400 });
+      return Response.json({ cardError: refused(error, PaymentError).key }, { status: 400 });
     }
   }
   const parsed = Intent.safeParse({
