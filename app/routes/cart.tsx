@@ -25,6 +25,7 @@ import { LocalName } from "~/ui/local-name";
 import { ErrorMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { refusalReply, refused } from "~/validation/errors";
 
 export const meta: MetaFunction = () => [{ title: "កន្ត្រក Cart · ផ្សារ Phsar" }];
 
@@ -126,9 +127,8 @@ export async function action({ request }: ActionFunctionArgs) {
         return redirect(`/orders/${orderId}?placed=1`);
       return redirect(await cardPageOrOrder(orderId, user));
     } catch (error) {
-      if (!(error instanceof OrderError) && !(error instanceof PaymentError)) throw error;
       return Response.json(
-        { checkout: submission.reply({ formErrors: [error.key] }) },
+        { checkout: refusalReply(submission, refused(error, OrderError, PaymentError)) },
         { status: 400 },
       );
     }
@@ -147,9 +147,9 @@ export async function action({ request }: ActionFunctionArgs) {
     if (parsed.data.intent === "remove") await removeFromCart(user.id, parsed.data.windowId);
     else await putInCart(user.id, parsed.data.windowId, parsed.data.quantity);
   } catch (error) {
-    if (!(error instanceof OrderError)) throw error;
+    const refusal = refused(error, OrderError);
     return Response.json(
-      { line: { windowId: parsed.data.windowId, error: error.key } satisfies LineAnswer },
+      { line: { windowId: parsed.data.windowId, error: refusal.key } satisfies LineAnswer },
       { status: 400 },
     );
   }

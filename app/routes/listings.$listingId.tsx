@@ -24,6 +24,7 @@ import { LocalName } from "~/ui/local-name";
 import { Photos } from "~/supply/photos";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { refusalReply, refused } from "~/validation/errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -64,11 +65,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     await putInCart(user.id, submission.value.windowId, submission.value.quantity);
   } catch (error) {
-    if (!(error instanceof OrderError)) throw error;
+    const { key } = refused(error, OrderError);
     return Response.json(
       {
         windowId: submission.value.windowId,
-        reply: submission.reply({ fieldErrors: { quantity: [error.key] } }),
+        // The window's refusals (sold out, too little left) are about the quantity asked for.
+        reply: refusalReply(submission, { key, field: "quantity" }),
       },
       { status: 400 },
     );

@@ -23,6 +23,7 @@ import { LocalName } from "~/ui/local-name";
 import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
+import { refused } from "~/validation/errors";
 
 export const meta: MetaFunction = () => [{ title: "ការកុម្ម៉ង់ Orders · ផ្សារ Phsar" }];
 
@@ -49,9 +50,9 @@ export async function action({ request }: ActionFunctionArgs) {
     if (intent === "stop-standing") await stopStandingOrder(standingOrderId, buyerId);
     else await agreeToStandingPrices(standingOrderId, buyerId);
   } catch (error) {
-    if (!(error instanceof OrderError)) throw error;
-    if (error.key === "orders.notFound") throw new Response("Not found", { status: 404 });
-    return redirect(`/orders?refused=${encodeURIComponent(error.key)}`);
+    const refusal = refused(error, OrderError);
+    if (refusal.key === "orders.notFound") throw new Response("Not found", { status: 404 });
+    return redirect(`/orders?refused=${encodeURIComponent(refusal.key)}`);
   }
   return redirect(intent === "stop-standing" ? "/orders?stopped=1" : "/orders?resumed=1");
 }
