@@ -8,6 +8,7 @@ import { type Identifier } from "./identifier";
 import { hashPassword } from "./password.server";
 import { createSession } from "./session.server";
 import { hashToken, randomToken } from "./tokens.server";
+import { DomainError } from "~/validation/errors";
 
 type Db = Pick<typeof prisma, "$transaction">;
 
@@ -41,7 +42,7 @@ export async function isSetupOpen(token: string) {
   return Boolean(row) && !admin;
 }
 
-export class SetupError extends Error {
+export class SetupError extends DomainError {
   constructor(public readonly key: "setup.gone" | "validation.identifierTaken") {
     super(key);
     this.name = "SetupError";

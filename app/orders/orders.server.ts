@@ -20,11 +20,12 @@ import {
 } from "./quantities";
 import { money } from "./money-port.server";
 import { mayMove, type Party, releasesReservation } from "./state-machine";
+import { DomainError } from "~/validation/errors";
 
 /** A refusal the user can act on; `key` is a translation key, `windowId` the line it concerns. */
-export class OrderError extends Error {
+export class OrderError extends DomainError {
   constructor(
-    public readonly key: string,
+    key: string,
     public readonly windowId?: number,
   ) {
     super(key);

@@ -6,6 +6,7 @@ import { parse } from "csv-parse";
 import ExcelJS from "exceljs";
 import { normalizeText } from "~/search/normalize";
 import { looksLikeFormula } from "./farmer-rules";
+import { DomainError } from "~/validation/errors";
 
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 
@@ -32,7 +33,7 @@ export type ColumnKey = (typeof FARMER_COLUMNS)[number]["key"];
 export const headerLabel = (column: (typeof FARMER_COLUMNS)[number]) =>
   `${column.km} / ${column.en}`;
 
-export class SheetError extends Error {
+export class SheetError extends DomainError {
   constructor(
     public readonly key:
       | "farmersImport.wrongType"

@@ -15,10 +15,11 @@ import {
   type FarmerErrorKey,
   type FarmerFields,
 } from "./farmer-rules";
+import { DomainError } from "~/validation/errors";
 
 export type FarmerActor = Actor & { id: number; ipAddress?: string };
 
-export class FarmerError extends Error {
+export class FarmerError extends DomainError {
   constructor(
     public readonly key:
       | FarmerErrorKey

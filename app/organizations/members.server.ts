@@ -7,10 +7,11 @@ import { hashToken, randomToken } from "~/auth/tokens.server";
 import { accountMessages } from "~/auth/notifier.server";
 import { publicUrl } from "~/http/public-url.server";
 import { wakeOutbox } from "~/messages/outbox.server";
+import { DomainError } from "~/validation/errors";
 
 const INVITATION_DAYS = 7;
 
-export class MembershipError extends Error {
+export class MembershipError extends DomainError {
   constructor(
     public readonly key:
       | "validation.role"

@@ -4,14 +4,15 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { forbidden } from "~/auth/session.server";
 import { CooperativeSchema, SHOW_COMMUNES } from "./cooperative-form";
 import { communeChoices } from "./places.server";
+import { refusalReply, refused } from "~/validation/errors";
 import { type CooperativeInput, OnboardingError } from "./unions.server";
 
-/** Rethrows everything but a form-level refusal; returns that one for replyWithRefusal. */
-export function refusalOf(error: unknown): { key: string; field?: string } {
-  if (!(error instanceof OnboardingError)) throw error;
-  if (error.key === "forbidden") forbidden();
-  if (error.key === "notFound") throw new Response("Not found", { status: 404 });
-  return { key: error.key, field: error.field };
+/** Rethrows everything but a form-level refusal; returns that one for domainReply. */
+export function refusalOf(error: unknown): OnboardingError {
+  const refusal = refused(error, OnboardingError);
+  if (refusal.key === "forbidden") forbidden();
+  if (refusal.key === "notFound") throw new Response("Not found", { status: 404 });
+  return refusal;
 }
 
 /** Runs a loader's domain call, turning its refusals into 403/404. */
@@ -46,12 +47,7 @@ export async function cooperativeFormAction(
   try {
     return await save(submission.value);
   } catch (error) {
-    const refusal = refusalOf(error);
-    const reply = submission.reply(
-      refusal.field
-        ? { fieldErrors: { [refusal.field]: [refusal.key] } }
-        : { formErrors: [refusal.key] },
-    );
+    const reply = refusalReply(submission, refusalOf(error));
     return Response.json({ ...reply, communes }, { status: 400 });
   }
 }

@@ -12,16 +12,14 @@ import { recordListingChange } from "~/search/sync.server";
 import { cambodiaToday, dateColumn, type IsoDate } from "~/calendar/dates";
 import { isCommuneOfDistrict } from "./cooperatives.server";
 import { createInvitation, listOpenInvitations } from "./members.server";
+import { DomainError } from "~/validation/errors";
 
 export type OnboardingActor = Actor & { id: number; ipAddress: string };
 
 /** A refusal: `key` is a translation key (or "forbidden"/"notFound"), `field` the form field. */
-export class OnboardingError extends Error {
-  constructor(
-    public readonly key: string,
-    public readonly field?: string,
-  ) {
-    super(key);
+export class OnboardingError extends DomainError {
+  constructor(key: string, field?: string) {
+    super(key, field);
     this.name = "OnboardingError";
   }
 }

@@ -2,13 +2,13 @@
 // made by the National Bank of Cambodia's own SDK, never by hand.
 import { BakongKHQR, IndividualInfo, khqrData } from "bakong-khqr";
 import { type Currency } from "~/db/generated/enums";
+import { DomainError } from "~/validation/errors";
 
-export class KhqrError extends Error {
-  constructor(
-    public readonly key: string,
-    detail?: string,
-  ) {
-    super(detail ? `${key}: ${detail}` : key);
+export class KhqrError extends DomainError {
+  constructor(key: string, detail?: string) {
+    super(key);
+    // The detail is for the log only; the page shows the key's translation.
+    if (detail) this.message = `${key}: ${detail}`;
     this.name = "KhqrError";
   }
 }

@@ -10,6 +10,7 @@ import {
   type LedgerTransactionKind,
 } from "~/db/generated/enums";
 import { type Split } from "./split";
+import { DomainError } from "~/validation/errors";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -28,8 +29,8 @@ export type TransactionInput = {
   entries: readonly Posting[];
 };
 
-export class LedgerError extends Error {
-  constructor(public readonly key: string) {
+export class LedgerError extends DomainError {
+  constructor(key: string) {
     super(key);
     this.name = "LedgerError";
   }

@@ -6,15 +6,18 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { type Currency } from "~/db/generated/enums";
+import { DomainError } from "~/validation/errors";
 
-export class PayWayError extends Error {
+export class PayWayError extends DomainError {
   constructor(
-    public readonly key: string,
+    key: string,
     /** PayWay's own status code, when it answered. */
     public readonly code: string | null = null,
     detail?: string,
   ) {
-    super(detail ? `${key}: ${detail}` : key);
+    super(key);
+    // The detail is for the log only; the page shows the key's translation.
+    if (detail) this.message = `${key}: ${detail}`;
     this.name = "PayWayError";
   }
 }

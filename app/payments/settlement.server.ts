@@ -13,10 +13,11 @@ import {
   type Tx,
 } from "./ledger.server";
 import { splitPayment, type Share } from "./split";
+import { DomainError } from "~/validation/errors";
 
 /** A refusal the person can act on; `key` is a translation key. */
-export class PaymentError extends Error {
-  constructor(public readonly key: string) {
+export class PaymentError extends DomainError {
+  constructor(key: string) {
     super(key);
     this.name = "PaymentError";
   }

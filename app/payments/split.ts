@@ -1,8 +1,10 @@
 // How one payment is divided between the cooperatives of an order and the union's service fee.
 // Pure and integer-only: amounts are minor units (whole riel, US cents), rates basis points.
 
-export class SplitError extends Error {
-  constructor(public readonly key: string) {
+import { DomainError } from "~/validation/errors";
+
+export class SplitError extends DomainError {
+  constructor(key: string) {
     super(key);
     this.name = "SplitError";
   }

@@ -12,6 +12,7 @@ import { formatCambodiaDateTime, formatDate, formatMoney, localNames } from "~/u
 import { useLanguage } from "~/ui/use-language";
 import { dbId, idInFieldName } from "~/validation/schemas";
 import { titleMeta } from "~/ui/page-title";
+import { refused } from "~/validation/errors";
 
 export const meta = titleMeta("outsideRefunds");
 
@@ -47,8 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
     // refund's own payment, so a wrong one fails the sum.
     await allocateOutsideRefund(outsideRefundId, parts, user);
   } catch (error) {
-    if (!(error instanceof PaymentError)) throw error;
-    return fail(outsideRefundId, error.key);
+    return fail(outsideRefundId, refused(error, PaymentError).key);
   }
   return redirect("/admin/refunds?allocated=1");
 }

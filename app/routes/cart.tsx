@@ -4,6 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { env } from "~/env.server";
 import { requireBuyer } from "~/orders/access.server";
 import { accountFor, checkout, getCart, putInCart, removeFromCart } from "~/checkout/cart.server";
@@ -20,10 +21,10 @@ import { ErrorMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { titleMeta } from "~/ui/page-title";
+import { refusalReply, refused } from "~/validation/errors";
 
 export const meta = titleMeta("cart");
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
 const paymentMethods = ["CASH_ON_DELIVERY", "BANK_TRANSFER", "KHQR", "CARD"] as const;
 
 const CheckoutSchema = z.object({
@@ -49,14 +50,14 @@ const CheckoutSchema = z.object({
 const LineIntents = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("update"),
-    windowId: id,
+    windowId: dbId,
     quantity: z.coerce
       .number({ error: "orders.quantity" })
       .int("orders.quantity")
       .positive("orders.quantity")
       .max(1_000_000, "orders.notEnoughRemaining"),
   }),
-  z.object({ intent: z.literal("remove"), windowId: id }),
+  z.object({ intent: z.literal("remove"), windowId: dbId }),
 ]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -122,9 +123,8 @@ export async function action({ request }: ActionFunctionArgs) {
         return redirect(`/orders/${orderId}?placed=1`);
       return redirect(await cardPageOrOrder(orderId, user));
     } catch (error) {
-      if (!(error instanceof OrderError) && !(error instanceof PaymentError)) throw error;
       return Response.json(
-        { checkout: submission.reply({ formErrors: [error.key] }) },
+        { checkout: refusalReply(submission, refused(error, OrderError, PaymentError)) },
         { status: 400 },
       );
     }
@@ -143,9 +143,9 @@ export async function action({ request }: ActionFunctionArgs) {
     if (parsed.data.intent === "remove") await removeFromCart(user.id, parsed.data.windowId);
     else await putInCart(user.id, parsed.data.windowId, parsed.data.quantity);
   } catch (error) {
-    if (!(error instanceof OrderError)) throw error;
+    const refusal = refused(error, OrderError);
     return Response.json(
-      { line: { windowId: parsed.data.windowId, error: error.key } satisfies LineAnswer },
+      { line: { windowId: parsed.data.windowId, error: refusal.key } satisfies LineAnswer },
       { status: 400 },
     );
   }

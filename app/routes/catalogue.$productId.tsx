@@ -14,9 +14,10 @@ import { getCatalogueProduct, setProductActive, updateProduct } from "~/supply/c
 import { SupplyError } from "~/supply/listings.server";
 import { ProductForm } from "~/supply/product-form";
 import { ErrorMessage } from "~/ui/messages";
-import { replyWithRefusal, SubmitButton } from "~/ui/forms";
+import { SubmitButton } from "~/ui/forms";
 import { dbId } from "~/validation/schemas";
 import { titleMeta } from "~/ui/page-title";
+import { domainReply, refused } from "~/validation/errors";
 
 async function load(request: Request, productIdParam: string | undefined) {
   const user = await requirePermission(request, "manage:products:any");
@@ -55,8 +56,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     await updateProduct(user, product.id, submission.value, ipAddress);
   } catch (error) {
-    if (error instanceof SupplyError) return replyWithRefusal(submission, error);
-    throw error;
+    return domainReply(submission, refused(error, SupplyError));
   }
   return redirect(`/catalogue/${product.id}?saved=1`);
 }

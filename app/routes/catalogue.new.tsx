@@ -10,8 +10,8 @@ import { productSchema } from "~/supply/catalogue";
 import { createProduct } from "~/supply/catalogue.server";
 import { SupplyError } from "~/supply/listings.server";
 import { ProductForm } from "~/supply/product-form";
-import { replyWithRefusal } from "~/ui/forms";
 import { titleMeta } from "~/ui/page-title";
+import { domainReply, refused } from "~/validation/errors";
 
 export const meta = titleMeta("newProduct");
 
@@ -32,8 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
     return redirect(`/catalogue/${product.id}?saved=1`);
   } catch (error) {
-    if (error instanceof SupplyError) return replyWithRefusal(submission, error);
-    throw error;
+    return domainReply(submission, refused(error, SupplyError));
   }
 }
 

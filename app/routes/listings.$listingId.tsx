@@ -9,6 +9,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { getUser } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { buyerIdOf, requireBuyer } from "~/orders/access.server";
@@ -24,15 +25,14 @@ import { Photos } from "~/supply/photos";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { namedTitle } from "~/ui/page-title";
+import { refusalReply, refused } from "~/validation/errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: namedTitle(matches, data?.listing.product) },
 ];
 
-const ListingId = z.coerce.number().int().positive().max(2_147_483_647);
-
 const AddToCartSchema = z.object({
-  windowId: z.coerce.number().int().positive().max(2_147_483_647),
+  windowId: dbId,
   quantity: z.coerce
     .number({ error: "orders.quantity" })
     .int("orders.quantity")
@@ -41,7 +41,7 @@ const AddToCartSchema = z.object({
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const id = ListingId.safeParse(params.listingId);
+  const id = dbId.safeParse(params.listingId);
   invariantResponse(id.success, "Not found", { status: 404 });
   // Drafts, paused and closed listings are not for buyers.
   const [listing, user] = await Promise.all([getPublishedListing(id.data), getUser(request)]);
@@ -50,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const id = ListingId.safeParse(params.listingId);
+  const id = dbId.safeParse(params.listingId);
   invariantResponse(id.success, "Not found", { status: 404 });
   const { user } = await requireBuyer(request);
   const submission = parseWithZod(await readFormData(request), { schema: AddToCartSchema });
@@ -62,11 +62,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     await putInCart(user.id, submission.value.windowId, submission.value.quantity);
   } catch (error) {
-    if (!(error instanceof OrderError)) throw error;
+    const { key } = refused(error, OrderError);
     return Response.json(
       {
         windowId: submission.value.windowId,
-        reply: submission.reply({ fieldErrors: { quantity: [error.key] } }),
+        // The window's refusals (sold out, too little left) are about the quantity asked for.
+        reply: refusalReply(submission, { key, field: "quantity" }),
       },
       { status: 400 },
     );

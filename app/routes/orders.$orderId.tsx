@@ -7,6 +7,7 @@ import {
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { invariantResponse } from "~/http/responses";
 import { requestInfo } from "~/http/request-info";
 import { requireBuyer } from "~/orders/access.server";
@@ -39,6 +40,7 @@ import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { pageTitle } from "~/ui/page-title";
+import { refused } from "~/validation/errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   {
@@ -46,15 +48,14 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   },
 ];
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
 const Intent = z.object({
   intent: z.enum(["cancel", "confirm-delivery"]),
-  subOrderId: id,
+  subOrderId: dbId,
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { buyerId } = await requireBuyer(request);
-  const orderId = id.safeParse(params.orderId);
+  const orderId = dbId.safeParse(params.orderId);
   invariantResponse(orderId.success, "Not found", { status: 404 });
   const order = await getBuyerOrder(orderId.data, buyerId);
   invariantResponse(order, "Not found", { status: 404 });
@@ -90,7 +91,7 @@ type Answer = {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, buyerId } = await requireBuyer(request);
-  const orderId = id.safeParse(params.orderId);
+  const orderId = dbId.safeParse(params.orderId);
   invariantResponse(orderId.success, "Not found", { status: 404 });
   const order = await getBuyerOrder(orderId.data, buyerId);
   invariantResponse(order, "Not found", { status: 404 });
@@ -103,8 +104,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await stripe.cardPaymentPage(order.id, user, cardReturnUrls(publicOrigin(), order.id)),
       );
     } catch (error) {
-      if (!(error instanceof PaymentError)) throw error;
-      return Response.json({ cardError: error.key }, { status: 400 });
+      return Response.json({ cardError: refused(error, PaymentError).key }, { status: 400 });
     }
   }
   const parsed = Intent.safeParse({

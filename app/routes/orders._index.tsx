@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@rem
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { requireBuyer } from "~/orders/access.server";
 import { StatusBadge } from "~/orders/order-ui";
 import { OrderError } from "~/orders/orders.server";
@@ -18,6 +19,7 @@ import { ErrorMessage, StatusMessage } from "~/ui/messages";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { titleMeta } from "~/ui/page-title";
+import { refused } from "~/validation/errors";
 
 export const meta = titleMeta("orders");
 
@@ -32,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const StandingSchema = z.object({
   intent: z.enum(["stop-standing", "agree-prices"]),
-  standingOrderId: z.coerce.number().int().positive().max(2_147_483_647),
+  standingOrderId: dbId,
 });
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -44,9 +46,9 @@ export async function action({ request }: ActionFunctionArgs) {
     if (intent === "stop-standing") await stopStandingOrder(standingOrderId, buyerId);
     else await agreeToStandingPrices(standingOrderId, buyerId);
   } catch (error) {
-    if (!(error instanceof OrderError)) throw error;
-    if (error.key === "orders.notFound") throw new Response("Not found", { status: 404 });
-    return redirect(`/orders?refused=${encodeURIComponent(error.key)}`);
+    const refusal = refused(error, OrderError);
+    if (refusal.key === "orders.notFound") throw new Response("Not found", { status: 404 });
+    return redirect(`/orders?refused=${encodeURIComponent(refusal.key)}`);
   }
   return redirect(intent === "stop-standing" ? "/orders?stopped=1" : "/orders?resumed=1");
 }

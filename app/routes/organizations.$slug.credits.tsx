@@ -27,6 +27,7 @@ import { ErrorList, Field, FormErrors, SelectField, SubmitButton, useForm } from
 import { formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { titleMeta } from "~/ui/page-title";
+import { refusalReply, refused } from "~/validation/errors";
 
 const schema = z.discriminatedUnion("intent", [
   creditSchema,
@@ -112,23 +113,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await cancelCredit(organization.id, value.creditId, user, ipAddress);
     }
   } catch (error) {
-    if (!(error instanceof PaymentError)) throw error;
-    if (error.key === "payments.forbidden") throw new Response("Forbidden", { status: 403 });
+    const refusal = refused(error, PaymentError);
+    if (refusal.key === "payments.forbidden") throw new Response("Forbidden", { status: 403 });
     const field =
-      error.key === "credits.notAMember"
+      refusal.key === "credits.notAMember"
         ? "farmerId"
         : ["credits.amountInvalid", "credits.repaymentInvalid", "credits.moreThanOwed"].includes(
-              error.key,
+              refusal.key,
             )
           ? "amount"
-          : null;
+          : undefined;
     return Response.json(
-      {
-        target,
-        result: submission.reply(
-          field ? { fieldErrors: { [field]: [error.key] } } : { formErrors: [error.key] },
-        ),
-      },
+      { target, result: refusalReply(submission, { key: refusal.key, field }) },
       { status: 400 },
     );
   }

@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { can } from "~/auth/permissions";
 import { farmerErrorResponse, requireRegisterAccess } from "~/organizations/farmer-access.server";
 import { listFarmers, listSelfHelpGroups } from "~/organizations/farmers.server";
@@ -12,7 +13,7 @@ import { titleMeta } from "~/ui/page-title";
 const ListParams = z.object({
   q: z.string().max(100).catch(""),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
-  group: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+  group: dbId.optional().catch(undefined),
   status: z.enum(["active", "inactive", "all"]).catch("active"),
 });
 

@@ -5,7 +5,7 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
-import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { requirePermission } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
@@ -16,12 +16,7 @@ import { addListingPhoto, MAX_PHOTO_BYTES } from "~/supply/photos.server";
 export async function action({ request, params }: ActionFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   await requirePermission(request, "manage:listings:own", organization.id);
-  const listingId = z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2_147_483_647)
-    .safeParse(params.listingId);
+  const listingId = dbId.safeParse(params.listingId);
   invariantResponse(listingId.success, "Not found", { status: 404 });
   const back = `/organizations/${organization.slug}/listings/${listingId.data}`;
   const refuse = (key: string) =>

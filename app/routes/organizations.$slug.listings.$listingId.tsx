@@ -10,7 +10,6 @@ import { requestInfo } from "~/http/request-info";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { listDistricts, listProvinces } from "~/organizations/places.server";
 import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
-import { replyWithRefusal } from "~/ui/forms";
 import {
   addWindow,
   copyLastWeek,
@@ -36,8 +35,8 @@ import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { dbId, idInFieldName, isoDate } from "~/validation/schemas";
 import { titleMeta } from "~/ui/page-title";
+import { domainReply, refused } from "~/validation/errors";
 
-const id = dbId;
 const deliveryDate = isoDate("validation.dateRange");
 const CSV_MAX_BYTES = 100_000;
 
@@ -53,10 +52,10 @@ const OtherIntents = z.discriminatedUnion("intent", [
     cutoffTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "validation.required"),
   }),
   z.object({ intent: z.literal("copy-week") }),
-  z.object({ intent: z.literal("pledges"), windowId: id }),
+  z.object({ intent: z.literal("pledges"), windowId: dbId }),
   z.object({
     intent: z.literal("import-csv"),
-    windowId: id,
+    windowId: dbId,
     missing: z.enum(MISSING_MEMBER_RULES).default("keep"),
   }),
 ]);
@@ -66,7 +65,7 @@ export const meta = titleMeta("listing");
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "record:pledges:own", organization.id);
-  const listingId = id.safeParse(params.listingId);
+  const listingId = dbId.safeParse(params.listingId);
   invariantResponse(listingId.success, "Not found", { status: 404 });
   const [listing, members, products, provinces, districts] = await Promise.all([
     getListingForCooperative(listingId.data, organization.id),
@@ -76,7 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listDistricts(organization.provinceCode),
   ]);
   invariantResponse(listing, "Not found", { status: 404 });
-  const selected = id.safeParse(new URL(request.url).searchParams.get("window"));
+  const selected = dbId.safeParse(new URL(request.url).searchParams.get("window"));
   const now = new Date();
   const selectedWindow =
     listing.windows.find((w) => selected.success && w.id === selected.data) ??
@@ -106,7 +105,7 @@ type ActionData = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "record:pledges:own", organization.id);
-  const listingId = id.safeParse(params.listingId);
+  const listingId = dbId.safeParse(params.listingId);
   invariantResponse(listingId.success, "Not found", { status: 404 });
   const actor = { userId: user.id, ipAddress: requestInfo(request, context).ipAddress };
   const formData = await readFormData(request);
@@ -126,8 +125,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       try {
         await updateListing(listingId.data, organization.id, submission.value, actor);
       } catch (error) {
-        if (!(error instanceof SupplyError)) throw error;
-        return replyWithRefusal(submission, error);
+        return domainReply(submission, refused(error, SupplyError));
       }
       return redirect(`${here}?saved=1`);
     }
@@ -210,12 +208,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       }
     }
   } catch (error) {
-    if (error instanceof SupplyError) {
-      return Response.json({ error: error.key } satisfies ActionData, {
-        status: error.key === "supply.notFound" ? 404 : 400,
-      });
-    }
-    throw error;
+    const { key } = refused(error, SupplyError);
+    return Response.json({ error: key } satisfies ActionData, {
+      status: key === "supply.notFound" ? 404 : 400,
+    });
   }
   return Response.json({ error: "validation.required" } satisfies ActionData, { status: 400 });
 }

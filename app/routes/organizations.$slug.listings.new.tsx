@@ -8,10 +8,10 @@ import { requireOrganizationBySlug } from "~/organizations/load.server";
 import { listDistricts, listProvinces } from "~/organizations/places.server";
 import { createListing, SupplyError } from "~/supply/listings.server";
 import { ListingForm, ListingFormSchema } from "~/supply/listing-form";
-import { replyWithRefusal } from "~/ui/forms";
 import { listProductsForListing } from "~/supply/queries.server";
 import { readFormData } from "~/http/form-data.server";
 import { titleMeta } from "~/ui/page-title";
+import { domainReply, refused } from "~/validation/errors";
 
 export const meta = titleMeta("newListing");
 
@@ -38,10 +38,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
     return redirect(`/organizations/${organization.slug}/listings/${id}`);
   } catch (error) {
-    if (error instanceof SupplyError) {
-      return replyWithRefusal(submission, error);
-    }
-    throw error;
+    return domainReply(submission, refused(error, SupplyError));
   }
 }
 

@@ -22,6 +22,7 @@ import { parsePriceToMinor } from "~/supply/rules";
 import { formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 import { titleMeta } from "~/ui/page-title";
+import { refused } from "~/validation/errors";
 
 const currencyOf = (request: Request): "KHR" | "USD" =>
   new URL(request.url).searchParams.get("currency") === "USD" ? "USD" : "KHR";
@@ -101,9 +102,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       { ipAddress: requestInfo(request, context).ipAddress },
     );
   } catch (error) {
-    if (!(error instanceof PaymentError)) throw error;
-    if (error.key === "payments.forbidden") throw new Response("Forbidden", { status: 403 });
-    return Response.json(fail(error.key), { status: 400 });
+    const refusal = refused(error, PaymentError);
+    if (refusal.key === "payments.forbidden") throw new Response("Forbidden", { status: 403 });
+    return Response.json(fail(refusal.key), { status: 400 });
   }
   return redirect(
     `/organizations/${organization.slug}/member-payments?currency=${parsed.data.currency}&saved=1`,

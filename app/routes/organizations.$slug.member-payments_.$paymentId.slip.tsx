@@ -2,7 +2,7 @@
 // app/payments/member-payments.server.ts.
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { requirePermission } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
@@ -15,12 +15,10 @@ import { titleMeta } from "~/ui/page-title";
 
 export const meta = titleMeta("payoutSlip");
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "view:member-payments:own", organization.id);
-  const paymentId = id.safeParse(params.paymentId);
+  const paymentId = dbId.safeParse(params.paymentId);
   invariantResponse(paymentId.success, "Not found", { status: 404 });
   try {
     const slip = await payoutSlip(organization.id, paymentId.data, user);

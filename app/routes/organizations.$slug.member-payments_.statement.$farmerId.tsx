@@ -3,7 +3,7 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { requirePermission } from "~/auth/session.server";
 import { invariantResponse } from "~/http/responses";
 import { requireOrganizationBySlug } from "~/organizations/load.server";
@@ -17,14 +17,13 @@ import { titleMeta } from "~/ui/page-title";
 
 export const meta = titleMeta("memberStatement");
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
 const day = (value: string | null, fallback: IsoDate): IsoDate =>
   value && isIsoDate(value) && value >= "2000-01-01" && value <= "2100-12-31" ? value : fallback;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const organization = await requireOrganizationBySlug(params.slug);
   const user = await requirePermission(request, "view:member-payments:own", organization.id);
-  const farmerId = id.safeParse(params.farmerId);
+  const farmerId = dbId.safeParse(params.farmerId);
   invariantResponse(farmerId.success, "Not found", { status: 404 });
   const search = new URL(request.url).searchParams;
   const currency = search.get("currency") === "USD" ? "USD" : "KHR";

@@ -36,7 +36,6 @@ import { titleMeta } from "~/ui/page-title";
 
 export const meta = titleMeta("orders");
 
-const id = dbId;
 const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept") }),
   z.object({
@@ -52,7 +51,7 @@ async function load(request: Request, params: LoaderFunctionArgs["params"]) {
     params.slug,
     "fulfil:orders:own",
   );
-  const subOrderId = id.safeParse(params.subOrderId);
+  const subOrderId = dbId.safeParse(params.subOrderId);
   invariantResponse(subOrderId.success, "Not found", { status: 404 });
   const subOrder = await getCooperativeSubOrder(subOrderId.data, organization.id);
   invariantResponse(subOrder, "Not found", { status: 404 });

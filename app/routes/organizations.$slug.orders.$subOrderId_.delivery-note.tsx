@@ -1,6 +1,6 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { dbId } from "~/validation/schemas";
 import { invariantResponse } from "~/http/responses";
 import { i18nServer } from "~/i18n/i18next.server";
 import { requireCooperativeOrders } from "~/orders/access.server";
@@ -11,7 +11,6 @@ import { titleMeta } from "~/ui/page-title";
 
 export const meta = titleMeta("deliveryNote");
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
 const labelKeys = [
   "orders.deliveryNote",
   "orders.buyer",
@@ -35,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     params.slug,
     "fulfil:orders:own",
   );
-  const subOrderId = id.safeParse(params.subOrderId);
+  const subOrderId = dbId.safeParse(params.subOrderId);
   invariantResponse(subOrderId.success, "Not found", { status: 404 });
   const subOrder = await getCooperativeSubOrder(subOrderId.data, organization.id);
   invariantResponse(subOrder, "Not found", { status: 404 });

@@ -25,6 +25,7 @@ import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { dbId, plainText } from "~/validation/schemas";
 import { titleMeta } from "~/ui/page-title";
+import { refusalReply, refused } from "~/validation/errors";
 
 const reference = plainText({ max: 120 }).optional();
 
@@ -137,9 +138,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return redirect(url);
     }
   } catch (error) {
-    if (!(error instanceof PaymentError)) throw error;
     return Response.json(
-      { target, result: submission.reply({ formErrors: [error.key] }) },
+      { target, result: refusalReply(submission, refused(error, PaymentError)) },
       { status: 400 },
     );
   }

@@ -18,6 +18,7 @@ import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { readFormData } from "~/http/form-data.server";
 import { titleMeta } from "~/ui/page-title";
+import { domainReply, refused } from "~/validation/errors";
 
 // A platform admin gives a trusted buyer pay-later terms: a credit limit and the days to pay.
 // The fields alone are what the browser checks: Conform's getZodConstraint cannot read a
@@ -61,8 +62,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     await grantCreditTerms(organization.id, submission.value, admin);
   } catch (error) {
-    if (!(error instanceof PaymentError)) throw error;
-    return Response.json(submission.reply({ formErrors: [error.key] }), { status: 400 });
+    return domainReply(submission, refused(error, PaymentError));
   }
   return redirect(`/organizations/${organization.slug}/statement`);
 }

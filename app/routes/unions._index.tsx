@@ -11,18 +11,12 @@ import { orRefuse, refusalOf } from "~/organizations/onboarding-http.server";
 import { listProvinces } from "~/organizations/places.server";
 import { assertMayCreateUnion, createUnion, listUnions } from "~/organizations/unions.server";
 import { localNames } from "~/ui/format";
-import {
-  Field,
-  FormErrors,
-  SelectField,
-  SubmitButton,
-  replyWithRefusal,
-  useForm,
-} from "~/ui/forms";
+import { Field, FormErrors, SelectField, SubmitButton, useForm } from "~/ui/forms";
 import { LocalName } from "~/ui/local-name";
 import { useLanguage } from "~/ui/use-language";
 import { nameText } from "~/validation/schemas";
 import { titleMeta } from "~/ui/page-title";
+import { domainReply } from "~/validation/errors";
 
 const UnionSchema = z.object({
   nameKm: nameText(120),
@@ -50,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const union = await createUnion(submission.value, actor);
     return redirect(`/unions/${union.slug}`);
   } catch (error) {
-    return replyWithRefusal(submission, refusalOf(error));
+    return domainReply(submission, refusalOf(error));
   }
 }
 

@@ -29,16 +29,15 @@ const many = <T extends z.ZodType>(item: T) =>
     z.array(item).max(100),
   );
 
-const positiveId = dbId;
 const riel = z.coerce.number().int().min(0).max(1_000_000_000);
 
 export const SearchParamsSchema = z
   .object({
     q: z.string().trim().max(200).default(""),
     category: many(z.enum(CATEGORIES)),
-    product: many(positiveId),
+    product: many(dbId),
     province: many(z.string().regex(/^\d{2}$/, "a 2-digit province code")),
-    cooperative: many(positiveId),
+    cooperative: many(dbId),
     certification: many(z.enum(CERTIFICATIONS)),
     grade: many(z.enum(GRADES)),
     /** Delivery dates from/to (inclusive), in Cambodia's calendar. */

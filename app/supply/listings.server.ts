@@ -9,14 +9,12 @@ import {
 } from "~/db/generated/enums";
 import { addDays, dateColumn, dateOnly, type IsoDate } from "~/calendar/dates";
 import { capacityOf, checkPrice, checkWindow } from "./rules";
+import { DomainError } from "~/validation/errors";
 
 /** A refusal the user can act on; `key` is a translation key, `field` the form field it belongs to. */
-export class SupplyError extends Error {
-  constructor(
-    public readonly key: string,
-    public readonly field?: string,
-  ) {
-    super(key);
+export class SupplyError extends DomainError {
+  constructor(key: string, field?: string) {
+    super(key, field);
     this.name = "SupplyError";
   }
 }

@@ -2,7 +2,6 @@ import {
   type FieldMetadata,
   getInputProps,
   getSelectProps,
-  type SubmissionResult,
   useForm as useConformForm,
 } from "@conform-to/react";
 import { type ReactNode } from "react";
@@ -141,25 +140,5 @@ export function FormErrors({ errors }: { errors?: string[] | null }) {
         return <p key={error}>{t(key!, { minutes })}</p>;
       })}
     </ErrorMessage>
-  );
-}
-
-/** Turns a domain refusal into the form's answer: beside its field, or above the form. */
-export function replyWithRefusal(
-  submission: {
-    reply(options: {
-      fieldErrors?: Record<string, string[]>;
-      formErrors?: string[];
-    }): SubmissionResult<string[]>;
-  },
-  refusal: { key: string; field?: string },
-) {
-  return Response.json(
-    submission.reply(
-      refusal.field
-        ? { fieldErrors: { [refusal.field]: [refusal.key] } }
-        : { formErrors: [refusal.key] },
-    ),
-    { status: 400 },
   );
 }

@@ -4,6 +4,7 @@ import {
   idInFieldName,
   isoDate,
   isSaneDate,
+  MAX_DB_INT,
   nameText,
   plainText,
   textProblem,
@@ -29,6 +30,7 @@ describe("dates", () => {
 test("ids stop at PostgreSQL's int4", () => {
   expect(dbId.safeParse("2147483647").success).toBe(true);
   expect(dbId.safeParse("2147483648").success).toBe(false);
+  expect(dbId.safeParse(MAX_DB_INT + 1).success).toBe(false);
   expect(idInFieldName("pledge-12", "pledge")).toBe(12);
   expect(idInFieldName("pledge-2147483648", "pledge")).toBeNull();
   expect(idInFieldName("pledge-0", "pledge")).toBeNull();
@@ -36,6 +38,24 @@ test("ids stop at PostgreSQL's int4", () => {
   expect(idInFieldName("pledge-99999999999999999999", "pledge")).toBeNull();
   expect(idInFieldName("intent", "pledge")).toBeUndefined();
 });
+
+// Form fields and URL segments arrive as strings: they are coerced, and anything that is not a
+// whole number from 1 names no row.
+test.each([
+  ["1", 1],
+  ["42", 42],
+  [" 7 ", 7],
+  [12, 12],
+])("id %j is read as %d", (value, id) => {
+  expect(dbId.parse(value)).toBe(id);
+});
+
+test.each(["", "0", "-1", "1.5", "abc", "1e3x", "Infinity", "NaN", null, undefined])(
+  "id %j is refused",
+  (value) => {
+    expect(dbId.safeParse(value).success).toBe(false);
+  },
+);
 
 describe("text", () => {
   test.each([
