@@ -472,6 +472,8 @@ const en = {
       confirm: "Confirm",
       login: "Sign in",
       accept: "Accept the invitation",
+      order: "Open the order",
+      open: "Open in Phsar",
     },
     columns: {
       when: "When",
