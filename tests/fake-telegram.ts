@@ -49,7 +49,7 @@ export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
 
 export async function startFakeTelegram({ username = "phsar_test_bot" } = {}) {
   const botId = 7_000_000_000 + Math.floor(Math.random() * 1_000_000);
-  const token = `${botId}:${randomBytes(17).toString("base64url").slice(0, 35)}`;
+  const token = `${botId}:${randomBytes(27).toString("base64url").slice(0, 35)}`;
   const messages: SentMessage[] = [];
   const calls: { method: string; params: Json }[] = [];
   const failures: TelegramFailure[] = [];
@@ -260,4 +260,28 @@ export async function startFakeTelegram({ username = "phsar_test_bot" } = {}) {
 
 function bad(description: string): [number, Json] {
   return [400, { ok: false, error_code: 400, description }];
+}
+
+/**
+ * Starts the fake and points the app's Telegram settings at it. Call it inside `vi.hoisted`, before
+ * anything imports the app (the environment is read once, at import).
+ */
+export async function startFakeTelegramForApp(name: string) {
+  const server = await startFakeTelegram();
+  process.env.TELEGRAM_BOT_TOKEN = server.token;
+  process.env.TELEGRAM_API_BASE = server.apiRoot;
+  process.env.TELEGRAM_WEBHOOK_SECRET = `secret_${name}_${randomBytes(8).toString("hex")}`;
+  return Object.assign(server, { webhookSecret: process.env.TELEGRAM_WEBHOOK_SECRET });
+}
+
+/** An update posted to our webhook route the way Telegram posts it. */
+export function telegramWebhookRequest(update: object | string, secret: string | null) {
+  return new Request("http://localhost/telegram/webhook", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      ...(secret === null ? {} : { "X-Telegram-Bot-Api-Secret-Token": secret }),
+    },
+    body: typeof update === "string" ? update : JSON.stringify(update),
+  });
 }

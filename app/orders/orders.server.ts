@@ -1,4 +1,4 @@
-import { notifyOrganizations } from "~/messages/outbox.server";
+import { notifyOrganizations, wakeOutbox } from "~/messages/outbox.server";
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
 import {
@@ -88,8 +88,10 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
   if (!(WEIGHT_TOLERANCES as readonly number[]).includes(weightTolerancePct))
     throw new OrderError("orders.toleranceInvalid");
 
+  // The Telegram copies of the new-order notices, sent once the order is committed.
+  let toWake: number[] = [];
   try {
-    return await prisma.$transaction(
+    const placed = await prisma.$transaction(
       async (tx) => {
         await input.claim?.(tx);
         const windows = await tx.deliveryWindow.findMany({
@@ -212,7 +214,7 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
           },
           select: { id: true, subOrders: { select: { id: true, cooperativeId: true } } },
         });
-        await notifyOrganizations(
+        toWake = await notifyOrganizations(
           tx,
           order.subOrders.map((s) => ({
             organizationId: s.cooperativeId,
@@ -235,6 +237,8 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
       },
       { maxWait: 20_000, timeout: 20_000 },
     );
+    await wakeOutbox(toWake);
+    return placed;
   } catch (error) {
     // Two submissions of the same checkout at once: the unique key lets one through.
     if ((error as { code?: string }).code === "P2002") {

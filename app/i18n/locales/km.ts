@@ -122,6 +122,14 @@ const km: Translations = {
     resetDone: "ពាក្យសម្ងាត់របស់អ្នកត្រូវបានប្តូរ។ សូមចូលដោយប្រើពាក្យសម្ងាត់ថ្មី។",
   },
   account: {
+    telegram: "Telegram",
+    telegramIntro:
+      "ទទួលការជូនដំណឹងជាភាសាខ្មែរក្នុង Telegram។ ប៊ូតុងនេះបើកបូតរបស់ផ្សារ ជាមួយលេខកូដប្រើតែម្តង (១៥ នាទី)។",
+    telegramLink: "ភ្ជាប់ Telegram",
+    telegramLinked: "បានភ្ជាប់ Telegram តាំងពី {{when}}។",
+    telegramUnlink: "ផ្តាច់ Telegram",
+    telegramUnlinked: "បានផ្តាច់ Telegram ហើយ។",
+    telegramUnavailable: "មិនអាចទាក់ទង Telegram បានទេឥឡូវនេះ។ សូមព្យាយាមម្តងទៀតបន្តិចក្រោយ។",
     title: "គណនីរបស់អ្នក",
     memberships: "អង្គភាពរបស់អ្នក",
     sessions: "កន្លែងដែលអ្នកបានចូល",
@@ -439,6 +447,11 @@ const km: Translations = {
     backHome: "ត្រឡប់ទៅផ្សារ",
   },
   messages: {
+    telegram: {
+      linked: "បានភ្ជាប់ Telegram ជាមួយគណនីផ្សាររបស់អ្នកហើយ។ ការជូនដំណឹងនឹងមកដល់ទីនេះ។",
+      refused:
+        "តំណនេះប្រើមិនបានទេ (ប្រើរួចហើយ ឬផុតកំណត់)។ សូមចុច «ភ្ជាប់ Telegram» ម្តងទៀតនៅទំព័រគណនីរបស់អ្នកក្នុងផ្សារ។",
+    },
     "password-reset": {
       subject: "ប្តូរពាក្យសម្ងាត់",
       body: "សួស្តី {{name}}។ មាននរណាម្នាក់បានស្នើប្តូរពាក្យសម្ងាត់ផ្សាររបស់អ្នក។ តំណនេះប្រើបានរយៈពេលមួយម៉ោង។ បើមិនមែនអ្នកទេ សូមមិនអើពើសារនេះ។",
