@@ -252,6 +252,25 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
   }
 }
 
+// Telegram copies of the notices a transaction wrote, by transaction: woken after its commit, so a
+// message is never sent for a change that rolled back. A transaction that is not ours (a caller's)
+// has no list and leaves its messages to the outbox sweep.
+const wakeAfterCommit = new WeakMap<Tx, number[]>();
+
+async function transactionWaking<T>(
+  fn: (tx: Tx) => Promise<T>,
+  options?: { maxWait?: number; timeout?: number },
+) {
+  let ids: number[] = [];
+  const result = await prisma.$transaction(async (tx) => {
+    ids = [];
+    wakeAfterCommit.set(tx, ids);
+    return fn(tx);
+  }, options);
+  await wakeOutbox(ids);
+  return result;
+}
+
 export type Actor = { userId: number | null; reason?: string; ipAddress?: string };
 
 const notifyOnMove: Partial<
@@ -326,7 +345,7 @@ async function moveSubOrder(
       to === "DELIVERED"
         ? [subOrder.order.buyerId, subOrder.cooperativeId]
         : [notify.to === "buyer" ? subOrder.order.buyerId : subOrder.cooperativeId];
-    await notifyOrganizations(
+    const ids = await notifyOrganizations(
       tx,
       recipients.map((organizationId) => ({
         organizationId,
@@ -335,6 +354,7 @@ async function moveSubOrder(
         orderId: subOrder.orderId,
       })),
     );
+    wakeAfterCommit.get(tx)?.push(...ids);
   }
   await recordAudit(
     {
@@ -360,7 +380,7 @@ export async function transitionSubOrder(
   actor: Actor & { party?: Party },
   now = new Date(),
 ) {
-  await prisma.$transaction((tx) =>
+  await transactionWaking((tx) =>
     moveSubOrder(tx, subOrderId, to, actor.party ?? "SYSTEM", actor, now),
   );
 }
@@ -398,14 +418,14 @@ async function requireSubOrder(
 }
 
 export function acceptSubOrder(subOrderId: number, cooperativeId: number, actor: Actor) {
-  return prisma.$transaction(async (tx) => {
+  return transactionWaking(async (tx) => {
     await requireSubOrder(tx, subOrderId, { cooperativeId });
     await moveSubOrder(tx, subOrderId, "ACCEPTED", "COOPERATIVE", actor);
   });
 }
 
 export async function rejectSubOrder(subOrderId: number, cooperativeId: number, actor: Actor) {
-  await prisma.$transaction(async (tx) => {
+  await transactionWaking(async (tx) => {
     await requireSubOrder(tx, subOrderId, { cooperativeId });
     await moveSubOrder(tx, subOrderId, "REJECTED", "COOPERATIVE", actor);
   });
@@ -418,7 +438,7 @@ export async function cancelSubOrder(
   actor: Actor,
   now = new Date(),
 ) {
-  await prisma.$transaction(async (tx) => {
+  await transactionWaking(async (tx) => {
     await requireSubOrder(tx, subOrderId, { buyerId });
     await moveSubOrder(tx, subOrderId, "CANCELLED", "BUYER", actor, now);
   });
@@ -460,7 +480,7 @@ export async function packSubOrder(
   packed: LineQuantity[],
   actor: Actor,
 ) {
-  await prisma.$transaction(async (tx) => {
+  await transactionWaking(async (tx) => {
     // The sub-order before its windows, as a cancellation takes them, so the two never deadlock.
     await tx.$queryRaw`SELECT "id" FROM "SubOrder" WHERE "id" = ${subOrderId} FOR UPDATE`;
     const subOrder = await requireSubOrder(tx, subOrderId, { cooperativeId });
@@ -566,7 +586,7 @@ export async function confirmDelivery(
   delivered: LineQuantity[],
   actor: Actor,
 ) {
-  await prisma.$transaction(async (tx) => {
+  await transactionWaking(async (tx) => {
     const subOrder = await requireSubOrder(tx, subOrderId, { buyerId });
     if (subOrder.status !== "PACKED") throw new OrderError("orders.illegalTransition");
     const byLine = quantitiesByLine(subOrder.lines, delivered);
@@ -596,7 +616,7 @@ export function failOrderPayment(orderId: number, actor: Actor) {
 }
 
 async function moveWaitingSubOrders(orderId: number, to: SubOrderStatus, actor: Actor) {
-  const moved = await prisma.$transaction(async (tx) => {
+  const moved = await transactionWaking(async (tx) => {
     // Locked in id order (as the money paths lock them) and re-checked after the wait: a payment
     // landing at the same moment as the expiry moves each sub-order once, never both ways.
     const waiting = await tx.$queryRaw<{ id: number }[]>`
@@ -665,7 +685,7 @@ async function autoConfirmNow(now: Date, days: number) {
   let confirmed = 0;
   for (const subOrder of due) {
     try {
-      await prisma.$transaction(async (tx) => {
+      await transactionWaking(async (tx) => {
         await moveSubOrder(tx, subOrder.id, "DELIVERED", "SYSTEM", {
           userId: null,
           reason: "orders.reason.autoConfirmed",

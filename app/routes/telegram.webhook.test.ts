@@ -16,7 +16,7 @@ import { startQueue } from "~/jobs/queue.server";
 import { startTelegramLink, TELEGRAM_LINK_MINUTES } from "~/messages/telegram-link.server";
 import { telegramTransport } from "~/messages/telegram.server";
 import { startOutboxWorker } from "~/messages/worker.server";
-import { placeOrder } from "~/orders/orders.server";
+import { placeOrder, transitionSubOrder } from "~/orders/orders.server";
 import { seedDemoData } from "../../prisma/seed";
 import { buildWindow, userByEmail } from "../../tests/builders";
 import { telegramWebhookRequest } from "../../tests/fake-telegram";
@@ -124,6 +124,21 @@ describe("linking Telegram", () => {
         new RegExp(`/organizations/${subOrder.cooperative.slug}/orders/${subOrder.id}$`),
       ),
     });
+
+    // The buyer links too; the cooperative accepts: the buyer's chat hears it at once (woken after
+    // the commit, not left to the sweep), with a button to the buyer's order page.
+    const buyerChat = 434_343;
+    fake.openChat(buyerChat);
+    const buyerCode = (await startTelegramLink(buyer.id)).code;
+    expect(await post(fake.update(++updateId, buyerChat, `/start ${buyerCode}`))).toMatchObject({
+      body: "linked",
+    });
+    await transitionSubOrder(subOrder.id, "ACCEPTED", { userId: lead.id, party: "COOPERATIVE" });
+    const accepted = (await waitForMessages(buyerChat, 2)).find((m) => m.text.includes("ទទួលយក"));
+    expect(accepted, JSON.stringify(fake.messagesTo(buyerChat))).toBeDefined();
+    expect(accepted!.reply_markup?.inline_keyboard?.[0]?.[0]?.url).toMatch(
+      new RegExp(`/orders/${orderId}$`),
+    );
   });
 
   test("an expired code links nothing", async () => {
