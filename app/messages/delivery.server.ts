@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { prisma } from "~/db/db.server";
+import { type Prisma } from "~/db/generated/client";
 import { type MessageChannel } from "~/db/generated/enums";
 import { env } from "~/env.server";
 
@@ -22,7 +23,11 @@ export type OutgoingMessage = {
 };
 
 /** A provider of one channel; throws when the provider did not take the message. */
-export type Transport = { send(message: OutgoingMessage): Promise<void> };
+export type Transport = {
+  send(message: OutgoingMessage): Promise<void>;
+  /** After a PermanentDeliveryError, in the attempt's transaction: mark the address as failing. */
+  refused?(tx: Prisma.TransactionClient, message: OutgoingMessage, error: Error): Promise<void>;
+};
 
 export type Transports = Partial<Record<MessageChannel, Transport>>;
 
@@ -80,6 +85,7 @@ export async function deliverMessage(
         const message = (error as Error).message.slice(0, 500);
         const permanent = error instanceof PermanentDeliveryError;
         const dead = permanent || row.attempts + 1 >= maxAttempts;
+        if (permanent) await transport?.refused?.(tx, row, error);
         await tx.outboxMessage.update({
           where: { id },
           data: {

@@ -57,7 +57,12 @@ export async function startTelegramLink(userId: number, now = new Date()) {
 export async function unlinkTelegram(userId: number) {
   await prisma.user.update({
     where: { id: userId },
-    data: { telegramChatId: null, telegramLinkedAt: null },
+    data: {
+      telegramChatId: null,
+      telegramLinkedAt: null,
+      telegramFailedAt: null,
+      telegramFailure: null,
+    },
     select: { id: true },
   });
 }
@@ -65,7 +70,7 @@ export async function unlinkTelegram(userId: number) {
 export function telegramLinkOf(userId: number) {
   return prisma.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { telegramChatId: true, telegramLinkedAt: true },
+    select: { telegramChatId: true, telegramLinkedAt: true, telegramFailedAt: true },
   });
 }
 
@@ -144,11 +149,16 @@ export async function handleTelegramUpdate(
     // One chat, one person: a chat linked to another account before moves to this one.
     await tx.user.updateMany({
       where: { telegramChatId: chatId, id: { not: row.userId } },
-      data: { telegramChatId: null, telegramLinkedAt: null },
+      data: { telegramChatId: null, telegramLinkedAt: null, telegramFailedAt: null },
     });
     await tx.user.update({
       where: { id: row.userId },
-      data: { telegramChatId: chatId, telegramLinkedAt: now },
+      data: {
+        telegramChatId: chatId,
+        telegramLinkedAt: now,
+        telegramFailedAt: null,
+        telegramFailure: null,
+      },
       select: { id: true },
     });
     const ids = await reply(tx, `telegram-linked:${row.id}`, chatId, "linked", row.userId);

@@ -17,6 +17,8 @@ export async function telegramCopies(
     where: {
       id: { in: [...new Set(members.map((m) => m.userId))] },
       telegramChatId: { not: null },
+      // A chat Telegram refused for good gets nothing more until the person links again.
+      telegramFailedAt: null,
     },
     select: { id: true, telegramChatId: true },
   });

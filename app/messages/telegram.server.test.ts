@@ -102,6 +102,10 @@ describe("Telegram through the outbox", () => {
 
   test("403 bot was blocked: a dead letter after one attempt, never tried again", async () => {
     fake.blockChat(1003);
+    const person = await prisma.user.create({
+      data: { name: "Blocked", email: `blocked-${Date.now()}@example.org`, telegramChatId: "1003" },
+      select: { id: true },
+    });
     const id = await send(1003);
     const dead = await until(id, (r) => r.status === "DEAD");
     expect(dead).toMatchObject({ status: "DEAD", attempts: 1 });
@@ -111,6 +115,13 @@ describe("Telegram through the outbox", () => {
     expect(await row(id)).toMatchObject({ status: "DEAD", attempts: 1 });
     const deadJobs = await boss.fetch<{ id: number }>(OUTBOX_DEAD_QUEUE, { batchSize: 50 });
     expect(deadJobs.map((j) => j.data.id)).toContain(id);
+    // The chat is marked failing (the account page says so) and gets no more notices.
+    const marked = await prisma.user.findUniqueOrThrow({
+      where: { id: person.id },
+      select: { telegramFailedAt: true, telegramFailure: true },
+    });
+    expect(marked.telegramFailedAt).not.toBeNull();
+    expect(marked.telegramFailure).toMatch(/blocked/);
   });
 
   test("400 chat not found is permanent too; a 500 is tried again", async () => {

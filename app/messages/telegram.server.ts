@@ -32,6 +32,14 @@ export function telegramTransport(
   const api = telegramApi(token, apiRoot, options);
   return {
     api,
+    // The person blocked the bot or the chat is gone: stop writing there and say so on /account.
+    async refused(tx, message, error) {
+      if (!message.address) return;
+      await tx.user.updateMany({
+        where: { telegramChatId: message.address, telegramFailedAt: null },
+        data: { telegramFailedAt: new Date(), telegramFailure: error.message.slice(0, 200) },
+      });
+    },
     async send(message) {
       if (!message.address) throw new PermanentDeliveryError("Telegram message without a chat id");
       const t = await i18nServer.getFixedT(message.locale === "en" ? "en" : "km");

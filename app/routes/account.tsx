@@ -41,7 +41,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     user: { name: user.name, email: user.email, phone: user.phone, memberships: user.memberships },
     sessions: sessions.map((s) => ({ ...s, current: s.id === current })),
-    telegram: telegramEnabled() ? { linkedAt: telegram.telegramLinkedAt } : null,
+    telegram: telegramEnabled()
+      ? { linkedAt: telegram.telegramLinkedAt, failedAt: telegram.telegramFailedAt }
+      : null,
   };
 }
 
@@ -127,6 +129,11 @@ export default function Account() {
           ) : null}
           {telegram.linkedAt ? (
             <p>{t("account.telegramLinked", { when: formatDate(telegram.linkedAt) })}</p>
+          ) : null}
+          {telegram.failedAt ? (
+            <p role="alert" className="font-semibold text-red-800">
+              {t("account.telegramFailing", { when: formatDate(telegram.failedAt) })}
+            </p>
           ) : null}
           <div className="mt-2 flex flex-wrap gap-2">
             <Form method="post" reloadDocument>

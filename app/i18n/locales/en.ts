@@ -131,6 +131,8 @@ const en = {
       "Get notifications in Khmer on Telegram. The button opens Phsar's bot with a one-time code (15 minutes).",
     telegramLink: "Link Telegram",
     telegramLinked: "Telegram linked since {{when}}.",
+    telegramFailing:
+      "Telegram has refused Phsar's messages since {{when}} (the bot may have been blocked). Press “Link Telegram” again.",
     telegramUnlink: "Unlink Telegram",
     telegramUnlinked: "Telegram is unlinked.",
     telegramUnavailable: "Telegram cannot be reached right now. Please try again in a moment.",

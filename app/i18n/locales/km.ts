@@ -127,6 +127,8 @@ const km: Translations = {
       "ទទួលការជូនដំណឹងជាភាសាខ្មែរក្នុង Telegram។ ប៊ូតុងនេះបើកបូតរបស់ផ្សារ ជាមួយលេខកូដប្រើតែម្តង (១៥ នាទី)។",
     telegramLink: "ភ្ជាប់ Telegram",
     telegramLinked: "បានភ្ជាប់ Telegram តាំងពី {{when}}។",
+    telegramFailing:
+      "Telegram មិនទទួលសាររបស់ផ្សារទៀតទេ តាំងពី {{when}} (ប្រហែលជាបូតត្រូវបានបិទ)។ សូមចុច «ភ្ជាប់ Telegram» ម្តងទៀត។",
     telegramUnlink: "ផ្តាច់ Telegram",
     telegramUnlinked: "បានផ្តាច់ Telegram ហើយ។",
     telegramUnavailable: "មិនអាចទាក់ទង Telegram បានទេឥឡូវនេះ។ សូមព្យាយាមម្តងទៀតបន្តិចក្រោយ។",
