@@ -60,6 +60,32 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ BAKONG_API_TOKEN: "short" })).toThrow(/BAKONG_API_TOKEN/);
   });
 
+  test("Telegram: the token must look like BotFather's, and the webhook secret comes with it", () => {
+    const telegram = {
+      TELEGRAM_BOT_TOKEN: "123456789:AAEabcdefghijklmnopqrstuvwxyz012345",
+      TELEGRAM_WEBHOOK_SECRET: "0123456789abcdef0123",
+    };
+    expect(parseEnv(telegram)).toMatchObject({
+      ...telegram,
+      TELEGRAM_API_BASE: "https://api.telegram.org",
+    });
+    expect(
+      parseEnv({ ...telegram, TELEGRAM_API_BASE: "http://127.0.0.1:8081/" }).TELEGRAM_API_BASE,
+    ).toBe("http://127.0.0.1:8081");
+    expect(() => parseEnv({ TELEGRAM_BOT_TOKEN: telegram.TELEGRAM_BOT_TOKEN })).toThrow(
+      /TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_BOT_TOKEN is set/,
+    );
+    expect(() => parseEnv({ ...telegram, TELEGRAM_BOT_TOKEN: "not-a-token" })).toThrow(
+      /TELEGRAM_BOT_TOKEN="not-a-token"/,
+    );
+    expect(() => parseEnv({ ...telegram, TELEGRAM_WEBHOOK_SECRET: "short" })).toThrow(
+      /TELEGRAM_WEBHOOK_SECRET/,
+    );
+    expect(() => parseEnv({ ...telegram, TELEGRAM_API_BASE: "ftp://x" })).toThrow(
+      /TELEGRAM_API_BASE/,
+    );
+  });
+
   test("refuses ports out of range", () => {
     expect(() => parseEnv({ PORT: "70000" })).toThrow(/PORT must be between 1 and 65535/);
   });

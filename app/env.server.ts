@@ -79,6 +79,37 @@ export const EnvSchema = z.object({
       .min(1, "STARTUP_LOCK_WAIT_SECONDS must be between 1 and 86400")
       .max(86_400, "STARTUP_LOCK_WAIT_SECONDS must be between 1 and 86400"),
   ).default(900),
+  // Telegram (docs/decisions/036-telegram.md). Unset token: no Telegram channel, no linking.
+  /** The bot's token from @BotFather, `123456789:AA…`. */
+  TELEGRAM_BOT_TOKEN: optional(
+    z
+      .string()
+      .regex(
+        /^\d{5,}:[\w-]{30,}$/,
+        "TELEGRAM_BOT_TOKEN must be the token @BotFather issued, like 123456789:AAE…",
+      ),
+  ),
+  /** Where the Bot API is; unset: Telegram itself. A local Bot API server or a test fake otherwise. */
+  TELEGRAM_API_BASE: optional(
+    z
+      .url({
+        protocol: /^https?$/,
+        error: "TELEGRAM_API_BASE must be an http(s) URL like https://api.telegram.org",
+      })
+      .transform((value) => value.replace(/\/+$/, "")),
+  ).default("https://api.telegram.org"),
+  /**
+   * The secret Telegram sends in X-Telegram-Bot-Api-Secret-Token with each update to
+   * /telegram/webhook (set it with setWebhook's secret_token).
+   */
+  TELEGRAM_WEBHOOK_SECRET: optional(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{16,256}$/,
+        "TELEGRAM_WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or - (e.g. openssl rand -hex 24)",
+      ),
+  ),
   EMBEDDED_PG_PORT: optional(port("EMBEDDED_PG_PORT")).default(54329),
   SEED_DEMO_DATA: optional(booleanFlag),
   /** Cookies carry the Secure flag unless this is false (only for plain-HTTP access from other machines). */
@@ -246,6 +277,12 @@ const CheckedEnvSchema = EnvSchema.superRefine((value, ctx) => {
           path: ["S3_BUCKET"],
           message: `S3_BUCKET is required when ${name} is set (photos go to that bucket)`,
         });
+  if (value.TELEGRAM_BOT_TOKEN && !value.TELEGRAM_WEBHOOK_SECRET)
+    ctx.addIssue({
+      code: "custom",
+      path: ["TELEGRAM_WEBHOOK_SECRET"],
+      message: "TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_BOT_TOKEN is set",
+    });
   const payway = ["PAYWAY_MERCHANT_ID", "PAYWAY_API_KEY", "PAYWAY_API_BASE"] as const;
   const set = payway.filter((name) => value[name]);
   if (set.length > 0 && set.length < payway.length)

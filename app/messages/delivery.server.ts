@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { prisma } from "~/db/db.server";
+import { type Prisma } from "~/db/generated/client";
 import { type MessageChannel } from "~/db/generated/enums";
 import { env } from "~/env.server";
 
@@ -13,6 +14,8 @@ export type OutgoingMessage = {
   channel: MessageChannel;
   address: string | null;
   kind: string;
+  /** The language the message was written in ("km" unless the person chose another). */
+  locale: string;
   subject: string;
   text: string;
   html: string | null;
@@ -20,12 +23,37 @@ export type OutgoingMessage = {
 };
 
 /** A provider of one channel; throws when the provider did not take the message. */
-export type Transport = { send(message: OutgoingMessage): Promise<void> };
+export type Transport = {
+  send(message: OutgoingMessage): Promise<void>;
+  /** After a PermanentDeliveryError, in the attempt's transaction: mark the address as failing. */
+  refused?(tx: Prisma.TransactionClient, message: OutgoingMessage, error: Error): Promise<void>;
+};
 
 export type Transports = Partial<Record<MessageChannel, Transport>>;
 
+/**
+ * The provider said no for good (a blocked bot, a chat that does not exist): trying again cannot
+ * help, so the message is a dead letter at once.
+ */
+export class PermanentDeliveryError extends Error {
+  override name = "PermanentDeliveryError";
+}
+
+/** The provider asked to be tried again no sooner than this (Telegram's 429 retry_after). */
+export class RetryLaterError extends Error {
+  override name = "RetryLaterError";
+  constructor(
+    message: string,
+    public readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 export type DeliveryResult =
-  { outcome: "sent" | "held" | "skipped" } | { outcome: "failed" | "dead"; error: string };
+  | { outcome: "sent" | "held" | "skipped" }
+  | { outcome: "failed"; error: string; retryAfterSeconds?: number }
+  | { outcome: "dead"; error: string; permanent?: boolean };
 
 type Locked = OutgoingMessage & { status: string; attempts: number };
 
@@ -37,7 +65,7 @@ export async function deliverMessage(
   return prisma.$transaction(
     async (tx) => {
       const [row] = await tx.$queryRaw<Locked[]>`
-        SELECT "id", "channel"::text AS "channel", "address", "kind", "subject", "text", "html",
+        SELECT "id", "channel"::text AS "channel", "address", "kind", "locale", "subject", "text", "html",
                "links", "status"::text AS "status", "attempts"
           FROM "OutboxMessage" WHERE "id" = ${id} FOR UPDATE`;
       if (!row || row.status !== "PENDING") return { outcome: "skipped" as const };
@@ -55,7 +83,9 @@ export async function deliverMessage(
         await transport.send(row);
       } catch (error) {
         const message = (error as Error).message.slice(0, 500);
-        const dead = row.attempts + 1 >= maxAttempts;
+        const permanent = error instanceof PermanentDeliveryError;
+        const dead = permanent || row.attempts + 1 >= maxAttempts;
+        if (permanent) await transport?.refused?.(tx, row, error);
         await tx.outboxMessage.update({
           where: { id },
           data: {
@@ -65,7 +95,14 @@ export async function deliverMessage(
           },
           select: { id: true },
         });
-        return { outcome: dead ? ("dead" as const) : ("failed" as const), error: message };
+        if (dead) return { outcome: "dead" as const, error: message, permanent };
+        return {
+          outcome: "failed" as const,
+          error: message,
+          ...(error instanceof RetryLaterError
+            ? { retryAfterSeconds: error.retryAfterSeconds }
+            : {}),
+        };
       }
       await tx.outboxMessage.update({
         where: { id },

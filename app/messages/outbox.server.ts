@@ -5,6 +5,7 @@
 import { prisma } from "~/db/db.server";
 import { type MessageChannel, type NotificationKind } from "~/db/generated/enums";
 import { type Prisma } from "~/db/generated/client";
+import { telegramCopies } from "./telegram-notices.server";
 
 export type Db = Prisma.TransactionClient;
 
@@ -79,10 +80,16 @@ export type OrganizationNotice = {
 
 /**
  * Records what happened for each organization and gives every member of it their own in-app copy
- * (read state per person). In-app messages are delivered by being written.
+ * (read state per person). In-app messages are delivered by being written; members who linked
+ * Telegram also get a Telegram copy. Returns the ids of those, to pass to `wakeOutbox` after the
+ * commit (unwoken, the sweep sends them).
  */
-export async function notifyOrganizations(tx: Db, notices: OrganizationNotice[], now = new Date()) {
-  if (notices.length === 0) return;
+export async function notifyOrganizations(
+  tx: Db,
+  notices: OrganizationNotice[],
+  now = new Date(),
+): Promise<number[]> {
+  if (notices.length === 0) return [];
   const notifications = await tx.notification.createManyAndReturn({
     data: notices.map((n) => ({
       organizationId: n.organizationId,
@@ -113,6 +120,14 @@ export async function notifyOrganizations(tx: Db, notices: OrganizationNotice[],
       })),
   );
   if (data.length > 0) await tx.outboxMessage.createMany({ data, skipDuplicates: true });
+  const telegram = await telegramCopies(tx, notifications, members);
+  if (telegram.length === 0) return [];
+  const rows = await tx.outboxMessage.createManyAndReturn({
+    data: telegram,
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
 }
 
 // In-app inbox of one person.

@@ -7,6 +7,7 @@ import { env } from "~/env.server";
 import { type ScheduledJob } from "~/jobs/queue.server";
 import { deliverMessage, type Transports } from "./delivery.server";
 import { smtpTransport } from "./email.server";
+import { telegramTransport } from "./telegram.server";
 import { setOutboxWake } from "./outbox.server";
 
 export const OUTBOX_QUEUE = "outbox-deliver";
@@ -22,12 +23,18 @@ export type OutboxWorkerOptions = {
   workers?: number;
 };
 
-/** The transports the configuration names; email goes to the embedded catcher when SMTP_URL is unset. */
+/**
+ * The transports the configuration names; email goes to the embedded catcher when SMTP_URL is
+ * unset, Telegram exists only with a bot token.
+ */
 export function configuredTransports(catcherPort?: number) {
   const smtpUrl =
     env.SMTP_URL ?? `smtp://127.0.0.1:${catcherPort ?? env.SMTP_CATCHER_PORT ?? 2525}`;
   const email = smtpTransport(smtpUrl, env.SMTP_FROM);
-  return { transports: { EMAIL: email } satisfies Transports, close: () => email.close() };
+  const transports: Transports = { EMAIL: email };
+  if (env.TELEGRAM_BOT_TOKEN)
+    transports.TELEGRAM = telegramTransport(env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_API_BASE);
+  return { transports, close: () => email.close() };
 }
 
 export async function startOutboxWorker(boss: PgBoss, options: OutboxWorkerOptions) {
@@ -53,6 +60,19 @@ export async function startOutboxWorker(boss: PgBoss, options: OutboxWorkerOptio
         { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, batchSize: 1 },
         async ([job]) => {
           const result = await deliverMessage(job!.data.id, options.transports, { maxAttempts });
+          // The provider named when to come back (Telegram's 429): a new job then, not the queue's
+          // backoff. The row's attempts still count towards the dead letter.
+          if (result.outcome === "failed" && result.retryAfterSeconds !== undefined) {
+            await boss.send(OUTBOX_QUEUE, job!.data, {
+              startAfter: Math.max(1, Math.ceil(result.retryAfterSeconds)),
+            });
+            return result;
+          }
+          // Refused for good (a blocked bot): straight to the dead letter queue, no retries.
+          if (result.outcome === "dead" && result.permanent) {
+            await boss.send(OUTBOX_DEAD_QUEUE, job!.data);
+            return result;
+          }
           // A failed attempt fails the job, so pg-boss retries it later (and dead-letters the last).
           if (result.outcome === "failed" || result.outcome === "dead")
             throw new Error(result.error);

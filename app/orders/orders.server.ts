@@ -1,4 +1,4 @@
-import { notifyOrganizations } from "~/messages/outbox.server";
+import { notifyOrganizations, wakeOutbox } from "~/messages/outbox.server";
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
 import {
@@ -89,8 +89,10 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
   if (!(WEIGHT_TOLERANCES as readonly number[]).includes(weightTolerancePct))
     throw new OrderError("orders.toleranceInvalid");
 
+  // The Telegram copies of the new-order notices, sent once the order is committed.
+  let toWake: number[] = [];
   try {
-    return await prisma.$transaction(
+    const placed = await prisma.$transaction(
       async (tx) => {
         await input.claim?.(tx);
         const windows = await tx.deliveryWindow.findMany({
@@ -213,7 +215,7 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
           },
           select: { id: true, subOrders: { select: { id: true, cooperativeId: true } } },
         });
-        await notifyOrganizations(
+        toWake = await notifyOrganizations(
           tx,
           order.subOrders.map((s) => ({
             organizationId: s.cooperativeId,
@@ -236,6 +238,8 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
       },
       { maxWait: 20_000, timeout: 20_000 },
     );
+    await wakeOutbox(toWake);
+    return placed;
   } catch (error) {
     // Two submissions of the same checkout at once: the unique key lets one through.
     if ((error as { code?: string }).code === "P2002") {
@@ -247,6 +251,25 @@ export async function placeOrder(input: PlaceOrderInput, now = new Date()) {
     }
     throw error;
   }
+}
+
+// Telegram copies of the notices a transaction wrote, by transaction: woken after its commit, so a
+// message is never sent for a change that rolled back. A transaction that is not ours (a caller's)
+// has no list and leaves its messages to the outbox sweep.
+const wakeAfterCommit = new WeakMap<Tx, number[]>();
+
+async function transactionWaking<T>(
+  fn: (tx: Tx) => Promise<T>,
+  options?: { maxWait?: number; timeout?: number },
+) {
+  let ids: number[] = [];
+  const result = await prisma.$transaction(async (tx) => {
+    ids = [];
+    wakeAfterCommit.set(tx, ids);
+    return fn(tx);
+  }, options);
+  await wakeOutbox(ids);
+  return result;
 }
 
 export type Actor = { userId: number | null; reason?: string; ipAddress?: string };
@@ -323,7 +346,7 @@ async function moveSubOrder(
       to === "DELIVERED"
         ? [subOrder.order.buyerId, subOrder.cooperativeId]
         : [notify.to === "buyer" ? subOrder.order.buyerId : subOrder.cooperativeId];
-    await notifyOrganizations(
+    const ids = await notifyOrganizations(
       tx,
       recipients.map((organizationId) => ({
         organizationId,
@@ -332,6 +355,7 @@ async function moveSubOrder(
         orderId: subOrder.orderId,
       })),
     );
+    wakeAfterCommit.get(tx)?.push(...ids);
   }
   await recordAudit(
     {
@@ -357,7 +381,7 @@ export async function transitionSubOrder(
   actor: Actor & { party?: Party },
   now = new Date(),
 ) {
-  await prisma.$transaction((tx) =>
+  await transactionWaking((tx) =>
     moveSubOrder(tx, subOrderId, to, actor.party ?? "SYSTEM", actor, now),
   );
 }
@@ -395,14 +419,14 @@ async function requireSubOrder(
 }
 
 export function acceptSubOrder(subOrderId: number, cooperativeId: number, actor: Actor) {
-  return prisma.$transaction(async (tx) => {
+  return transactionWaking(async (tx) => {
     await requireSubOrder(tx, subOrderId, { cooperativeId });
     await moveSubOrder(tx, subOrderId, "ACCEPTED", "COOPERATIVE", actor);
   });
 }
 
 export async function rejectSubOrder(subOrderId: number, cooperativeId: number, actor: Actor) {
-  await prisma.$transaction(async (tx) => {
+  await transactionWaking(async (tx) => {
     await requireSubOrder(tx, subOrderId, { cooperativeId });
     await moveSubOrder(tx, subOrderId, "REJECTED", "COOPERATIVE", actor);
   });
@@ -415,7 +439,7 @@ export async function cancelSubOrder(
   actor: Actor,
   now = new Date(),
 ) {
-  await prisma.$transaction(async (tx) => {
+  await transactionWaking(async (tx) => {
     await requireSubOrder(tx, subOrderId, { buyerId });
     await moveSubOrder(tx, subOrderId, "CANCELLED", "BUYER", actor, now);
   });
@@ -457,7 +481,7 @@ export async function packSubOrder(
   packed: LineQuantity[],
   actor: Actor,
 ) {
-  await prisma.$transaction(async (tx) => {
+  await transactionWaking(async (tx) => {
     // The sub-order before its windows, as a cancellation takes them, so the two never deadlock.
     await tx.$queryRaw`SELECT "id" FROM "SubOrder" WHERE "id" = ${subOrderId} FOR UPDATE`;
     const subOrder = await requireSubOrder(tx, subOrderId, { cooperativeId });
@@ -563,7 +587,7 @@ export async function confirmDelivery(
   delivered: LineQuantity[],
   actor: Actor,
 ) {
-  await prisma.$transaction(async (tx) => {
+  await transactionWaking(async (tx) => {
     const subOrder = await requireSubOrder(tx, subOrderId, { buyerId });
     if (subOrder.status !== "PACKED") throw new OrderError("orders.illegalTransition");
     const byLine = quantitiesByLine(subOrder.lines, delivered);
@@ -593,7 +617,7 @@ export function failOrderPayment(orderId: number, actor: Actor) {
 }
 
 async function moveWaitingSubOrders(orderId: number, to: SubOrderStatus, actor: Actor) {
-  const moved = await prisma.$transaction(async (tx) => {
+  const moved = await transactionWaking(async (tx) => {
     // Locked in id order (as the money paths lock them) and re-checked after the wait: a payment
     // landing at the same moment as the expiry moves each sub-order once, never both ways.
     const waiting = await tx.$queryRaw<{ id: number }[]>`
@@ -662,7 +686,7 @@ async function autoConfirmNow(now: Date, days: number) {
   let confirmed = 0;
   for (const subOrder of due) {
     try {
-      await prisma.$transaction(async (tx) => {
+      await transactionWaking(async (tx) => {
         await moveSubOrder(tx, subOrder.id, "DELIVERED", "SYSTEM", {
           userId: null,
           reason: "orders.reason.autoConfirmed",

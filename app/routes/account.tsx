@@ -11,20 +11,35 @@ import { StatusMessage } from "~/ui/messages";
 import { formatCambodiaDateTime } from "~/ui/format";
 import { readFormData } from "~/http/form-data.server";
 import { titleMeta } from "~/ui/page-title";
+import {
+  startTelegramLink,
+  telegramEnabled,
+  telegramLinkOf,
+  unlinkTelegram,
+} from "~/messages/telegram-link.server";
 
 export const meta = titleMeta("account");
 
 const AccountActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("revoke"), sessionId: z.string().regex(/^[0-9a-f]{64}$/) }),
   z.object({ intent: z.literal("revoke-all") }),
+  z.object({ intent: z.literal("telegram-link") }),
+  z.object({ intent: z.literal("telegram-unlink") }),
 ]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const [sessions, current] = await Promise.all([listSessions(user.id), currentSessionId(request)]);
+  const [sessions, current, telegram] = await Promise.all([
+    listSessions(user.id),
+    currentSessionId(request),
+    telegramLinkOf(user.id),
+  ]);
   return {
     user: { name: user.name, email: user.email, phone: user.phone, memberships: user.memberships },
     sessions: sessions.map((s) => ({ ...s, current: s.id === current })),
+    telegram: telegramEnabled()
+      ? { linkedAt: telegram.telegramLinkedAt, failedAt: telegram.telegramFailedAt }
+      : null,
   };
 }
 
@@ -34,6 +49,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success)
     return Response.json({ error: "Unknown or malformed intent" }, { status: 400 });
   const info = requestInfo(request, context);
+  if (parsed.data.intent === "telegram-link" || parsed.data.intent === "telegram-unlink") {
+    if (!telegramEnabled()) return Response.json({ error: "Telegram is off" }, { status: 404 });
+    if (parsed.data.intent === "telegram-unlink") {
+      await unlinkTelegram(user.id);
+      return { telegramUnlinked: true };
+    }
+    try {
+      // The bot opens with the one-time code; its /start comes back to /telegram/webhook.
+      return redirect((await startTelegramLink(user.id)).url);
+    } catch {
+      return Response.json({ telegramUnavailable: true }, { status: 503 });
+    }
+  }
   if (parsed.data.intent === "revoke-all") {
     await revokeAllSessions(user.id, info);
     return redirect("/login", {
@@ -52,7 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Account() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { user, sessions } = useLoaderData<typeof loader>();
+  const { user, sessions, telegram } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const formatDate = (value: Date | string) => formatCambodiaDateTime(value, lng);
   return (
@@ -82,6 +110,48 @@ export default function Account() {
           ))}
         </ul>
       </section>
+
+      {telegram ? (
+        <section aria-labelledby="telegram-title">
+          <h2 id="telegram-title" className="text-xl font-semibold">
+            {t("account.telegram")}
+          </h2>
+          <p className="text-stone-700">{t("account.telegramIntro")}</p>
+          {result && "telegramUnlinked" in result ? (
+            <StatusMessage>{t("account.telegramUnlinked")}</StatusMessage>
+          ) : null}
+          {result && "telegramUnavailable" in result ? (
+            <StatusMessage>{t("account.telegramUnavailable")}</StatusMessage>
+          ) : null}
+          {telegram.linkedAt ? (
+            <p>{t("account.telegramLinked", { when: formatDate(telegram.linkedAt) })}</p>
+          ) : null}
+          {telegram.failedAt ? (
+            <p role="alert" className="font-semibold text-red-800">
+              {t("account.telegramFailing", { when: formatDate(telegram.failedAt) })}
+            </p>
+          ) : null}
+          <div className="mt-2 flex flex-wrap gap-2">
+            <Form method="post" reloadDocument>
+              <input type="hidden" name="intent" value="telegram-link" />
+              <button
+                type="submit"
+                className="rounded-lg bg-leaf-700 px-4 py-2 font-semibold text-white"
+              >
+                {t("account.telegramLink")}
+              </button>
+            </Form>
+            {telegram.linkedAt ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="telegram-unlink" />
+                <button type="submit" className="rounded-md border border-stone-400 px-3 py-2">
+                  {t("account.telegramUnlink")}
+                </button>
+              </Form>
+            ) : null}
+          </div>
+        </section>
+      ) : null}
 
       <section aria-labelledby="sessions-title">
         <h2 id="sessions-title" className="text-xl font-semibold">

@@ -175,6 +175,16 @@ const en = {
     resetDone: "Your password is changed. Sign in with the new one.",
   },
   account: {
+    telegram: "Telegram",
+    telegramIntro:
+      "Get notifications in Khmer on Telegram. The button opens Phsar's bot with a one-time code (15 minutes).",
+    telegramLink: "Link Telegram",
+    telegramLinked: "Telegram linked since {{when}}.",
+    telegramFailing:
+      "Telegram has refused Phsar's messages since {{when}} (the bot may have been blocked). Press “Link Telegram” again.",
+    telegramUnlink: "Unlink Telegram",
+    telegramUnlinked: "Telegram is unlinked.",
+    telegramUnavailable: "Telegram cannot be reached right now. Please try again in a moment.",
     title: "Your account",
     memberships: "Your organizations",
     sessions: "Where you are signed in",
@@ -500,6 +510,11 @@ const en = {
     backHome: "Back to the market",
   },
   messages: {
+    telegram: {
+      linked: "Telegram is now linked to your Phsar account. Notifications will arrive here.",
+      refused:
+        "This link cannot be used (already used or expired). Press “Link Telegram” again on your account page in Phsar.",
+    },
     "password-reset": {
       subject: "Reset your password",
       body: "Hello {{name}}. Someone asked to reset your Phsar password. The link works for one hour. If it was not you, ignore this message.",
@@ -521,6 +536,8 @@ const en = {
       confirm: "Confirm",
       login: "Sign in",
       accept: "Accept the invitation",
+      order: "Open the order",
+      open: "Open in Phsar",
     },
     columns: {
       when: "When",
