@@ -12,20 +12,23 @@ import {
   performanceRows,
   priceRows,
   volumeRows,
+  weightedPriceRows,
 } from "./stats.server";
 
 const UNITS: Unit[] = ["KG", "HEAD", "BUNCH", "TRAY"];
 
 export async function loadDashboard(f: MonitoringFilters) {
-  const [options, volumes, prices, performance, inclusion, market, payouts] = await Promise.all([
-    filterOptions(),
-    volumeRows(f),
-    priceRows(f),
-    performanceRows(f),
-    inclusionRows(f),
-    marketComparisonRows(f),
-    memberPayoutRows(f),
-  ]);
+  const [options, volumes, prices, weightedPrices, performance, inclusion, market, payouts] =
+    await Promise.all([
+      filterOptions(),
+      volumeRows(f),
+      priceRows(f),
+      weightedPriceRows(f),
+      performanceRows(f),
+      inclusionRows(f),
+      marketComparisonRows(f),
+      memberPayoutRows(f),
+    ]);
   const weeks = weeksBetween(f.from, f.to);
   const fields = ["ordered", "delivered"] as const;
 
@@ -81,6 +84,7 @@ export async function loadDashboard(f: MonitoringFilters) {
       weekly,
     },
     prices,
+    weightedPrices,
     priceChart,
     performance,
     inclusion: {

@@ -8,11 +8,13 @@ import {
   performanceRows,
   priceRows,
   volumeRows,
+  weightedPriceRows,
 } from "./stats.server";
 
 export const STAT_TABLES = [
   "volumes",
   "prices",
+  "weighted-prices",
   "performance",
   "inclusion",
   "market",
@@ -34,6 +36,8 @@ export async function statRows(table: StatTable, f: MonitoringFilters): Promise<
       return volumeRows(f);
     case "prices":
       return priceRows(f);
+    case "weighted-prices":
+      return weightedPriceRows(f);
     case "performance":
       return performanceRows(f);
     case "inclusion":
@@ -119,6 +123,43 @@ export async function csvTable(
           round(r.posted, 2),
           round(r.market, 2),
           r.referencePriceKhr,
+        ]),
+      ];
+    case "weighted-prices":
+      return [
+        [
+          "week",
+          "product_id",
+          "product_km",
+          "product_en",
+          "unit",
+          "grade",
+          "certification",
+          "sales",
+          "cooperatives",
+          "quantity",
+          "q1_khr",
+          "median_khr",
+          "q3_khr",
+          "iqr_khr",
+          "market_khr",
+        ],
+        (await weightedPriceRows(f)).map((r) => [
+          r.week,
+          r.productId,
+          r.productKm,
+          r.productEn,
+          r.unit,
+          r.grade,
+          r.certification,
+          r.sales,
+          r.cooperatives,
+          round(r.quantity, 3),
+          round(r.q1, 2),
+          round(r.median, 2),
+          round(r.q3, 2),
+          round(r.iqr, 2),
+          round(r.market, 2),
         ]),
       ];
     case "performance":
