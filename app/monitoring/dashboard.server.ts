@@ -6,6 +6,7 @@ import { fillWeeks, isoWeek, rate, rollUp, weeksBetween } from "./figures";
 import { type MonitoringFilters } from "./filters";
 import { memberPayoutRows } from "./member-payouts.server";
 import {
+  defaultAlertSample,
   filterOptions,
   inclusionRows,
   marketComparisonRows,
@@ -18,12 +19,13 @@ import {
 const UNITS: Unit[] = ["KG", "HEAD", "BUNCH", "TRAY"];
 
 export async function loadDashboard(f: MonitoringFilters) {
+  const alertSample = defaultAlertSample();
   const [options, volumes, prices, weightedPrices, performance, inclusion, market, payouts] =
     await Promise.all([
       filterOptions(),
       volumeRows(f),
       priceRows(f),
-      weightedPriceRows(f),
+      weightedPriceRows(f, { sample: alertSample }),
       performanceRows(f),
       inclusionRows(f),
       marketComparisonRows(f),
@@ -109,7 +111,9 @@ export async function loadDashboard(f: MonitoringFilters) {
       }),
     },
     market,
-    alerts: market.filter((r) => r.belowMarket),
+    // Alerts rest on weighted prices with enough sales and cooperatives (decision 033).
+    alerts: weightedPrices.filter((r) => r.alert),
+    alertSample,
   };
 }
 

@@ -7,6 +7,7 @@ import { type Certification, type Grade, type Unit } from "~/db/generated/enums"
 import { YOUNG_FARMER_AGE_LIMIT } from "~/organizations/inclusion";
 import { KHR_PER_USD } from "~/money/currency";
 import { dateOnly, type IsoDate } from "~/calendar/dates";
+import { env } from "~/env.server";
 import { isBelowMarket, percentBelow, rate, weightedQuartiles } from "./figures";
 import { type MonitoringFilters } from "./filters";
 
@@ -251,7 +252,23 @@ export type WeightedPriceRow = {
   iqr: number;
   /** The market price that week (as for PriceRow: the province's, else national). */
   market: number | null;
+  /** How far the weighted median is below the market, percent; null without a market price. */
+  percentBelow: number | null;
+  /** The weighted median is more than the threshold below the market (isBelowMarket). */
+  belowMarket: boolean;
+  /** Enough sales and cooperatives behind the figure to raise an alert (AlertSample). */
+  enoughSample: boolean;
+  /** Below the market on enough sales and cooperatives: an alert. */
+  alert: boolean;
 };
+
+/** The sample a weighted price needs before it raises an alert; defaults from the environment. */
+export type AlertSample = { minSales: number; minCooperatives: number };
+
+export const defaultAlertSample = (): AlertSample => ({
+  minSales: env.ALERT_MIN_SALES,
+  minCooperatives: env.ALERT_MIN_COOPERATIVES,
+});
 
 /**
  * Riel prices of delivered lines weighted by the quantity delivered, per week × product × grade ×
@@ -260,7 +277,10 @@ export type WeightedPriceRow = {
  */
 export async function weightedPriceRows(
   f: MonitoringFilters,
-  { db = prisma }: Pick<Options, "db"> = {},
+  {
+    db = prisma,
+    sample = defaultAlertSample(),
+  }: Pick<Options, "db"> & { sample?: AlertSample } = {},
 ): Promise<WeightedPriceRow[]> {
   const lines = await db.$queryRaw<
     {
@@ -312,6 +332,11 @@ export async function weightedPriceRows(
     const quartiles = weightedQuartiles(group);
     if (!quartiles) continue; // nothing weighed: no price to weight
     const week = dateOnly(first.week);
+    const market = numOrNull(marketOf.get(`${week}|${first.productId}`) ?? null);
+    const sales = group.length;
+    const cooperatives = new Set(group.map((l) => l.cooperativeId)).size;
+    const belowMarket = market !== null && isBelowMarket(quartiles.median, market, f.below);
+    const enoughSample = sales >= sample.minSales && cooperatives >= sample.minCooperatives;
     rows.push({
       week,
       productId: product.id,
@@ -320,12 +345,16 @@ export async function weightedPriceRows(
       unit: product.unit,
       grade: first.grade,
       certification: first.certification,
-      sales: group.length,
-      cooperatives: new Set(group.map((l) => l.cooperativeId)).size,
+      sales,
+      cooperatives,
       quantity: group.reduce((sum, l) => sum + l.quantityMilli, 0) / 1000,
       ...quartiles,
       iqr: quartiles.q3 - quartiles.q1,
-      market: numOrNull(marketOf.get(`${week}|${product.id}`) ?? null),
+      market,
+      percentBelow: market === null ? null : percentBelow(quartiles.median, market),
+      belowMarket,
+      enoughSample,
+      alert: belowMarket && enoughSample,
     });
   }
   return rows.sort(

@@ -45,7 +45,7 @@ export async function statRows(table: StatTable, f: MonitoringFilters): Promise<
     case "market":
       return marketComparisonRows(f);
     case "alerts":
-      return (await marketComparisonRows(f)).filter((r) => r.belowMarket);
+      return (await weightedPriceRows(f)).filter((r) => r.alert);
   }
 }
 
@@ -126,6 +126,9 @@ export async function csvTable(
         ]),
       ];
     case "weighted-prices":
+    case "alerts": {
+      const all = await weightedPriceRows(f);
+      const rows = table === "alerts" ? all.filter((r) => r.alert) : all;
       return [
         [
           "week",
@@ -143,8 +146,12 @@ export async function csvTable(
           "q3_khr",
           "iqr_khr",
           "market_khr",
+          "percent_below",
+          "below_market",
+          "enough_sample",
+          "alert",
         ],
-        (await weightedPriceRows(f)).map((r) => [
+        rows.map((r) => [
           r.week,
           r.productId,
           r.productKm,
@@ -160,8 +167,13 @@ export async function csvTable(
           round(r.q3, 2),
           round(r.iqr, 2),
           round(r.market, 2),
+          round(r.percentBelow, 2),
+          r.belowMarket ? "yes" : "no",
+          r.enoughSample ? "yes" : "no",
+          r.alert ? "yes" : "no",
         ]),
       ];
+    }
     case "performance":
       return [
         [
@@ -226,9 +238,8 @@ export async function csvTable(
           round(r.young / r.allocated),
         ]),
       ];
-    case "market":
-    case "alerts": {
-      const rows = (await statRows(table, f)) as Awaited<ReturnType<typeof marketComparisonRows>>;
+    case "market": {
+      const rows = await marketComparisonRows(f);
       return [
         [
           "week",

@@ -128,3 +128,48 @@ describe("weighted price figures", () => {
     ]);
   });
 });
+
+describe("alerts need enough sales and cooperatives", () => {
+  const flags = (rows: Awaited<ReturnType<typeof weightedPriceRows>>) =>
+    rows.map((r) => [r.grade, r.certification, r.belowMarket, r.enoughSample, r.alert]);
+
+  test("defaults: 3 sales from 2 cooperatives is exactly enough; one sale is not", async () => {
+    // Grade A: 12,600 is 10 % below 14,000; grade B: 10,000 is 28.6 % below, on one sale.
+    expect(flags(await weightedPriceRows(week({ below: 5 })))).toEqual([
+      ["A", "NONE", true, true, true],
+      ["A", "ORGANIC", false, false, false],
+      ["B", "NONE", true, false, false],
+    ]);
+    expect(
+      (await statRows("alerts", week({ below: 5 }))).map((r) => (r as { grade: string }).grade),
+    ).toEqual(["A"]);
+  });
+
+  test("one sale or one cooperative short of the minimum: no alert", async () => {
+    const rows = await weightedPriceRows(week({ below: 5 }), {
+      sample: { minSales: 4, minCooperatives: 2 },
+    });
+    expect(rows.filter((r) => r.alert)).toEqual([]);
+    const fewCoops = await weightedPriceRows(week({ below: 5 }), {
+      sample: { minSales: 3, minCooperatives: 3 },
+    });
+    expect(fewCoops.filter((r) => r.alert)).toEqual([]);
+    const anySale = await weightedPriceRows(week({ below: 5 }), {
+      sample: { minSales: 1, minCooperatives: 1 },
+    });
+    expect(anySale.filter((r) => r.alert).map((r) => r.grade)).toEqual(["A", "B"]);
+  });
+
+  test("a weighted median exactly at the threshold is not below the market", async () => {
+    const [gradeA] = await weightedPriceRows(week({ below: 10 }));
+    expect([gradeA!.percentBelow, gradeA!.belowMarket, gradeA!.alert]).toEqual([10, false, false]);
+  });
+
+  test("the alerts CSV lists the same figures with their sample", async () => {
+    const [header, csv] = await csvTable("alerts", week({ below: 5 }));
+    const at = (name: string) => header.indexOf(name);
+    expect(
+      csv.map((r) => [r[at("grade")], r[at("sales")], r[at("cooperatives")], r[at("alert")]]),
+    ).toEqual([["A", 3, 2, "yes"]]);
+  });
+});

@@ -594,6 +594,12 @@ export default function Dashboard() {
         <h3 className="mt-3 text-xl font-semibold">
           {t("dashboard.market.alerts", { below: filters.below })}
         </h3>
+        <p className="text-sm text-stone-700">
+          {t("dashboard.market.alertRule", {
+            sales: formatNumber(data.alertSample.minSales, lng),
+            cooperatives: formatNumber(data.alertSample.minCooperatives, lng),
+          })}
+        </p>
         {data.alerts.length === 0 ? (
           <p className="text-stone-700">
             {t("dashboard.market.noAlerts", { below: filters.below })}
@@ -602,10 +608,15 @@ export default function Dashboard() {
           <>
             <ul className="mt-2 list-disc pl-6">
               {data.alerts.map((a) => (
-                <li key={`${a.week}:${a.cooperativeId}:${a.productId}`}>
-                  {a.week} · {name(a.cooperativeKm, a.cooperativeEn)} ·{" "}
-                  {name(a.productKm, a.productEn)}: {riel(a.median)} / {riel(a.market)} (−
-                  {formatNumber(alertPercent(a.median, a.market), lng)}%)
+                <li key={`${a.week}:${a.productId}:${a.grade}:${a.certification}`}>
+                  {a.week} · {name(a.productKm, a.productEn)} ·{" "}
+                  {t("supply.gradeLabel", { grade: a.grade })} ·{" "}
+                  {t(`supply.certifications.${a.certification}`)}: {riel(a.median)} /{" "}
+                  {riel(a.market)} (−{formatNumber(alertPercent(a.median, a.market ?? 0), lng)}%) ·{" "}
+                  {t("dashboard.market.alertSample", {
+                    sales: formatNumber(a.sales, lng),
+                    cooperatives: formatNumber(a.cooperatives, lng),
+                  })}
                 </li>
               ))}
             </ul>

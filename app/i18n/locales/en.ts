@@ -297,7 +297,10 @@ const en = {
     market: {
       title: "Market comparison",
       alerts: "Alerts: more than {{below}}% below the market",
-      noAlerts: "No cooperative sold more than {{below}}% below the market.",
+      noAlerts: "No weighted price with enough sales was more than {{below}}% below the market.",
+      alertRule:
+        "An alert needs a weighted median (per product, grade and certification) resting on at least {{sales}} sales from at least {{cooperatives}} cooperatives.",
+      alertSample: "{{sales}} sales, {{cooperatives}} cooperatives",
       comparison: "Each cooperative’s median price beside the market",
       median: "Median price",
       market: "Market price",
