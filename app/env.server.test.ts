@@ -125,3 +125,21 @@ describe("PUBLIC_URL", () => {
       expect(() => parseEnv({ PUBLIC_URL: bad })).toThrow(/PUBLIC_URL/);
   });
 });
+
+describe("monitoring alert sample", () => {
+  test("below-market alerts need 3 sales from 2 cooperatives unless configured, within bounds", () => {
+    expect(parseEnv({})).toMatchObject({
+      ALERT_MIN_SALES: 3,
+      ALERT_MIN_COOPERATIVES: 2,
+    });
+    expect(
+      parseEnv({ ALERT_MIN_SALES: "5", ALERT_MIN_COOPERATIVES: "1" }),
+    ).toMatchObject({ ALERT_MIN_SALES: 5, ALERT_MIN_COOPERATIVES: 1 });
+    expect(() => parseEnv({ ALERT_MIN_SALES: "0" })).toThrow(
+      "ALERT_MIN_SALES must be between 1 and 1000",
+    );
+    expect(() => parseEnv({ ALERT_MIN_COOPERATIVES: "1.5" })).toThrow(
+      "ALERT_MIN_COOPERATIVES must be a whole number",
+    );
+  });
+});

@@ -132,6 +132,23 @@ export const EnvSchema = z.object({
       .min(1, "DELIVERY_AUTO_CONFIRM_DAYS must be between 1 and 60")
       .max(60, "DELIVERY_AUTO_CONFIRM_DAYS must be between 1 and 60"),
   ).default(3),
+  // Below-market alerts need a sample (docs/decisions/033-weighted-price-figures.md).
+  /** Delivered order lines a weighted price needs before it can raise a below-market alert. */
+  ALERT_MIN_SALES: optional(
+    z.coerce
+      .number({ error: "ALERT_MIN_SALES must be a number of sales" })
+      .int("ALERT_MIN_SALES must be a whole number")
+      .min(1, "ALERT_MIN_SALES must be between 1 and 1000")
+      .max(1000, "ALERT_MIN_SALES must be between 1 and 1000"),
+  ).default(3),
+  /** Cooperatives whose sales a weighted price needs before it can raise a below-market alert. */
+  ALERT_MIN_COOPERATIVES: optional(
+    z.coerce
+      .number({ error: "ALERT_MIN_COOPERATIVES must be a number of cooperatives" })
+      .int("ALERT_MIN_COOPERATIVES must be a whole number")
+      .min(1, "ALERT_MIN_COOPERATIVES must be between 1 and 100")
+      .max(100, "ALERT_MIN_COOPERATIVES must be between 1 and 100"),
+  ).default(2),
   /** Search with Meilisearch at this URL (e.g. http://127.0.0.1:7700); unset: search in PostgreSQL. */
   MEILISEARCH_HOST: optional(
     z.url({

@@ -6,26 +6,31 @@ import { fillWeeks, isoWeek, rate, rollUp, weeksBetween } from "./figures";
 import { type MonitoringFilters } from "./filters";
 import { memberPayoutRows } from "./member-payouts.server";
 import {
+  defaultAlertSample,
   filterOptions,
   inclusionRows,
   marketComparisonRows,
   performanceRows,
   priceRows,
   volumeRows,
+  weightedPriceRows,
 } from "./stats.server";
 
 const UNITS: Unit[] = ["KG", "HEAD", "BUNCH", "TRAY"];
 
 export async function loadDashboard(f: MonitoringFilters) {
-  const [options, volumes, prices, performance, inclusion, market, payouts] = await Promise.all([
-    filterOptions(),
-    volumeRows(f),
-    priceRows(f),
-    performanceRows(f),
-    inclusionRows(f),
-    marketComparisonRows(f),
-    memberPayoutRows(f),
-  ]);
+  const alertSample = defaultAlertSample();
+  const [options, volumes, prices, weightedPrices, performance, inclusion, market, payouts] =
+    await Promise.all([
+      filterOptions(),
+      volumeRows(f),
+      priceRows(f),
+      weightedPriceRows(f, { sample: alertSample }),
+      performanceRows(f),
+      inclusionRows(f),
+      marketComparisonRows(f),
+      memberPayoutRows(f),
+    ]);
   const weeks = weeksBetween(f.from, f.to);
   const fields = ["ordered", "delivered"] as const;
 
@@ -81,6 +86,7 @@ export async function loadDashboard(f: MonitoringFilters) {
       weekly,
     },
     prices,
+    weightedPrices,
     priceChart,
     performance,
     inclusion: {
@@ -105,7 +111,9 @@ export async function loadDashboard(f: MonitoringFilters) {
       }),
     },
     market,
-    alerts: market.filter((r) => r.belowMarket),
+    // Alerts rest on weighted prices with enough sales and cooperatives (decision 033).
+    alerts: weightedPrices.filter((r) => r.alert),
+    alertSample,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   rate,
   rollUp,
   weeksBetween,
+  weightedQuartiles,
   weekStart,
 } from "./figures";
 import { parseMonitoringParams, toMonitoringSearch } from "./filters";
@@ -153,5 +154,39 @@ describe("filters from the URL", () => {
       expect(parsed.problem.parameter).toBe(parameter);
       if (message) expect(parsed.problem.message).toBe(message);
     }
+  });
+});
+
+describe("weightedQuartiles", () => {
+  const kg = (price: number, kilograms: number) => ({ price, quantityMilli: kilograms * 1000 });
+
+  test("the smallest price at which the cumulative quantity reaches a half (#24's chicken meat)", () => {
+    expect(weightedQuartiles([kg(14_250, 20), kg(12_600, 65), kg(15_900, 15)])).toEqual({
+      q1: 12_600,
+      median: 12_600,
+      q3: 14_250,
+    });
+    expect(median([14_250, 12_600, 15_900])).toBe(14_250);
+  });
+
+  test("exactly half at a price: that price, not the mean with the next one", () => {
+    expect(weightedQuartiles([kg(1_000, 50), kg(2_000, 50)])).toEqual({
+      q1: 1_000,
+      median: 1_000,
+      q3: 2_000,
+    });
+  });
+
+  test("lines at the same price pool their quantity; unweighed lines carry no weight", () => {
+    expect(
+      weightedQuartiles([
+        kg(3_000, 10),
+        kg(2_000, 20),
+        kg(3_000, 30),
+        { price: 1, quantityMilli: 0 },
+      ]),
+    ).toEqual({ q1: 2_000, median: 3_000, q3: 3_000 });
+    expect(weightedQuartiles([{ price: 1_000, quantityMilli: 0 }])).toBeNull();
+    expect(weightedQuartiles([])).toBeNull();
   });
 });

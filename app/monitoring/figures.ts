@@ -110,3 +110,39 @@ export function rollUp<T extends Record<string, unknown>, F extends keyof T>(
   }
   return [...groups.values()];
 }
+
+/** One sale for the weighted figures: a riel price and the quantity sold at it (grams or heads × 1000). */
+export type WeightedPoint = { price: number; quantityMilli: number };
+
+/**
+ * The quantity-weighted p-quantile (docs/decisions/033-weighted-price-figures.md): the smallest price
+ * at which the quantity sold at or below it reaches p of the total. Lines at the same price pool
+ * their quantity; no interpolation, so the figure is always a price someone paid. Compared in
+ * integers (quantities in milli-units, p in quarters) so a cumulative share exactly at p counts.
+ */
+function weightedQuantile(sorted: readonly WeightedPoint[], total: number, quarters: 1 | 2 | 3) {
+  let cumulative = 0;
+  for (const point of sorted) {
+    cumulative += point.quantityMilli;
+    if (cumulative * 4 >= total * quarters) return point.price;
+  }
+  return sorted[sorted.length - 1]!.price;
+}
+
+/**
+ * Weighted first quartile, median and third quartile of prices by quantity sold; points without a
+ * quantity carry no weight. Null when nothing was sold.
+ */
+export function weightedQuartiles(
+  points: readonly WeightedPoint[],
+): { q1: number; median: number; q3: number } | null {
+  const weighted = points.filter((p) => p.quantityMilli > 0);
+  if (weighted.length === 0) return null;
+  const sorted = [...weighted].sort((a, b) => a.price - b.price);
+  const total = sorted.reduce((sum, p) => sum + p.quantityMilli, 0);
+  return {
+    q1: weightedQuantile(sorted, total, 1),
+    median: weightedQuantile(sorted, total, 2),
+    q3: weightedQuantile(sorted, total, 3),
+  };
+}

@@ -3,11 +3,12 @@
 // ISO dates. Every query takes the same filters (app/monitoring/filters.ts).
 import { Prisma } from "~/db/generated/client";
 import { prisma } from "~/db/db.server";
-import { type Unit } from "~/db/generated/enums";
+import { type Certification, type Grade, type Unit } from "~/db/generated/enums";
 import { YOUNG_FARMER_AGE_LIMIT } from "~/organizations/inclusion";
 import { KHR_PER_USD } from "~/money/currency";
 import { dateOnly, type IsoDate } from "~/calendar/dates";
-import { isBelowMarket, percentBelow, rate } from "./figures";
+import { env } from "~/env.server";
+import { isBelowMarket, percentBelow, rate, weightedQuartiles } from "./figures";
 import { type MonitoringFilters } from "./filters";
 
 type Db = Pick<typeof prisma, "$queryRaw">;
@@ -170,6 +171,14 @@ export type PriceRow = {
   referencePriceKhr: number | null;
 };
 
+/** The market price of a product-week over rows `m`: with a province its own rows, else the national ones; without, national rows, else all. */
+function marketPrice(f: MonitoringFilters) {
+  return f.province
+    ? Prisma.sql`COALESCE(AVG(m."priceKhr") FILTER (WHERE m."provinceCode" = ${f.province}),
+                          AVG(m."priceKhr") FILTER (WHERE m."provinceCode" IS NULL))`
+    : Prisma.sql`COALESCE(AVG(m."priceKhr") FILTER (WHERE m."provinceCode" IS NULL), AVG(m."priceKhr"))`;
+}
+
 /**
  * Transacted prices (riel per unit) of delivered lines per product and week: min, median, max, one
  * value per order line. Beside them the posted price and the official market price.
@@ -181,11 +190,7 @@ export async function priceRows(
   const listingFilters = [Prisma.sql`TRUE`];
   if (f.cooperative) listingFilters.push(Prisma.sql`pl."cooperativeId" = ${f.cooperative}`);
   if (f.province) listingFilters.push(Prisma.sql`pc2."provinceCode" = ${f.province}`);
-  // With a province: its own rows, else the national ones. Without: national rows, else all.
-  const marketProvince = f.province
-    ? Prisma.sql`COALESCE(AVG(m."priceKhr") FILTER (WHERE m."provinceCode" = ${f.province}),
-                          AVG(m."priceKhr") FILTER (WHERE m."provinceCode" IS NULL))`
-    : Prisma.sql`COALESCE(AVG(m."priceKhr") FILTER (WHERE m."provinceCode" IS NULL), AVG(m."priceKhr"))`;
+  const marketProvince = marketPrice(f);
   const rows = await db.$queryRaw<
     (Omit<PriceRow, "week" | "posted" | "market"> & {
       week: Date;
@@ -221,6 +226,144 @@ export async function priceRows(
     posted: numOrNull(r.posted),
     market: numOrNull(r.market),
   }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quantity-weighted prices (docs/decisions/033-weighted-price-figures.md)
+
+export type WeightedPriceRow = {
+  week: IsoDate;
+  productId: number;
+  productKm: string;
+  productEn: string;
+  unit: Unit;
+  grade: Grade;
+  certification: Certification;
+  /** Delivered order lines behind the figure. */
+  sales: number;
+  /** Cooperatives that made those sales. */
+  cooperatives: number;
+  /** Units delivered (kilograms to the gram, heads, …): the weights. */
+  quantity: number;
+  q1: number;
+  median: number;
+  q3: number;
+  /** Interquartile range, q3 − q1. */
+  iqr: number;
+  /** The market price that week (as for PriceRow: the province's, else national). */
+  market: number | null;
+  /** How far the weighted median is below the market, percent; null without a market price. */
+  percentBelow: number | null;
+  /** The weighted median is more than the threshold below the market (isBelowMarket). */
+  belowMarket: boolean;
+  /** Enough sales and cooperatives behind the figure to raise an alert (AlertSample). */
+  enoughSample: boolean;
+  /** Below the market on enough sales and cooperatives: an alert. */
+  alert: boolean;
+};
+
+/** The sample a weighted price needs before it raises an alert; defaults from the environment. */
+export type AlertSample = { minSales: number; minCooperatives: number };
+
+export const defaultAlertSample = (): AlertSample => ({
+  minSales: env.ALERT_MIN_SALES,
+  minCooperatives: env.ALERT_MIN_COOPERATIVES,
+});
+
+/**
+ * Riel prices of delivered lines weighted by the quantity delivered, per week × product × grade ×
+ * certification (a product has one unit), with how many sales and cooperatives each figure rests
+ * on. Read from the order tables: the roll-up keeps neither quantities per price nor grades.
+ */
+export async function weightedPriceRows(
+  f: MonitoringFilters,
+  {
+    db = prisma,
+    sample = defaultAlertSample(),
+  }: Pick<Options, "db"> & { sample?: AlertSample } = {},
+): Promise<WeightedPriceRow[]> {
+  const lines = await db.$queryRaw<
+    {
+      week: Date;
+      productId: number;
+      grade: Grade;
+      certification: Certification;
+      cooperativeId: number;
+      price: number;
+      quantityMilli: number;
+    }[]
+  >`
+    SELECT date_trunc('week', s."deliveryDate")::date AS week, l."productId", l."grade",
+           l."certification", s."cooperativeId",
+           ${rielSql(Prisma.sql`ol."unitPriceMinor"`, Prisma.sql`o."currency"`)} AS price,
+           COALESCE(ol."deliveredQuantityMilli", ol."packedQuantityMilli", ol."quantity" * 1000)::int AS "quantityMilli"
+      FROM "OrderLine" ol
+      JOIN "SubOrder" s ON s."id" = ol."subOrderId"
+      JOIN "Order" o ON o."id" = s."orderId"
+      JOIN "Listing" l ON l."id" = ol."listingId"
+      JOIN "Organization" c ON c."id" = s."cooperativeId"
+     WHERE s."status" IN ('DELIVERED', 'SETTLED') AND ${where(f, "line")}`;
+  const groups = new Map<string, typeof lines>();
+  for (const line of lines) {
+    const key = `${dateOnly(line.week)}|${line.productId}|${line.grade}|${line.certification}`;
+    groups.set(key, [...(groups.get(key) ?? []), line]);
+  }
+  const productIds = [...new Set(lines.map((l) => l.productId))];
+  const weeks = [...new Set(lines.map((l) => dateOnly(l.week)))];
+  const [products, markets] = await Promise.all([
+    productIds.length === 0
+      ? []
+      : db.$queryRaw<{ id: number; nameKm: string; nameEn: string; unit: Unit }[]>`
+          SELECT "id", "nameKm", "nameEn", "unit" FROM "Product" WHERE "id" IN (${Prisma.join(productIds)})`,
+    productIds.length === 0
+      ? []
+      : db.$queryRaw<{ week: Date; productId: number; market: number | null }[]>`
+          SELECT w.week, m."productId", ${marketPrice(f)}::float8 AS market
+            FROM unnest(${weeks}::date[]) AS w(week)
+            JOIN "MarketPrice" m ON m."date" >= w.week AND m."date" < w.week + 7
+           WHERE m."productId" IN (${Prisma.join(productIds)})
+           GROUP BY w.week, m."productId"`,
+  ]);
+  const marketOf = new Map(markets.map((m) => [`${dateOnly(m.week)}|${m.productId}`, m.market]));
+  const rows: WeightedPriceRow[] = [];
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const product = products.find((p) => p.id === first.productId)!;
+    const quartiles = weightedQuartiles(group);
+    if (!quartiles) continue; // nothing weighed: no price to weight
+    const week = dateOnly(first.week);
+    const market = numOrNull(marketOf.get(`${week}|${first.productId}`) ?? null);
+    const sales = group.length;
+    const cooperatives = new Set(group.map((l) => l.cooperativeId)).size;
+    const belowMarket = market !== null && isBelowMarket(quartiles.median, market, f.below);
+    const enoughSample = sales >= sample.minSales && cooperatives >= sample.minCooperatives;
+    rows.push({
+      week,
+      productId: product.id,
+      productKm: product.nameKm,
+      productEn: product.nameEn,
+      unit: product.unit,
+      grade: first.grade,
+      certification: first.certification,
+      sales,
+      cooperatives,
+      quantity: group.reduce((sum, l) => sum + l.quantityMilli, 0) / 1000,
+      ...quartiles,
+      iqr: quartiles.q3 - quartiles.q1,
+      market,
+      percentBelow: market === null ? null : percentBelow(quartiles.median, market),
+      belowMarket,
+      enoughSample,
+      alert: belowMarket && enoughSample,
+    });
+  }
+  return rows.sort(
+    (a, b) =>
+      a.productEn.localeCompare(b.productEn) ||
+      a.week.localeCompare(b.week) ||
+      a.grade.localeCompare(b.grade) ||
+      a.certification.localeCompare(b.certification),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

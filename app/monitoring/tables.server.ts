@@ -8,11 +8,13 @@ import {
   performanceRows,
   priceRows,
   volumeRows,
+  weightedPriceRows,
 } from "./stats.server";
 
 export const STAT_TABLES = [
   "volumes",
   "prices",
+  "weighted-prices",
   "performance",
   "inclusion",
   "market",
@@ -34,6 +36,8 @@ export async function statRows(table: StatTable, f: MonitoringFilters): Promise<
       return volumeRows(f);
     case "prices":
       return priceRows(f);
+    case "weighted-prices":
+      return weightedPriceRows(f);
     case "performance":
       return performanceRows(f);
     case "inclusion":
@@ -41,7 +45,7 @@ export async function statRows(table: StatTable, f: MonitoringFilters): Promise<
     case "market":
       return marketComparisonRows(f);
     case "alerts":
-      return (await marketComparisonRows(f)).filter((r) => r.belowMarket);
+      return (await weightedPriceRows(f)).filter((r) => r.alert);
   }
 }
 
@@ -121,6 +125,55 @@ export async function csvTable(
           r.referencePriceKhr,
         ]),
       ];
+    case "weighted-prices":
+    case "alerts": {
+      const all = await weightedPriceRows(f);
+      const rows = table === "alerts" ? all.filter((r) => r.alert) : all;
+      return [
+        [
+          "week",
+          "product_id",
+          "product_km",
+          "product_en",
+          "unit",
+          "grade",
+          "certification",
+          "sales",
+          "cooperatives",
+          "quantity",
+          "q1_khr",
+          "median_khr",
+          "q3_khr",
+          "iqr_khr",
+          "market_khr",
+          "percent_below",
+          "below_market",
+          "enough_sample",
+          "alert",
+        ],
+        rows.map((r) => [
+          r.week,
+          r.productId,
+          r.productKm,
+          r.productEn,
+          r.unit,
+          r.grade,
+          r.certification,
+          r.sales,
+          r.cooperatives,
+          round(r.quantity, 3),
+          round(r.q1, 2),
+          round(r.median, 2),
+          round(r.q3, 2),
+          round(r.iqr, 2),
+          round(r.market, 2),
+          round(r.percentBelow, 2),
+          r.belowMarket ? "yes" : "no",
+          r.enoughSample ? "yes" : "no",
+          r.alert ? "yes" : "no",
+        ]),
+      ];
+    }
     case "performance":
       return [
         [
@@ -185,9 +238,8 @@ export async function csvTable(
           round(r.young / r.allocated),
         ]),
       ];
-    case "market":
-    case "alerts": {
-      const rows = (await statRows(table, f)) as Awaited<ReturnType<typeof marketComparisonRows>>;
+    case "market": {
+      const rows = await marketComparisonRows(f);
       return [
         [
           "week",

@@ -427,6 +427,52 @@ export default function Dashboard() {
       </Section>
 
       <Section
+        id="weighted-prices"
+        title={t("dashboard.weighted.title")}
+        table="weighted-prices"
+        search={search}
+      >
+        <p className="text-sm text-stone-700">{t("dashboard.weighted.help")}</p>
+        <Table
+          caption={t("dashboard.weighted.title")}
+          head={[
+            { label: t("dashboard.product") },
+            { label: t("dashboard.week") },
+            { label: t("dashboard.weighted.grade") },
+            { label: t("dashboard.weighted.certification") },
+            { label: t("dashboard.weighted.sales"), numeric: true },
+            { label: t("dashboard.weighted.cooperatives"), numeric: true },
+            { label: t("dashboard.weighted.quantity"), numeric: true },
+            { label: t("dashboard.weighted.q1"), numeric: true },
+            { label: t("dashboard.weighted.median"), numeric: true },
+            { label: t("dashboard.weighted.q3"), numeric: true },
+            { label: t("dashboard.weighted.iqr"), numeric: true },
+            { label: t("dashboard.weighted.market"), numeric: true },
+          ]}
+          rows={data.weightedPrices.map((r) => ({
+            key: `${r.productId}:${r.week}:${r.grade}:${r.certification}`,
+            cells: [
+              <>
+                {name(r.productKm, r.productEn)}{" "}
+                <span className="text-stone-600">/ {unit(r.unit)}</span>
+              </>,
+              r.week,
+              t("supply.gradeLabel", { grade: r.grade }),
+              t(`supply.certifications.${r.certification}`),
+              n(r.sales),
+              n(r.cooperatives),
+              n(r.quantity),
+              riel(r.q1),
+              riel(r.median),
+              riel(r.q3),
+              riel(r.iqr),
+              riel(r.market),
+            ],
+          }))}
+        />
+      </Section>
+
+      <Section
         id="performance"
         title={t("dashboard.performance.title")}
         table="performance"
@@ -544,6 +590,12 @@ export default function Dashboard() {
         <h3 className="mt-3 text-xl font-semibold">
           {t("dashboard.market.alerts", { below: filters.below })}
         </h3>
+        <p className="text-sm text-stone-700">
+          {t("dashboard.market.alertRule", {
+            sales: formatNumber(data.alertSample.minSales, lng),
+            cooperatives: formatNumber(data.alertSample.minCooperatives, lng),
+          })}
+        </p>
         {data.alerts.length === 0 ? (
           <p className="text-stone-700">
             {t("dashboard.market.noAlerts", { below: filters.below })}
@@ -552,10 +604,15 @@ export default function Dashboard() {
           <>
             <ul className="mt-2 list-disc pl-6">
               {data.alerts.map((a) => (
-                <li key={`${a.week}:${a.cooperativeId}:${a.productId}`}>
-                  {a.week} · {name(a.cooperativeKm, a.cooperativeEn)} ·{" "}
-                  {name(a.productKm, a.productEn)}: {riel(a.median)} / {riel(a.market)} (−
-                  {formatNumber(alertPercent(a.median, a.market), lng)}%)
+                <li key={`${a.week}:${a.productId}:${a.grade}:${a.certification}`}>
+                  {a.week} · {name(a.productKm, a.productEn)} ·{" "}
+                  {t("supply.gradeLabel", { grade: a.grade })} ·{" "}
+                  {t(`supply.certifications.${a.certification}`)}: {riel(a.median)} /{" "}
+                  {riel(a.market)} (−{formatNumber(alertPercent(a.median, a.market ?? 0), lng)}%) ·{" "}
+                  {t("dashboard.market.alertSample", {
+                    sales: formatNumber(a.sales, lng),
+                    cooperatives: formatNumber(a.cooperatives, lng),
+                  })}
                 </li>
               ))}
             </ul>

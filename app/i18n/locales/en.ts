@@ -301,6 +301,20 @@ const en = {
       chartDescription:
         "Lines per ISO week: median transacted price, posted price and market price. A gap is a week without sales.",
     },
+    weighted: {
+      title: "Prices weighted by quantity (riel)",
+      help: "Per week, product, grade and certification: the weighted median is the lowest price at which half of the quantity delivered was sold at that price or less; the quartiles likewise at a quarter and three quarters. Sales: delivered order lines; cooperatives: how many sold.",
+      grade: "Grade",
+      certification: "Certification",
+      sales: "Sales",
+      cooperatives: "Cooperatives",
+      quantity: "Quantity",
+      q1: "First quartile",
+      median: "Weighted median",
+      q3: "Third quartile",
+      iqr: "Interquartile range",
+      market: "Market",
+    },
     performance: {
       title: "Cooperative performance",
       help: "Acceptance: accepted of accepted or rejected. Fill: delivered ÷ ordered per line of accepted, finished orders. On time: delivered on or before the delivery date (Phnom Penh time).",
@@ -342,7 +356,10 @@ const en = {
     market: {
       title: "Market comparison",
       alerts: "Alerts: more than {{below}}% below the market",
-      noAlerts: "No cooperative sold more than {{below}}% below the market.",
+      noAlerts: "No weighted price with enough sales was more than {{below}}% below the market.",
+      alertRule:
+        "An alert needs a weighted median (per product, grade and certification) resting on at least {{sales}} sales from at least {{cooperatives}} cooperatives.",
+      alertSample: "{{sales}} sales, {{cooperatives}} cooperatives",
       comparison: "Each cooperative’s median price beside the market",
       median: "Median price",
       market: "Market price",
