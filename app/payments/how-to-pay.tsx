@@ -1,7 +1,9 @@
 // The buyer's "how to pay" box for one cooperative's part of an order: method, amount, reference,
+// the cooperative's bank account for a transfer (each value with a copy button once scripts run),
 // and for KHQR the code as an image (an SVG made on the server) and as text to copy.
 import { useTranslation } from "react-i18next";
 import { type Currency, type PaymentMethod, type PaymentStatus } from "~/db/generated/enums";
+import { CopyText } from "~/ui/copy-text";
 import { formatCambodiaDateTime, formatMoney } from "~/ui/format";
 import { useLanguage } from "~/ui/use-language";
 
@@ -18,6 +20,11 @@ export type PaymentInstruction = {
   bank?: { bankName: string; bankAccountName: string; bankAccountNumber: string } | null;
 };
 
+/** The amount as typed into a banking app: riel whole, dollars with cents, Latin digits. */
+export function amountForBankApp(amountMinor: number, currency: Currency) {
+  return currency === "KHR" ? String(amountMinor) : (amountMinor / 100).toFixed(2);
+}
+
 export function HowToPay({ payment }: { payment: PaymentInstruction }) {
   const { t } = useTranslation();
   const lng = useLanguage();
@@ -28,23 +35,48 @@ export function HowToPay({ payment }: { payment: PaymentInstruction }) {
       <h3 id={titleId} className="font-semibold">
         {t("payments.howToPay")}
       </h3>
-      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+      <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1">
         <dt>{t("payments.payMethod")}</dt>
         <dd>{t(`orders.paymentMethods.${payment.method}`)}</dd>
         <dt>{t("payments.amountToPay")}</dt>
-        <dd className="font-semibold">{amount}</dd>
+        <dd>
+          <CopyText
+            value={amount}
+            // Banking apps take Latin digits without the currency sign.
+            copyValue={amountForBankApp(payment.amountMinor, payment.currency)}
+            label={t("payments.amountToPay")}
+            className="font-semibold whitespace-nowrap"
+          />
+        </dd>
         <dt>{t("payments.payReference")}</dt>
-        <dd className="font-mono">{payment.reference}</dd>
+        <dd>
+          <CopyText
+            value={payment.reference}
+            label={t("payments.payReference")}
+            className="font-mono"
+          />
+        </dd>
         <dt>{t("payments.paymentState")}</dt>
         <dd>{t(`payments.paymentStatus.${payment.status}`)}</dd>
         {payment.bank ? (
           <>
             <dt>{t("payments.bankName")}</dt>
-            <dd>{payment.bank.bankName}</dd>
+            <dd className="break-words">{payment.bank.bankName}</dd>
             <dt>{t("payments.bankAccountName")}</dt>
-            <dd>{payment.bank.bankAccountName}</dd>
+            <dd>
+              <CopyText
+                value={payment.bank.bankAccountName}
+                label={t("payments.bankAccountName")}
+              />
+            </dd>
             <dt>{t("payments.bankAccountNumber")}</dt>
-            <dd className="font-mono">{payment.bank.bankAccountNumber}</dd>
+            <dd>
+              <CopyText
+                value={payment.bank.bankAccountNumber}
+                label={t("payments.bankAccountNumber")}
+                className="font-mono"
+              />
+            </dd>
           </>
         ) : null}
       </dl>

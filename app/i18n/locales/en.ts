@@ -898,6 +898,11 @@ const en = {
     badFormKey: "This form is out of date: reload the page and try again.",
     noteTooLong: "The note is too long (200 characters at most).",
   },
+  copy: {
+    copy: "Copy",
+    copied: "Copied",
+    copyWhat: "Copy {{what}}",
+  },
   payments: {
     paywayUnknownOutcome:
       "PayWay did not answer in time. Nothing is recorded yet; the payment is checked again shortly.",
