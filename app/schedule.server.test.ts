@@ -43,7 +43,10 @@ test("the queue runs the order timers: an overdue unpaid order is cancelled and 
   await boss.send("orders-expire-unpaid", {});
   const deadline = Date.now() + 20_000;
   let status = "PLACED";
-  while (status !== "CANCELLED" && Date.now() < deadline) {
+  // The job logs its count after every due order is done (demo data may have more than ours, and
+  // the minute's scheduled run may be the one that takes it), so wait for the line too.
+  const logged = () => said.some((line) => /^orders-expire-unpaid: [1-9]\d*$/.test(line));
+  while ((status !== "CANCELLED" || !logged()) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     status = (
       await prisma.subOrder.findFirstOrThrow({ where: { orderId }, select: { status: true } })
@@ -55,5 +58,5 @@ test("the queue runs the order timers: an overdue unpaid order is cancelled and 
     select: { reserved: true },
   });
   expect(reserved).toBe(0);
-  expect(said).toContain("orders-expire-unpaid: 1");
+  expect(said).toContainEqual(expect.stringMatching(/^orders-expire-unpaid: [1-9]\d*$/));
 });
