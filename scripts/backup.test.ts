@@ -130,21 +130,9 @@ beforeAll(async () => {
   process.env.DATABASE_URL = urlOf("original");
   const { prisma } = await import("~/db/db.server");
   const { seedDemoData } = await import("../prisma/seed");
-  const { orderFromTwoCooperatives, paymentActor } = await import("../tests/payments-fixtures");
-  const { manualProvider, markReceived } = await import("~/payments/manual.server");
+  const { paidOrdersFromTwoCooperatives } = await import("../tests/payments-fixtures");
   await seedDemoData(prisma);
-  const buyer = await paymentActor("buyer@phsar.test");
-  const admin = await paymentActor("admin@phsar.test");
-  for (let i = 0; i < 3; i++) {
-    const order = await orderFromTwoCooperatives();
-    await manualProvider.startPayment(order.id, "BANK_TRANSFER", buyer);
-    const payments = await prisma.payment.findMany({
-      where: { orderId: order.id },
-      select: { id: true, amountMinor: true },
-    });
-    for (const payment of payments)
-      await markReceived(payment.id, { amountMinor: payment.amountMinor }, admin);
-  }
+  await paidOrdersFromTwoCooperatives(3);
   await prisma.$disconnect();
 }, 180_000);
 

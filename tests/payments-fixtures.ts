@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { prisma } from "~/db/db.server";
 import { type Currency } from "~/db/generated/enums";
 import { placeOrder, transitionSubOrder } from "~/orders/orders.server";
+import { manualProvider, markReceived } from "~/payments/manual.server";
 import { type PaymentActor } from "~/payments/settlement.server";
 import { demoCooperatives } from "../prisma/seed/demo-data";
 
@@ -94,4 +95,20 @@ export async function deliverSubOrder(subOrderId: number) {
       userId: null,
       party: to === "DELIVERED" ? "BUYER" : "COOPERATIVE",
     });
+}
+
+/** `count` two-cooperative orders paid by bank transfer, each payment received in full (demo data). */
+export async function paidOrdersFromTwoCooperatives(count: number) {
+  const buyer = await paymentActor("buyer@phsar.test");
+  const admin = await paymentActor("admin@phsar.test");
+  for (let i = 0; i < count; i++) {
+    const order = await orderFromTwoCooperatives();
+    await manualProvider.startPayment(order.id, "BANK_TRANSFER", buyer);
+    const payments = await prisma.payment.findMany({
+      where: { orderId: order.id },
+      select: { id: true, amountMinor: true },
+    });
+    for (const payment of payments)
+      await markReceived(payment.id, { amountMinor: payment.amountMinor }, admin);
+  }
 }
