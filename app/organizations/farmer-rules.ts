@@ -138,7 +138,8 @@ export function farmerSearchText(farmer: {
 
 /** A search box's text in the same form (a phone typed "012 345 678" matches "012345678"). */
 export function farmerSearchQuery(query: string) {
-  const trimmed = query.trim();
+  // Control characters match no name and PostgreSQL refuses NUL in text: they count as spaces.
+  const trimmed = query.replace(/\p{Cc}/gu, " ").trim();
   const phone = normalizeCambodianPhone(trimmed);
   if (phone) return `0${phone.slice(4)}`;
   return normalizeText(trimmed).replace(/\s+/g, " ").trim();
