@@ -134,7 +134,8 @@ function Table({
 }) {
   const { t } = useTranslation();
   return (
-    <div className="mt-3 overflow-x-auto">
+    // A wide table scrolls on its own; focusable so keyboard users can scroll it too.
+    <div className="mt-3 overflow-x-auto" role="region" aria-label={caption} tabIndex={0}>
       <table className="w-full rounded-lg bg-white text-left shadow-sm">
         <caption className="p-2 text-left font-semibold">{caption}</caption>
         <thead>

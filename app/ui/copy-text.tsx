@@ -49,7 +49,8 @@ export function CopyText({
           {t("copy.copy")}
         </button>
       ) : null}
-      <span role="status" className="text-sm text-leaf-800">
+      {/* A polite live region, not role="status": the page's own status message stays the one. */}
+      <span aria-live="polite" className="text-sm text-leaf-800">
         {copied ? t("copy.copied") : ""}
       </span>
     </span>
