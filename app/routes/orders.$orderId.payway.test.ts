@@ -124,4 +124,31 @@ describe("paying an order by KHQR through PayWay", () => {
       });
     },
   );
+
+  test("PayWay down at checkout: the order is placed and waits; the page offers a retry that works once PayWay is back", async () => {
+    const windowId = await cartWith("KHR", 2_000);
+    fake.setDown(true);
+    try {
+      const placed = await checkout(windowId, 2_000);
+      expect(placed.status).toBe(302);
+      const order = await prisma.order.findFirstOrThrow({
+        where: { placedById: userId },
+        orderBy: { id: "desc" },
+        select: { id: true, subOrders: { select: { status: true } } },
+      });
+      expect(order.subOrders.map((s) => s.status)).toEqual(["PLACED"]);
+      const down = await orderPage(order.id);
+      expect(down.payway).toMatchObject({
+        status: "PENDING",
+        unavailable: true,
+        checkoutHtml: null,
+      });
+      fake.setDown(false);
+      const back = await orderPage(order.id);
+      expect(back.payway).toMatchObject({ status: "PENDING", unavailable: false });
+      expect(back.payway!.checkoutHtml).toContain("Pay PH-");
+    } finally {
+      fake.setDown(false);
+    }
+  });
 });
