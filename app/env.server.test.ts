@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { EnvError, parseEnv, paymentProviderName, shouldSeedDemoData } from "./env.server";
+import { generateKeyPairSync } from "node:crypto";
+import {
+  EnvError,
+  parseEnv,
+  paymentProviderName,
+  paywayConfigured,
+  shouldSeedDemoData,
+} from "./env.server";
 
 describe("parseEnv", () => {
   test("needs nothing to run the embedded demo", () => {
@@ -42,13 +49,30 @@ describe("parseEnv", () => {
     }
   });
 
-  test("PayWay needs its merchant id, key and address together; Bakong's token must look real", () => {
+  test("PayWay needs its merchant id, keys and address together; Bakong's token must look real", () => {
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({
+      type: "spki",
+      format: "pem",
+    }) as string;
     const payway = {
       PAYWAY_MERCHANT_ID: "ec000002",
       PAYWAY_API_KEY: "0123456789abcdef0123",
+      PAYWAY_RSA_PUBLIC_KEY: rsa,
       PAYWAY_API_BASE: "https://checkout-sandbox.payway.com.kh",
     };
-    expect(parseEnv(payway)).toMatchObject(payway);
+    expect(parseEnv(payway)).toMatchObject({ ...payway, PAYWAY_RSA_PUBLIC_KEY: rsa.trim() });
+    expect(paywayConfigured(parseEnv(payway))).toBe(true);
+    expect(paywayConfigured(parseEnv({}))).toBe(false);
+    // One line with \n for the breaks, as many hosting panels store it.
+    expect(
+      parseEnv({ ...payway, PAYWAY_RSA_PUBLIC_KEY: rsa.trim().replaceAll("\n", "\\n") })
+        .PAYWAY_RSA_PUBLIC_KEY,
+    ).toBe(rsa.trim());
+    expect(() =>
+      parseEnv({ ...payway, PAYWAY_RSA_PUBLIC_KEY: "-----BEGIN PUBLIC KEY-----" }),
+    ).toThrow(/PAYWAY_RSA_PUBLIC_KEY must be PayWay's RSA public key/);
+    const { PAYWAY_RSA_PUBLIC_KEY: _rsa, ...withoutRsa } = payway;
+    expect(() => parseEnv(withoutRsa)).toThrow(/PAYWAY_RSA_PUBLIC_KEY is required/);
     expect(() => parseEnv({ PAYWAY_MERCHANT_ID: "ec000002" })).toThrow(
       /PAYWAY_API_KEY="": PAYWAY_API_KEY is required when PAYWAY_MERCHANT_ID is set/,
     );
@@ -132,9 +156,10 @@ describe("monitoring alert sample", () => {
       ALERT_MIN_SALES: 3,
       ALERT_MIN_COOPERATIVES: 2,
     });
-    expect(
-      parseEnv({ ALERT_MIN_SALES: "5", ALERT_MIN_COOPERATIVES: "1" }),
-    ).toMatchObject({ ALERT_MIN_SALES: 5, ALERT_MIN_COOPERATIVES: 1 });
+    expect(parseEnv({ ALERT_MIN_SALES: "5", ALERT_MIN_COOPERATIVES: "1" })).toMatchObject({
+      ALERT_MIN_SALES: 5,
+      ALERT_MIN_COOPERATIVES: 1,
+    });
     expect(() => parseEnv({ ALERT_MIN_SALES: "0" })).toThrow(
       "ALERT_MIN_SALES must be between 1 and 1000",
     );

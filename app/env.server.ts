@@ -1,3 +1,4 @@
+import { createPublicKey } from "node:crypto";
 import { z } from "zod";
 
 // Unset and empty mean the same thing for environment variables.
@@ -270,6 +271,22 @@ export const EnvSchema = z.object({
       error: "PAYWAY_API_BASE must be an http(s) URL like https://checkout-sandbox.payway.com.kh",
     }),
   ),
+  /**
+   * PayWay's RSA public key (PEM; `\n` may stand for line breaks in a one-line variable), which
+   * payout beneficiaries are encrypted with. Checked at boot so a pasted half key fails early.
+   */
+  PAYWAY_RSA_PUBLIC_KEY: optional(
+    z
+      .string()
+      .transform((value) => value.replaceAll("\\n", "\n").trim())
+      .refine((pem) => {
+        try {
+          return createPublicKey(pem).asymmetricKeyType === "rsa";
+        } catch {
+          return false;
+        }
+      }, "PAYWAY_RSA_PUBLIC_KEY must be PayWay's RSA public key in PEM (-----BEGIN PUBLIC KEY-----…)"),
+  ),
 });
 
 /** Rules across variables. */
@@ -300,7 +317,12 @@ const CheckedEnvSchema = EnvSchema.superRefine((value, ctx) => {
       path: ["TELEGRAM_WEBHOOK_SECRET"],
       message: "TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_BOT_TOKEN is set",
     });
-  const payway = ["PAYWAY_MERCHANT_ID", "PAYWAY_API_KEY", "PAYWAY_API_BASE"] as const;
+  const payway = [
+    "PAYWAY_MERCHANT_ID",
+    "PAYWAY_API_KEY",
+    "PAYWAY_RSA_PUBLIC_KEY",
+    "PAYWAY_API_BASE",
+  ] as const;
   const set = payway.filter((name) => value[name]);
   if (set.length > 0 && set.length < payway.length)
     for (const name of payway.filter((n) => !value[n]))
@@ -349,6 +371,16 @@ export function cookiesAreSecure(e: Env) {
 /** Stripe when its secret key is configured, otherwise manual settlement (nothing needs secrets). */
 export function paymentProviderName(e: Env): "stripe" | "manual" {
   return e.STRIPE_SECRET_KEY ? "stripe" : "manual";
+}
+
+/**
+ * ABA PayWay takes KHQR payments (for the whole order, into the platform's merchant account) when
+ * all four `PAYWAY_*` are set (the schema refuses some without the others); cards stay with Stripe.
+ */
+export function paywayConfigured(e: Env) {
+  return Boolean(
+    e.PAYWAY_MERCHANT_ID && e.PAYWAY_API_KEY && e.PAYWAY_API_BASE && e.PAYWAY_RSA_PUBLIC_KEY,
+  );
 }
 
 /** Demo data is seeded by default only into the embedded database, never into one you configured. */

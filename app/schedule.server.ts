@@ -15,7 +15,8 @@ export const orderJobs: ScheduledJob[] = [
   { name: "orders-standing", cron: "*/15 * * * *", run: () => runStandingOrders() },
   // Payments follow what is due even when a follow-up was interrupted.
   { name: "payments-follow-amounts", cron: "23 * * * *", run: () => followAllAmountsDue() },
-  // Stripe requests whose answer was lost are asked again with their own key.
+  // Stripe requests whose answer was lost are asked again with their own key; PayWay payments
+  // still waiting are checked by their tran_id.
   { name: "payments-reconcile", cron: "*/10 * * * *", run: () => reconcilePaymentOutcomes() },
   // Paid KHQR codes are recorded without a person (does nothing unless BAKONG_API_TOKEN is set).
   { name: "payments-khqr-bakong", cron: "* * * * *", run: () => confirmKhqrWithBakong() },

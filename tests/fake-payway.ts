@@ -1,7 +1,8 @@
 // A small, stateful stand-in for ABA PayWay's checkout API on 127.0.0.1, for tests only. It checks
 // each request's merchant id and HMAC-SHA512 hash exactly as PayWay documents them, refuses a
 // reused tran_id with different parameters, lets a test "pay" a transaction (in full, short, or
-// declined), and can answer slower than the client's timeout (the request still takes effect).
+// declined), can answer slower than the client's timeout (the request still takes effect), and
+// can be down (503 to everything, nothing changes).
 // Live PayWay only answers whitelisted IPs, so this fake is all Phsar was verified against.
 import http from "node:http";
 import { type AddressInfo } from "node:net";
@@ -31,6 +32,8 @@ export type FakePayWay = {
   decline(tranId: string): void;
   /** The next request to `path` is carried out but answered after `ms`. */
   delayNext(path: string, ms: number): void;
+  /** While down, every request is answered 503 and changes nothing (PayWay unreachable or failing). */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 };
 
@@ -57,6 +60,7 @@ export async function startFakePayWay(
   const transactions = new Map<string, Transaction>();
   const requests: FakePayWay["requests"] = [];
   const delays = new Map<string, number>();
+  let down = false;
   let apv = 100000;
 
   const json = (res: http.ServerResponse, status: number, body: unknown) => {
@@ -73,6 +77,10 @@ export async function startFakePayWay(
     if (delay !== undefined) {
       delays.delete(path);
       await new Promise((r) => setTimeout(r, delay));
+    }
+    if (down) {
+      requests.push({ path, accepted: false });
+      return json(res, 503, { message: "Service Unavailable" });
     }
     if (req.method !== "POST") return json(res, 405, { message: "Method Not Allowed" });
 
@@ -199,6 +207,9 @@ export async function startFakePayWay(
     },
     decline(tranId) {
       get(tranId).status = "DECLINED";
+    },
+    setDown(value) {
+      down = value;
     },
     delayNext(path, ms) {
       delays.set(path === "purchase" ? PURCHASE : path === "check" ? CHECK : path, ms);

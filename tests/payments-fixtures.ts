@@ -45,7 +45,7 @@ async function openWindow(cooperativeId: number, currency: Currency) {
 export async function orderFromTwoCooperatives(
   currency: Currency = "KHR",
   // Paid before the cooperatives decide: the order waits (PLACED) until the payment is secured.
-  paymentMethod: "BANK_TRANSFER" | "CARD" = currency === "USD" ? "CARD" : "BANK_TRANSFER",
+  paymentMethod: "BANK_TRANSFER" | "CARD" | "KHQR" = currency === "USD" ? "CARD" : "BANK_TRANSFER",
 ) {
   const buyer = await prisma.user.findUniqueOrThrow({
     where: { email: "buyer@phsar.test" },

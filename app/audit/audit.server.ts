@@ -44,6 +44,7 @@ export type AuditAction =
   | "payment.dispute_opened"
   | "payment.payout_failed"
   | "payment.khqr_mismatch"
+  | "payment.payway_mismatch"
   | "payment.bakong_account_set"
   | "payment.refund_handed_back"
   | "product.created"

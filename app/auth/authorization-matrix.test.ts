@@ -315,6 +315,8 @@ const matrix: Record<string, Case[]> = {
   // Stripe calls these, signed with the endpoint's secret instead of a session (400 without it).
   "webhooks.stripe.ts": [{ POST: everyone }],
   "webhooks.stripe-connect.ts": [{ POST: everyone }],
+  // PayWay calls it without a session; the body is only a prompt to ask PayWay (404 unconfigured).
+  "payments.payway.pushback.ts": [{ POST: everyone }],
   // Telegram calls it with the webhook's secret header instead of a session (403 without it).
   "telegram.webhook.ts": [{ POST: everyone }],
 };

@@ -1,7 +1,7 @@
 import { prisma } from "~/db/db.server";
 import { type PaymentMethod } from "~/db/generated/enums";
 import { buyerStatement, payLater } from "~/payments/credit.server";
-import { providerForMethod } from "~/payments/providers.server";
+import { paywayProvider, providerForMethod } from "~/payments/providers.server";
 import { PaymentError, type PaymentActor } from "~/payments/settlement.server";
 import { remainingOf } from "~/supply/rules";
 import { failOrderPayment, OrderError, placeOrder } from "~/orders/orders.server";
@@ -78,9 +78,10 @@ export async function getCart(userId: number, now = new Date()) {
     },
     orderBy: [{ window: { deliveryDate: "asc" } }, { addedAt: "asc" }],
   });
-  const khqrAvailable = await cooperativesTakeKhqr(
-    items.map((item) => item.window.listing.cooperative.id),
-  );
+  // Through PayWay one code pays the whole order into the platform's account: always possible.
+  const khqrAvailable =
+    paywayProvider() !== null ||
+    (await cooperativesTakeKhqr(items.map((item) => item.window.listing.cooperative.id)));
   const lines = items.map(({ quantity, window }) => {
     const remaining = remainingOf(window);
     const problem =
@@ -116,7 +117,10 @@ export async function getCart(userId: number, now = new Date()) {
     totals,
     mixedCurrencies: currencies.size > 1,
     hasByWeight: lines.some((l) => l.listing.product.unit === "KG"),
-    /** KHQR pays each cooperative's own Bakong account: offered only when every one has one. */
+    /**
+     * KHQR: through PayWay when configured; else it pays each cooperative's own Bakong account,
+     * offered only when every one has one.
+     */
     khqrAvailable,
   };
 }
@@ -238,9 +242,11 @@ async function placeCartOrder(input: CheckoutInput, now: Date) {
     items.some((item) => item.window.listing.currency !== "USD")
   )
     throw new OrderError("payments.stripeUsdOnly");
-  // Refused before anything is written: a KHQR code needs the cooperative's Bakong account.
+  // Refused before anything is written: a KHQR code needs the cooperative's Bakong account
+  // (through PayWay one code pays the platform's account instead).
   if (
     input.paymentMethod === "KHQR" &&
+    !paywayProvider() &&
     !(await cooperativesTakeKhqr(items.map((item) => item.window.listing.cooperativeId)))
   )
     throw new OrderError("orders.khqrNotAvailable");

@@ -16,7 +16,12 @@ export { amountDue } from "./settlement.server";
  * what was received and what was already given back (or is on its way). Returns what was refunded.
  */
 export async function followAmountDue(subOrderId: number) {
-  const { refundedMinor, stripe } = await withSubOrderLock(subOrderId, followDueInLock);
+  const followed = await withSubOrderLock(subOrderId, followDueInLock);
+  const { refundedMinor, stripe } = followed;
+  if ("owedBackMinor" in followed && followed.owedBackMinor)
+    console.warn(
+      `Sub-order ${subOrderId}: ${followed.owedBackMinor} paid through PayWay is owed back to the buyer; PayWay refunds are not built, an admin refunds it in PayWay's merchant portal`,
+    );
   if (!stripe) return { refundedMinor };
   const provider = stripeProvider();
   if (!provider) throw new PaymentError("payments.stripeNotConfigured");

@@ -185,7 +185,8 @@ async function recordCredit(
  * Under the sub-order's lock: brings its money in line with what is due now. A waiting payment
  * takes the amount due (or closes when nothing is); a pay-later sale is reduced to it; manual money
  * received and no longer due is refunded. Returns `stripe: true` when a card payment must give
- * money back (the caller asks Stripe, which cannot happen inside this transaction).
+ * money back (the caller asks Stripe, which cannot happen inside this transaction), and
+ * `owedBackMinor` for a PayWay payment (refunds through PayWay are not built).
  */
 export async function followDueInLock(tx: Tx, subOrder: LockedSubOrder) {
   const due = amountDue(subOrder);
@@ -209,6 +210,10 @@ export async function followDueInLock(tx: Tx, subOrder: LockedSubOrder) {
   }
   if (!share || excess <= 0) return { refundedMinor: 0, stripe: false };
   if (received.provider === "STRIPE") return { refundedMinor: 0, stripe: true };
+  // The platform's PayWay account holds this money and PayWay refunds are not built: it is owed
+  // back (money-check shows it), never recorded as if the cooperative had handed it back.
+  if (received.provider === "PAYWAY")
+    return { refundedMinor: 0, stripe: false, owedBackMinor: excess };
   await recordManualRefund(tx, subOrder, {
     paymentId: received.id,
     amountMinor: excess,

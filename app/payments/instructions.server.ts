@@ -120,3 +120,12 @@ export async function cardPaymentOf(orderId: number, buyerId: number) {
     select: { status: true, currency: true, amountMinor: true, refundedMinor: true },
   });
 }
+
+/** The order's latest ABA PayWay payment, if it is paid through PayWay. */
+export async function paywayPaymentOf(orderId: number, buyerId: number) {
+  return prisma.payment.findFirst({
+    where: { orderId, order: { buyerId }, provider: "PAYWAY" },
+    orderBy: { id: "desc" },
+    select: { status: true, currency: true, amountMinor: true, refundedMinor: true },
+  });
+}

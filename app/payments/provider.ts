@@ -1,8 +1,9 @@
-// The two ways Phsar moves money. `manual` (the default) records what people did by bank transfer,
-// cash on delivery or KHQR; `stripe` charges cards and transfers to Stripe Connect accounts.
+// The ways Phsar moves money. `manual` (the default) records what people did by bank transfer,
+// cash on delivery or KHQR; `stripe` charges cards and transfers to Stripe Connect accounts;
+// `payway` takes a KHQR payment for the whole order through ABA PayWay (payouts not built yet).
 import { type Currency, type PaymentMethod } from "~/db/generated/enums";
 
-export type ProviderName = "manual" | "stripe";
+export type ProviderName = "manual" | "stripe" | "payway";
 
 /** What the buyer does next to pay an order. */
 export type PaymentStart =
@@ -25,6 +26,15 @@ export type PaymentStart =
       provider: "stripe";
       /** The buyer pays it on a Stripe-hosted payment page (`cardPaymentPage`). */
       paymentId: number;
+      currency: Currency;
+      amountMinor: number;
+    }
+  | {
+      provider: "payway";
+      /** The buyer pays it on PayWay's checkout (`checkoutPage`), shown on the order's page. */
+      paymentId: number;
+      tranId: string;
+      status: "PENDING" | "SUCCEEDED" | "FAILED" | "REFUNDED";
       currency: Currency;
       amountMinor: number;
     };

@@ -3,6 +3,7 @@
 // at most once and tells us what happened; the answer is then recorded as if it had arrived.
 import { prisma } from "~/db/db.server";
 import { followAmountDue } from "./adjustments.server";
+import { reconcilePayWayPayments } from "./payway-payments.server";
 import { stripeProvider } from "./providers.server";
 
 function warn(what: string, error: unknown) {
@@ -13,7 +14,7 @@ function warn(what: string, error: unknown) {
 }
 
 /**
- * Settles every Stripe refund and transfer whose outcome is unknown for longer than
+ * Records PayWay payments PayWay says are paid (reconcilePayWayPayments). Settles every Stripe refund and transfer whose outcome is unknown for longer than
  * `olderThanMs`, and takes back the cooperative's part of refunds that waited for a transfer.
  * Each row on its own: one that fails is logged and tried again next run.
  */
@@ -21,10 +22,12 @@ export async function reconcilePaymentOutcomes({
   olderThanMs = 10 * 60_000,
   now = new Date(),
 }: { olderThanMs?: number; now?: Date } = {}) {
+  // PayWay payments whose pushback never came (or whose recording was cut short) are asked about.
+  const payway = await reconcilePayWayPayments({ now });
   const stripe = stripeProvider();
-  if (!stripe) return { refunds: 0, transfers: 0, reversals: 0 };
+  if (!stripe) return { refunds: 0, transfers: 0, reversals: 0, payway };
   const before = new Date(now.getTime() - olderThanMs);
-  const counts = { refunds: 0, transfers: 0, reversals: 0 };
+  const counts = { refunds: 0, transfers: 0, reversals: 0, payway };
 
   const transfers = await prisma.transfer.findMany({
     where: { status: "PENDING", stripeTransferId: null, createdAt: { lte: before } },

@@ -31,8 +31,14 @@ import { movesFor } from "~/orders/state-machine";
 import { HowToPay } from "~/payments/how-to-pay";
 import { cardReturnUrls } from "~/payments/card";
 import { publicOrigin } from "~/http/public-url.server";
-import { cardPaymentOf, paymentInstructions } from "~/payments/instructions.server";
-import { stripeProvider } from "~/payments/providers.server";
+import {
+  cardPaymentOf,
+  paymentInstructions,
+  paywayPaymentOf,
+} from "~/payments/instructions.server";
+import { PayWayCheckout, type PayWayState } from "~/payments/payway-checkout";
+import { paywayProvider, stripeProvider } from "~/payments/providers.server";
+import { type PaymentActor } from "~/payments/settlement.server";
 import { PaymentError } from "~/payments/settlement.server";
 import { formatCambodiaDateTime, formatDate, formatMoney } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
@@ -53,8 +59,35 @@ const Intent = z.object({
   subOrderId: dbId,
 });
 
+/**
+ * The order's PayWay payment and, while it can be paid, PayWay's checkout for it. Asked for each
+ * time the page is shown (PayWay's page is signed with the time of the request); PayWay down
+ * leaves the order placed and the buyer a "try again".
+ */
+async function paywayStateOf(
+  order: { id: number; subOrders: { status: string }[] },
+  buyerId: number,
+  user: PaymentActor,
+): Promise<PayWayState | null> {
+  const payment = await paywayPaymentOf(order.id, buyerId);
+  if (!payment) return null;
+  const state = { ...payment, checkoutHtml: null, unavailable: false };
+  const provider = paywayProvider();
+  const payable =
+    provider !== null &&
+    (payment.status === "PENDING" || payment.status === "FAILED") &&
+    order.subOrders.every((s) => s.status === "PLACED");
+  if (!payable) return state;
+  try {
+    return { ...state, checkoutHtml: (await provider.checkoutPage(order.id, user)).checkoutHtml };
+  } catch (error) {
+    console.warn(`PayWay checkout for order ${order.id} not shown: ${String(error)}`);
+    return { ...state, unavailable: true };
+  }
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { buyerId } = await requireBuyer(request);
+  const { user, buyerId } = await requireBuyer(request);
   const orderId = dbId.safeParse(params.orderId);
   invariantResponse(orderId.success, "Not found", { status: 404 });
   const order = await getBuyerOrder(orderId.data, buyerId);
@@ -64,6 +97,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const card = await cardPaymentOf(order.id, buyerId);
   return {
     payments,
+    payway: await paywayStateOf(order, buyerId, user),
     card: card && {
       ...card,
       // The buyer may (still) pay: Stripe is configured and every part waits for the money.
@@ -142,7 +176,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function OrderDetail() {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { order, payments, card } = useLoaderData<typeof loader>();
+  const { order, payments, card, payway } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>() as Answer | undefined;
   const [searchParams] = useSearchParams();
   const done = searchParams.get("done");
@@ -175,6 +209,7 @@ export default function OrderDetail() {
         </ErrorMessage>
       ) : null}
 
+      {payway ? <PayWayCheckout payway={payway} retryTo={`/orders/${order.id}`} /> : null}
       {card ? (
         <CardPayment card={card} dueAt={order.paymentDueAt} error={answer?.cardError} />
       ) : null}

@@ -904,6 +904,20 @@ const en = {
     copyWhat: "Copy {{what}}",
   },
   payments: {
+    paywayNotBuilt:
+      "Refunds and payouts of payments taken through ABA PayWay are not built yet: a platform admin handles them in PayWay's merchant portal.",
+    paywayNotConfigured: "ABA PayWay is not set up on this Phsar.",
+    paywayTitle: "Pay with KHQR (ABA PayWay)",
+    paywayHint:
+      "Scan the code with any Cambodian bank app (ABA, ACLEDA, Wing, Bakong…), or open ABA Pay. One payment covers every cooperative in this order.",
+    paywayFrame: "ABA PayWay checkout for {{amount}}",
+    paywayUnavailable:
+      "ABA PayWay is not answering right now. Your order is placed and waits for the payment: try again in a moment.",
+    paywayRetry: "Try again",
+    paywayPaid: "Paid through ABA PayWay: {{amount}}.",
+    paywayFailed: "PayWay says this payment did not go through. You can pay again below.",
+    paywayWaiting:
+      "As soon as PayWay confirms the payment, this page says paid and the cooperatives start on your order.",
     paywayUnknownOutcome:
       "PayWay did not answer in time. Nothing is recorded yet; the payment is checked again shortly.",
     paywayBadAnswer: "PayWay sent an answer Phsar cannot read. Nothing is recorded.",
