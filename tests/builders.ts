@@ -16,6 +16,18 @@ export async function userByEmail(email: string) {
   });
 }
 
+/** A seeded user as the domain's commands take it (`requireUser`'s shape: permissions and id). */
+export async function actorByEmail(email: string) {
+  return prisma.user.findUniqueOrThrow({
+    where: { email },
+    select: {
+      id: true,
+      isAdmin: true,
+      memberships: { select: { organizationId: true, role: true } },
+    },
+  });
+}
+
 /**
  * A published listing of the cooperative with one delivery window `days` from today (cutoff the day
  * before at 17:00), pledged by the cooperative's first farmers as given.

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { addDays, cambodiaToday, dateColumn } from "~/calendar/dates";
-import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
+import { actorByEmail, buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { holdLocks } from "../../tests/lock-fixtures";
 import { at, buildStandingOrder, weekOrders } from "../../tests/standing-fixtures";
 import { seedDemoData } from "../../prisma/seed";
@@ -19,6 +19,7 @@ import { runStandingOrders } from "~/checkout/standing.server";
 
 let buyerId: number;
 let userId: number;
+let admin: Awaited<ReturnType<typeof actorByEmail>>;
 let cooperativeId: number;
 
 beforeAll(async () => {
@@ -26,6 +27,7 @@ beforeAll(async () => {
   const buyer = await userByEmail("buyer@phsar.test");
   buyerId = buyer.memberships[0]!.organizationId;
   userId = buyer.id;
+  admin = await actorByEmail("admin@phsar.test");
   cooperativeId = (await cooperativeIds())[0]!;
 });
 
@@ -78,7 +80,7 @@ async function packedLongAgo() {
     where: { orderId },
     select: { id: true, lines: { select: { id: true } } },
   });
-  await acceptSubOrder(sub.id, cooperativeId, { userId });
+  await acceptSubOrder(sub.id, cooperativeId, admin);
   await packSubOrder(sub.id, cooperativeId, [{ lineId: sub.lines[0]!.id, milli: 2000 }], {
     userId,
   });

@@ -55,7 +55,7 @@ async function acceptedOrder(quantity: number, pledges: number[], tolerance = 10
     where: { orderId },
     select: { id: true, lines: { select: { id: true, quantity: true } } },
   });
-  await acceptSubOrder(sub.id, cooperativeId, { userId: lead.id });
+  await acceptSubOrder(sub.id, cooperativeId, lead);
   return { window, sub, lineId: sub.lines[0]!.id };
 }
 

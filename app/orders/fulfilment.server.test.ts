@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { addDays, dateOnly } from "~/calendar/dates";
-import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
+import { actorByEmail, buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { seedDemoData } from "../../prisma/seed";
 import { grantCreditTerms } from "~/payments/credit.server";
 import { checkout, getCart, putInCart } from "~/checkout/cart.server";
@@ -28,6 +28,8 @@ let userId: number;
 let coopA: number;
 let coopB: number;
 const actor = () => ({ userId, ipAddress: "test" });
+let admin: Awaited<ReturnType<typeof actorByEmail>>;
+const decider = () => ({ ...admin, ipAddress: "test" });
 const payer = () => ({
   id: userId,
   isAdmin: false,
@@ -39,6 +41,7 @@ beforeAll(async () => {
   const buyer = await userByEmail("buyer@phsar.test");
   buyerId = buyer.memberships[0]!.organizationId;
   userId = buyer.id;
+  admin = await actorByEmail("admin@phsar.test");
   otherBuyerId = (await userByEmail("trader@phsar.test")).memberships[0]!.organizationId;
   const ids = await cooperativeIds();
   coopA = ids[0]!;
@@ -98,11 +101,11 @@ describe("from order to delivery", () => {
     // Cash on delivery: payment counts as secured at once; each cooperative decides on its own part.
     expect(a!.status).toBe("CONFIRMED");
     expect(b!.status).toBe("CONFIRMED");
-    await expect(acceptSubOrder(a!.id, coopB, actor())).rejects.toMatchObject({
+    await expect(acceptSubOrder(a!.id, coopB, decider())).rejects.toMatchObject({
       key: "orders.notFound",
     });
-    await acceptSubOrder(a!.id, coopA, actor());
-    await acceptSubOrder(b!.id, coopB, actor());
+    await acceptSubOrder(a!.id, coopA, decider());
+    await acceptSubOrder(b!.id, coopB, decider());
 
     // 20 kg ordered with 10% tolerance: 22.5 kg is too much, 21.35 kg is fine and re-priced.
     await expect(
@@ -173,7 +176,7 @@ describe("from order to delivery", () => {
     const first = (await subOrdersOf((await place()).orderId))[0]!;
     const second = (await subOrdersOf((await place()).orderId))[0]!;
     expect(await reservedOf(w.id)).toBe(8);
-    await rejectSubOrder(first.id, coopA, actor());
+    await rejectSubOrder(first.id, coopA, decider());
     expect(await reservedOf(w.id)).toBe(4);
     const afterCutoff = new Date(w.cutoffAt.getTime() + 1000);
     await expect(cancelSubOrder(second.id, buyerId, actor(), afterCutoff)).rejects.toMatchObject({
@@ -231,7 +234,7 @@ describe("from order to delivery", () => {
       lines: [{ windowId: w.id, quantity: 10 }],
     });
     const [s] = await subOrdersOf(orderId);
-    await acceptSubOrder(s!.id, coopB, actor());
+    await acceptSubOrder(s!.id, coopB, decider());
     await packSubOrder(s!.id, coopB, [{ lineId: s!.lines[0]!.id, milli: 9_800 }], actor());
     const deliveryDay = new Date(`${dateOnly(w.deliveryDate)}T05:00:00Z`);
     expect(await autoConfirmDeliveries(deliveryDay, 3)).toBe(0);

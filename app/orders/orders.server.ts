@@ -1,5 +1,6 @@
 import { notifyOrganizations, wakeOutbox } from "~/messages/outbox.server";
 import { recordAudit } from "~/audit/audit.server";
+import { can, type Actor as PermissionActor } from "~/auth/permissions";
 import { prisma } from "~/db/db.server";
 import {
   type Currency,
@@ -418,17 +419,38 @@ async function requireSubOrder(
   return subOrder;
 }
 
-export function acceptSubOrder(subOrderId: number, cooperativeId: number, actor: Actor) {
+/** Who accepts or rejects: the signed-in user as `requireUser` returns it (payments' actor too). */
+export type DecidingActor = PermissionActor & { id: number; ipAddress?: string };
+
+// Checked here, not only in the route, so no caller can accept or reject for a cooperative it does
+// not lead; before the lookup, so an outsider learns nothing about the sub-order.
+function assertMayDecide(actor: DecidingActor, cooperativeId: number) {
+  if (!can(actor, "decide:orders:own", cooperativeId)) throw new OrderError("orders.forbidden");
+}
+
+export async function acceptSubOrder(
+  subOrderId: number,
+  cooperativeId: number,
+  actor: DecidingActor,
+) {
+  assertMayDecide(actor, cooperativeId);
+  const by = { userId: actor.id, ipAddress: actor.ipAddress };
   return transactionWaking(async (tx) => {
     await requireSubOrder(tx, subOrderId, { cooperativeId });
-    await moveSubOrder(tx, subOrderId, "ACCEPTED", "COOPERATIVE", actor);
+    await moveSubOrder(tx, subOrderId, "ACCEPTED", "COOPERATIVE", by);
   });
 }
 
-export async function rejectSubOrder(subOrderId: number, cooperativeId: number, actor: Actor) {
+export async function rejectSubOrder(
+  subOrderId: number,
+  cooperativeId: number,
+  actor: DecidingActor & { reason?: string },
+) {
+  assertMayDecide(actor, cooperativeId);
+  const by = { userId: actor.id, ipAddress: actor.ipAddress, reason: actor.reason };
   await transactionWaking(async (tx) => {
     await requireSubOrder(tx, subOrderId, { cooperativeId });
-    await moveSubOrder(tx, subOrderId, "REJECTED", "COOPERATIVE", actor);
+    await moveSubOrder(tx, subOrderId, "REJECTED", "COOPERATIVE", by);
   });
   await money().followAmountDue(subOrderId);
 }

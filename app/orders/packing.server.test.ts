@@ -3,13 +3,14 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
-import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
+import { actorByEmail, buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { holdLocks } from "../../tests/lock-fixtures";
 import { seedDemoData } from "../../prisma/seed";
 import { acceptSubOrder, LineQuantityError, packSubOrder, placeOrder } from "./orders.server";
 
 let buyerId: number;
 let userId: number;
+let admin: Awaited<ReturnType<typeof actorByEmail>>;
 let cooperativeId: number;
 
 beforeAll(async () => {
@@ -17,6 +18,7 @@ beforeAll(async () => {
   const buyer = await userByEmail("buyer@phsar.test");
   buyerId = buyer.memberships[0]!.organizationId;
   userId = buyer.id;
+  admin = await actorByEmail("admin@phsar.test");
   cooperativeId = (await cooperativeIds())[0]!;
 });
 
@@ -36,7 +38,7 @@ async function twoOrders(pledged: number) {
       where: { orderId },
       select: { id: true, lines: { select: { id: true } } },
     });
-    await acceptSubOrder(sub.id, cooperativeId, { userId });
+    await acceptSubOrder(sub.id, cooperativeId, admin);
     subOrders.push(sub);
   }
   return { window, subOrders };

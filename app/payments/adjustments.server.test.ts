@@ -96,7 +96,7 @@ describe("money follows what was delivered", () => {
     const s = order.subOrders[0]!;
     const paid = await paymentOf(order.id, s.id);
     await markReceived(paid.id, { amountMinor: paid.amountMinor }, admin);
-    await acceptSubOrder(s.id, s.cooperativeId, { userId: admin.id });
+    await acceptSubOrder(s.id, s.cooperativeId, admin);
     const received = paid.amountMinor;
 
     await packOneShort(s.id, s.cooperativeId);
@@ -149,7 +149,7 @@ describe("money follows what was delivered", () => {
     // Cash on delivery is secured at placement (what checkout does for this method).
     await transitionSubOrder(s.id, "CONFIRMED", { userId: null });
     await manualProvider.startPayment(order.id, "CASH_ON_DELIVERY", buyer);
-    await acceptSubOrder(s.id, s.cooperativeId, { userId: admin.id });
+    await acceptSubOrder(s.id, s.cooperativeId, admin);
     await packOneShort(s.id, s.cooperativeId);
     const lines = await linesOf(s.id);
     await confirmDelivery(
@@ -192,7 +192,7 @@ describe("money follows what was delivered", () => {
     ];
     const payment = await paymentOf(order.id, paid.id);
     await markReceived(payment.id, { amountMinor: payment.amountMinor }, admin);
-    await rejectSubOrder(paid.id, paid.cooperativeId, { userId: admin.id });
+    await rejectSubOrder(paid.id, paid.cooperativeId, admin);
     expect((await subOrderMoney(paid.id)).payment).toMatchObject({
       status: "REFUNDED",
       refundedMinor: payment.amountMinor,
@@ -234,7 +234,7 @@ test("an interrupted follow-up is caught up by the scheduled run, once", async (
   const s = order.subOrders[0]!;
   const payment = await paymentOf(order.id, s.id);
   await markReceived(payment.id, { amountMinor: payment.amountMinor }, admin);
-  await acceptSubOrder(s.id, s.cooperativeId, { userId: admin.id });
+  await acceptSubOrder(s.id, s.cooperativeId, admin);
   // As if the process stopped after packing committed, before the refund.
   await prisma.subOrder.update({
     where: { id: s.id },
@@ -321,7 +321,7 @@ test("paid in advance: extra weight within the buyer's tolerance may not cost mo
   const paid = await paymentOf(orderId, s.id);
   expect(paid.amountMinor).toBe(30_000);
   await markReceived(paid.id, { amountMinor: paid.amountMinor }, admin);
-  await acceptSubOrder(s.id, cooperativeId, { userId: admin.id });
+  await acceptSubOrder(s.id, cooperativeId, admin);
   const [line] = await linesOf(s.id);
   const pack = (milli: number) =>
     packSubOrder(s.id, cooperativeId, [{ lineId: line!.id, milli }], { userId: admin.id });

@@ -124,7 +124,7 @@ function noAnswer(path: RegExp) {
 }
 
 async function packOneKgShort(subOrderId: number, cooperativeId: number) {
-  await acceptSubOrder(subOrderId, cooperativeId, { userId: admin.id });
+  await acceptSubOrder(subOrderId, cooperativeId, admin);
   const lines = await prisma.orderLine.findMany({ where: { subOrderId }, select: { id: true } });
   await packSubOrder(
     subOrderId,

@@ -92,7 +92,7 @@ const linesOf = (subOrderId: number) =>
   });
 
 async function pack(subOrderId: number, kg?: number) {
-  await acceptSubOrder(subOrderId, cooperativeId, { userId: admin.id });
+  await acceptSubOrder(subOrderId, cooperativeId, admin);
   const lines = await linesOf(subOrderId);
   await packSubOrder(
     subOrderId,
@@ -175,7 +175,7 @@ describe("case 2: pay-later follows delivery", () => {
     const [s] = await order([{ priceMinor: 3_000, kg: 10, days: 5 }]);
     await payLater(s!.orderId, buyer);
     expect(await buyerOwes(buyerId, "KHR")).toBe(before + 30_000);
-    await rejectSubOrder(s!.id, cooperativeId, { userId: admin.id });
+    await rejectSubOrder(s!.id, cooperativeId, admin);
     expect(await buyerOwes(buyerId, "KHR")).toBe(before);
     const payment = await prisma.payment.findFirstOrThrow({
       where: { subOrderId: s!.id },

@@ -220,14 +220,14 @@ async function run(w: World, s: Step) {
       return;
     }
     case "accept":
-      return acceptSubOrder(sub!.id, sub!.cooperativeId, { userId: admin.id });
+      return acceptSubOrder(sub!.id, sub!.cooperativeId, admin);
     case "advance":
       await attempt(w, { kind: "accept", sub: s.sub });
       await attempt(w, { kind: "pack", sub: s.sub, kg: 10 });
       await attempt(w, { kind: "confirm", sub: s.sub, kg: s.kg });
       return;
     case "reject":
-      return rejectSubOrder(sub!.id, sub!.cooperativeId, { userId: admin.id });
+      return rejectSubOrder(sub!.id, sub!.cooperativeId, admin);
     case "cancel":
       return cancelSubOrder(sub!.id, buyerId, { userId: buyer.id });
     case "pack": {

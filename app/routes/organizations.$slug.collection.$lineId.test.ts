@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { createSession } from "~/auth/session.server";
 import { prisma } from "~/db/db.server";
 import { acceptSubOrder, placeOrder } from "~/orders/orders.server";
-import { buildWindow, userByEmail } from "../../tests/builders";
+import { actorByEmail, buildWindow, userByEmail } from "../../tests/builders";
 import { seedDemoData } from "../../prisma/seed";
 import { action } from "./organizations.$slug.collection.$lineId";
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
     where: { orderId },
     select: { id: true, lines: { select: { id: true } } },
   });
-  await acceptSubOrder(sub.id, cooperative.id, { userId: null });
+  await acceptSubOrder(sub.id, cooperative.id, await actorByEmail("admin@phsar.test"));
   lineId = sub.lines[0]!.id;
   clerkCookie = (await createSession(clerk.id)).split(";")[0]!;
 });
