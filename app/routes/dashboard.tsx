@@ -434,43 +434,50 @@ export default function Dashboard() {
         search={search}
       >
         <p className="text-sm text-stone-700">{t("dashboard.weighted.help")}</p>
-        <Table
-          caption={t("dashboard.weighted.title")}
-          head={[
-            { label: t("dashboard.product") },
-            { label: t("dashboard.week") },
-            { label: t("dashboard.weighted.grade") },
-            { label: t("dashboard.weighted.certification") },
-            { label: t("dashboard.weighted.sales"), numeric: true },
-            { label: t("dashboard.weighted.cooperatives"), numeric: true },
-            { label: t("dashboard.weighted.quantity"), numeric: true },
-            { label: t("dashboard.weighted.q1"), numeric: true },
-            { label: t("dashboard.weighted.median"), numeric: true },
-            { label: t("dashboard.weighted.q3"), numeric: true },
-            { label: t("dashboard.weighted.iqr"), numeric: true },
-            { label: t("dashboard.weighted.market"), numeric: true },
-          ]}
-          rows={data.weightedPrices.map((r) => ({
-            key: `${r.productId}:${r.week}:${r.grade}:${r.certification}`,
-            cells: [
-              <>
-                {name(r.productKm, r.productEn)}{" "}
-                <span className="text-stone-600">/ {unit(r.unit)}</span>
-              </>,
-              r.week,
-              t("supply.gradeLabel", { grade: r.grade }),
-              t(`supply.certifications.${r.certification}`),
-              n(r.sales),
-              n(r.cooperatives),
-              n(r.quantity),
-              riel(r.q1),
-              riel(r.median),
-              riel(r.q3),
-              riel(r.iqr),
-              riel(r.market),
-            ],
-          }))}
-        />
+        {/* One row per week, product, grade and certification: over a hundred on the demo data, so
+            folded like the charts' tables; a closed <details> costs a phone no layout. */}
+        <details className="mt-2">
+          <summary className="min-h-11 cursor-pointer py-2 text-leaf-800 underline">
+            {t("dashboard.weighted.show", { count: data.weightedPrices.length })}
+          </summary>
+          <Table
+            caption={t("dashboard.weighted.title")}
+            head={[
+              { label: t("dashboard.product") },
+              { label: t("dashboard.week") },
+              { label: t("dashboard.weighted.grade") },
+              { label: t("dashboard.weighted.certification") },
+              { label: t("dashboard.weighted.sales"), numeric: true },
+              { label: t("dashboard.weighted.cooperatives"), numeric: true },
+              { label: t("dashboard.weighted.quantity"), numeric: true },
+              { label: t("dashboard.weighted.q1"), numeric: true },
+              { label: t("dashboard.weighted.median"), numeric: true },
+              { label: t("dashboard.weighted.q3"), numeric: true },
+              { label: t("dashboard.weighted.iqr"), numeric: true },
+              { label: t("dashboard.weighted.market"), numeric: true },
+            ]}
+            rows={data.weightedPrices.map((r) => ({
+              key: `${r.productId}:${r.week}:${r.grade}:${r.certification}`,
+              cells: [
+                <>
+                  {name(r.productKm, r.productEn)}{" "}
+                  <span className="text-stone-600">/ {unit(r.unit)}</span>
+                </>,
+                r.week,
+                t("supply.gradeLabel", { grade: r.grade }),
+                t(`supply.certifications.${r.certification}`),
+                n(r.sales),
+                n(r.cooperatives),
+                n(r.quantity),
+                riel(r.q1),
+                riel(r.median),
+                riel(r.q3),
+                riel(r.iqr),
+                riel(r.market),
+              ],
+            }))}
+          />
+        </details>
       </Section>
 
       <Section

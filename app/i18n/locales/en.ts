@@ -303,6 +303,7 @@ const en = {
     },
     weighted: {
       title: "Prices weighted by quantity (riel)",
+      show: "Show the table ({{count}} rows)",
       help: "Per week, product, grade and certification: the weighted median is the lowest price at which half of the quantity delivered was sold at that price or less; the quartiles likewise at a quarter and three quarters. Sales: delivered order lines; cooperatives: how many sold.",
       grade: "Grade",
       certification: "Certification",
