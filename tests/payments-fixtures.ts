@@ -1,6 +1,7 @@
 // Builds real orders for the payments tests: the demo data, then one order from two cooperatives.
 import { randomUUID } from "node:crypto";
 import { prisma } from "~/db/db.server";
+import { actorByEmail } from "./builders";
 import { type Currency } from "~/db/generated/enums";
 import { placeOrder, transitionSubOrder } from "~/orders/orders.server";
 import { manualProvider, markReceived } from "~/payments/manual.server";
@@ -77,16 +78,7 @@ export async function orderFromTwoCooperatives(
 }
 
 /** A signed-in person as the payments module checks them (id, admin flag, memberships). */
-export async function paymentActor(email: string): Promise<PaymentActor> {
-  return prisma.user.findUniqueOrThrow({
-    where: { email },
-    select: {
-      id: true,
-      isAdmin: true,
-      memberships: { select: { organizationId: true, role: true } },
-    },
-  });
-}
+export const paymentActor: (email: string) => Promise<PaymentActor> = actorByEmail;
 
 /** The cooperative accepts and packs a sub-order, and its buyer confirms delivery. */
 export async function deliverSubOrder(subOrderId: number) {

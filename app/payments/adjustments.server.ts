@@ -6,7 +6,7 @@
 import { prisma } from "~/db/db.server";
 import { followDueInLock } from "./due.server";
 import { stripeProvider } from "./providers.server";
-import { PaymentError, withSubOrderLock } from "./settlement.server";
+import { confirmPaidSubOrders, PaymentError, withSubOrderLock } from "./settlement.server";
 
 export { amountDue } from "./settlement.server";
 
@@ -59,4 +59,29 @@ export async function followAllAmountsDue() {
     }
   }
   return refunded;
+}
+
+/**
+ * The order's money is in (any provider): waiting parts are confirmed. A part cancelled or rejected
+ * before it arrived (the payment time ran out while the buyer was paying) follows what is due, as
+ * any part whose amount due fell. The payment is recorded whatever happens here: a follow-up that
+ * cannot go now (another refund's outcome still unknown) is left to the hourly run, and the others
+ * still go.
+ */
+export async function followOrderPaid(orderId: number) {
+  await confirmPaidSubOrders(orderId, null);
+  const gone = await prisma.subOrder.findMany({
+    where: { orderId, status: { in: ["CANCELLED", "REJECTED"] } },
+    select: { id: true },
+  });
+  for (const subOrder of gone) {
+    try {
+      await followAmountDue(subOrder.id);
+    } catch (error) {
+      console.warn(
+        `Sub-order ${subOrder.id}: follow-up after payment deferred to the hourly run:`,
+        error instanceof Error ? error.message : error,
+      );
+    }
+  }
 }

@@ -6,6 +6,9 @@ import { prisma } from "~/db/db.server";
 import { env } from "~/env.server";
 import { generateKhqr } from "./khqr.server";
 import { paymentReference } from "./manual.server";
+import { type PayWayState } from "./payway-checkout";
+import { paywayProvider } from "./providers.server";
+import { PaymentError, type PaymentActor } from "./settlement.server";
 
 /** A QR code as an SVG document, for a string such as a KHQR payload. */
 export function qrSvg(text: string) {
@@ -121,11 +124,33 @@ export async function cardPaymentOf(orderId: number, buyerId: number) {
   });
 }
 
-/** The order's latest ABA PayWay payment, if it is paid through PayWay. */
-export async function paywayPaymentOf(orderId: number, buyerId: number) {
-  return prisma.payment.findFirst({
+/**
+ * The order's latest ABA PayWay payment and, while it can be paid, PayWay's checkout for it (the
+ * provider decides whether it can). Asked for each time the page is shown: PayWay's page is signed
+ * with the time of the request. PayWay down leaves the order placed and the buyer a "try again".
+ */
+export async function paywayCheckoutOf(
+  orderId: number,
+  buyerId: number,
+  user: PaymentActor,
+): Promise<PayWayState | null> {
+  const payment = await prisma.payment.findFirst({
     where: { orderId, order: { buyerId }, provider: "PAYWAY" },
     orderBy: { id: "desc" },
     select: { status: true, currency: true, amountMinor: true, refundedMinor: true },
   });
+  if (!payment) return null;
+  const state = { ...payment, checkoutHtml: null, unavailable: false };
+  const provider = paywayProvider();
+  if (!provider) return state;
+  try {
+    return { ...state, checkoutHtml: (await provider.checkoutPage(orderId, user)).checkoutHtml };
+  } catch (error) {
+    // Paid already, or a part no longer waits for the money: nothing to pay, nothing wrong.
+    if (error instanceof PaymentError && NOT_PAYABLE.has(error.key)) return state;
+    console.warn(`PayWay checkout for order ${orderId} not shown: ${String(error)}`);
+    return { ...state, unavailable: true };
+  }
 }
+
+const NOT_PAYABLE = new Set(["payments.alreadyPaid", "payments.notAwaitingPayment"]);

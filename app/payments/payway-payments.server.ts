@@ -5,7 +5,7 @@
 // or a re-run after a crash, records the money once.
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
-import { followAmountDue } from "./adjustments.server";
+import { followOrderPaid } from "./adjustments.server";
 import { paymentEntries, postTransaction } from "./ledger.server";
 import {
   confirmPushback,
@@ -16,12 +16,7 @@ import {
   type TransactionStatus,
 } from "./payway.server";
 import { paywayProvider } from "./providers.server";
-import {
-  confirmPaidSubOrders,
-  lockOrderSubOrders,
-  orderSplit,
-  recordSubOrderSale,
-} from "./settlement.server";
+import { lockOrderSubOrders, orderSplit, recordSubOrderSale } from "./settlement.server";
 
 export type PayWayRecording =
   /** The money is recorded now. */
@@ -157,31 +152,8 @@ export async function recordPayWayStatus(
     },
     { maxWait: 10_000, timeout: 20_000 },
   );
-  if (outcome === "recorded" || outcome === "already recorded") await afterPayment(orderId);
+  if (outcome === "recorded" || outcome === "already recorded") await followOrderPaid(orderId);
   return outcome;
-}
-
-/**
- * The money is in: waiting parts are confirmed. Parts cancelled or rejected before it arrived (the
- * payment time ran out while the buyer was paying) follow what is due, as after a late card payment;
- * a PayWay refund is not built, so what is owed back is reported, never lost.
- */
-async function afterPayment(orderId: number) {
-  await confirmPaidSubOrders(orderId, null);
-  const gone = await prisma.subOrder.findMany({
-    where: { orderId, status: { in: ["CANCELLED", "REJECTED"] } },
-    select: { id: true },
-  });
-  for (const subOrder of gone) {
-    try {
-      await followAmountDue(subOrder.id);
-    } catch (error) {
-      console.warn(
-        `Sub-order ${subOrder.id}: follow-up after payment deferred to the hourly run:`,
-        error instanceof Error ? error.message : error,
-      );
-    }
-  }
 }
 
 export type PushbackOutcome = { status: number; body: string };

@@ -10,6 +10,7 @@ import { type PaymentProvider, type PaymentStart } from "./provider";
 import { type PayWayDriver } from "./payway.server";
 import {
   assertCan,
+  orderToPay,
   lockOrderSubOrders,
   PaymentError,
   type PaymentActor,
@@ -67,12 +68,7 @@ export function createPayWayProvider(options: PayWayProviderOptions) {
     actor: PaymentActor,
   ): Promise<PaymentStart & { provider: "payway" }> {
     if (method !== "KHQR") throw new PaymentError("payments.methodNotAvailable");
-    const order = await prisma.order.findUnique({
-      where: { id: orderId },
-      select: { buyerId: true, currency: true, totalMinor: true },
-    });
-    if (!order) throw new PaymentError("payments.orderNotFound");
-    assertCan(actor, "pay:orders:own", order.buyerId);
+    const order = await orderToPay(orderId, actor);
     const payment = await prisma.$transaction(async (tx) => {
       // The money lock of every sub-order: a double-submitted checkout waits here and finds the
       // payment the first one made; a pushback recording this order's money waits too.

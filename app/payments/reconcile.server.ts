@@ -14,8 +14,9 @@ function warn(what: string, error: unknown) {
 }
 
 /**
- * Records PayWay payments PayWay says are paid (reconcilePayWayPayments). Settles every Stripe refund and transfer whose outcome is unknown for longer than
- * `olderThanMs`, and takes back the cooperative's part of refunds that waited for a transfer.
+ * Records PayWay payments PayWay says are paid (reconcilePayWayPayments), settles every Stripe
+ * refund and transfer whose outcome is unknown for longer than `olderThanMs`, and takes back the
+ * cooperative's part of refunds that waited for a transfer.
  * Each row on its own: one that fails is logged and tried again next run.
  */
 export async function reconcilePaymentOutcomes({

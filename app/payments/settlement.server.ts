@@ -30,6 +30,17 @@ export function assertCan(actor: PaymentActor, permission: Permission, organizat
   if (!can(actor, permission, organizationId)) throw new PaymentError("payments.forbidden");
 }
 
+/** The order a payment is started for, once the actor may pay it (its buyer's people). */
+export async function orderToPay(orderId: number, actor: PaymentActor) {
+  const order = await prisma.order.findUnique({
+    where: { id: orderId },
+    select: { buyerId: true, currency: true, totalMinor: true },
+  });
+  if (!order) throw new PaymentError("payments.orderNotFound");
+  assertCan(actor, "pay:orders:own", order.buyerId);
+  return order;
+}
+
 /**
  * The permission check for a sub-order's money, before anything about its payments is read: an
  * outsider gets "forbidden" whether the sub-order exists, is paid or not (no `notPaid` leak).

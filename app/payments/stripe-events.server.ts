@@ -6,14 +6,9 @@ import { z } from "zod";
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
 import { env } from "~/env.server";
-import { followAmountDue } from "./adjustments.server";
+import { followOrderPaid } from "./adjustments.server";
 import { disputeEntries, paymentEntries, postTransaction, type Tx } from "./ledger.server";
-import {
-  confirmPaidSubOrders,
-  lockOrderSubOrders,
-  orderSplit,
-  recordSubOrderSale,
-} from "./settlement.server";
+import { lockOrderSubOrders, orderSplit, recordSubOrderSale } from "./settlement.server";
 import { recordReversedTotal } from "./stripe.server";
 
 export type WebhookEndpoint = "platform" | "connect";
@@ -64,31 +59,6 @@ async function paymentOfIntent(tx: Tx, intent: Stripe.PaymentIntent) {
   return payment;
 }
 
-/**
- * The money is in: waiting parts are confirmed. A part cancelled or rejected before the money
- * arrived (e.g. the order's payment time ran out while the buyer was on the card page) is refunded,
- * once, as any part whose amount due fell.
- */
-async function afterPayment(orderId: number) {
-  await confirmPaidSubOrders(orderId, null);
-  const gone = await prisma.subOrder.findMany({
-    where: { orderId, status: { in: ["CANCELLED", "REJECTED"] } },
-    select: { id: true },
-  });
-  // The payment is recorded whatever happens here: a refund that cannot go out now (another
-  // one's outcome still unknown) is left to the hourly follow-up, and the others still go.
-  for (const subOrder of gone) {
-    try {
-      await followAmountDue(subOrder.id);
-    } catch (error) {
-      console.warn(
-        `Sub-order ${subOrder.id}: refund after payment deferred to the hourly follow-up:`,
-        error instanceof Error ? error.message : error,
-      );
-    }
-  }
-}
-
 async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {
   const payment = await paymentOfIntent(tx, intent);
   if (!payment) {
@@ -104,7 +74,7 @@ async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Pro
     select: { status: true },
   });
   if (current.status === "SUCCEEDED" || current.status === "REFUNDED")
-    return { afterCommit: () => afterPayment(payment.orderId) };
+    return { afterCommit: () => followOrderPaid(payment.orderId) };
   if (
     intent.amount_received !== payment.amountMinor ||
     intent.currency !== payment.currency.toLowerCase()
@@ -131,7 +101,7 @@ async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Pro
     orderId: order.id,
     entries: paymentEntries(order.buyerId, null, payment.amountMinor),
   });
-  return { afterCommit: () => afterPayment(payment.orderId) };
+  return { afterCommit: () => followOrderPaid(payment.orderId) };
 }
 
 async function paymentIntentFailed(tx: Tx, intent: Stripe.PaymentIntent): Promise<Effect> {

@@ -27,6 +27,7 @@ import {
   assertCanManageSubOrder,
   causeOf,
   nextRefundVersion,
+  orderToPay,
   PaymentError,
   payoutKey,
   recordedShare,
@@ -170,12 +171,7 @@ export function createStripeProvider(stripe: Stripe) {
     actor: PaymentActor,
   ): Promise<PaymentStart & { provider: "stripe" }> {
     if (method !== "CARD") throw new PaymentError("payments.methodNotAvailable");
-    const order = await prisma.order.findUnique({
-      where: { id: orderId },
-      select: { buyerId: true, currency: true, totalMinor: true },
-    });
-    if (!order) throw new PaymentError("payments.orderNotFound");
-    assertCan(actor, "pay:orders:own", order.buyerId);
+    const order = await orderToPay(orderId, actor);
     // Stripe does not settle riel: card payments are for dollar orders.
     if (order.currency !== "USD") throw new PaymentError("payments.stripeUsdOnly");
     const payment = await prisma.$transaction(async (tx) => {

@@ -34,11 +34,10 @@ import { publicOrigin } from "~/http/public-url.server";
 import {
   cardPaymentOf,
   paymentInstructions,
-  paywayPaymentOf,
+  paywayCheckoutOf,
 } from "~/payments/instructions.server";
-import { PayWayCheckout, type PayWayState } from "~/payments/payway-checkout";
-import { paywayProvider, stripeProvider } from "~/payments/providers.server";
-import { type PaymentActor } from "~/payments/settlement.server";
+import { PayWayCheckout } from "~/payments/payway-checkout";
+import { stripeProvider } from "~/payments/providers.server";
 import { PaymentError } from "~/payments/settlement.server";
 import { formatCambodiaDateTime, formatDate, formatMoney } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
@@ -59,33 +58,6 @@ const Intent = z.object({
   subOrderId: dbId,
 });
 
-/**
- * The order's PayWay payment and, while it can be paid, PayWay's checkout for it. Asked for each
- * time the page is shown (PayWay's page is signed with the time of the request); PayWay down
- * leaves the order placed and the buyer a "try again".
- */
-async function paywayStateOf(
-  order: { id: number; subOrders: { status: string }[] },
-  buyerId: number,
-  user: PaymentActor,
-): Promise<PayWayState | null> {
-  const payment = await paywayPaymentOf(order.id, buyerId);
-  if (!payment) return null;
-  const state = { ...payment, checkoutHtml: null, unavailable: false };
-  const provider = paywayProvider();
-  const payable =
-    provider !== null &&
-    (payment.status === "PENDING" || payment.status === "FAILED") &&
-    order.subOrders.every((s) => s.status === "PLACED");
-  if (!payable) return state;
-  try {
-    return { ...state, checkoutHtml: (await provider.checkoutPage(order.id, user)).checkoutHtml };
-  } catch (error) {
-    console.warn(`PayWay checkout for order ${order.id} not shown: ${String(error)}`);
-    return { ...state, unavailable: true };
-  }
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, buyerId } = await requireBuyer(request);
   const orderId = dbId.safeParse(params.orderId);
@@ -97,7 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const card = await cardPaymentOf(order.id, buyerId);
   return {
     payments,
-    payway: await paywayStateOf(order, buyerId, user),
+    payway: await paywayCheckoutOf(order.id, buyerId, user),
     card: card && {
       ...card,
       // The buyer may (still) pay: Stripe is configured and every part waits for the money.
