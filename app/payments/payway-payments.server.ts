@@ -6,7 +6,6 @@
 import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
 import { followOrderPaid } from "./adjustments.server";
-import { paymentEntries, postTransaction } from "./ledger.server";
 import {
   confirmPushback,
   PayWayError,
@@ -16,7 +15,7 @@ import {
   type TransactionStatus,
 } from "./payway.server";
 import { paywayProvider } from "./providers.server";
-import { lockOrderSubOrders, orderSplit, recordSubOrderSale } from "./settlement.server";
+import { lockOrderSubOrders, recordOrderPaymentReceived } from "./settlement.server";
 
 export type PayWayRecording =
   /** The money is recorded now. */
@@ -117,17 +116,7 @@ export async function recordPayWayStatus(
         data: { status: "SUCCEEDED", paywayApv: status.apv },
       });
       if (moved.count !== 1) return "already recorded" as const;
-      const { order, split } = await orderSplit(tx, orderId);
-      for (const share of split.shares)
-        await recordSubOrderSale(tx, order.id, order.buyerId, order.currency, share);
-      await postTransaction(tx, {
-        kind: "PAYMENT",
-        idempotencyKey: `payment:${paymentId}:received`,
-        currency: order.currency,
-        orderId: order.id,
-        // The platform's merchant account holds the money until the payouts.
-        entries: paymentEntries(order.buyerId, null, payment.amountMinor),
-      });
+      const order = await recordOrderPaymentReceived(tx, payment);
       const gone = order.subOrders.filter(
         (s) => s.status === "CANCELLED" || s.status === "REJECTED",
       );

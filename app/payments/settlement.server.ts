@@ -7,6 +7,7 @@ import { env } from "~/env.server";
 import { OrderError, transitionSubOrder } from "~/orders/orders.server";
 import {
   debtRecoveryEntries,
+  paymentEntries,
   postTransaction,
   saleEntries,
   type SplitShareRef,
@@ -421,4 +422,27 @@ export async function settleSubOrder(subOrderId: number, actorUserId: number | n
   } catch (error) {
     if (!(error instanceof OrderError)) throw error;
   }
+}
+
+/**
+ * A whole-order payment taken into the platform's account (a card through Stripe, a KHQR through
+ * PayWay) is recorded: each sub-order's sale and the payment itself, once (the key names the
+ * payment). The caller holds every sub-order's lock and has just moved the payment to SUCCEEDED.
+ */
+export async function recordOrderPaymentReceived(
+  tx: Tx,
+  payment: { id: number; orderId: number; amountMinor: number },
+) {
+  const { order, split } = await orderSplit(tx, payment.orderId);
+  for (const share of split.shares)
+    await recordSubOrderSale(tx, order.id, order.buyerId, order.currency, share);
+  await postTransaction(tx, {
+    kind: "PAYMENT",
+    idempotencyKey: `payment:${payment.id}:received`,
+    currency: order.currency,
+    orderId: order.id,
+    // The platform's account holds the money until the payouts.
+    entries: paymentEntries(order.buyerId, null, payment.amountMinor),
+  });
+  return order;
 }

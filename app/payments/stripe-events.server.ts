@@ -7,8 +7,8 @@ import { recordAudit } from "~/audit/audit.server";
 import { prisma } from "~/db/db.server";
 import { env } from "~/env.server";
 import { followOrderPaid } from "./adjustments.server";
-import { disputeEntries, paymentEntries, postTransaction, type Tx } from "./ledger.server";
-import { lockOrderSubOrders, orderSplit, recordSubOrderSale } from "./settlement.server";
+import { disputeEntries, postTransaction, type Tx } from "./ledger.server";
+import { lockOrderSubOrders, recordOrderPaymentReceived } from "./settlement.server";
 import { recordReversedTotal } from "./stripe.server";
 
 export type WebhookEndpoint = "platform" | "connect";
@@ -91,16 +91,7 @@ async function paymentIntentSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Pro
     data: { status: "SUCCEEDED", stripeChargeId: idOf(intent.latest_charge) },
   });
   if (moved.count !== 1) return {};
-  const { order, split } = await orderSplit(tx, payment.orderId);
-  for (const share of split.shares)
-    await recordSubOrderSale(tx, order.id, order.buyerId, order.currency, share);
-  await postTransaction(tx, {
-    kind: "PAYMENT",
-    idempotencyKey: `payment:${payment.id}:received`,
-    currency: order.currency,
-    orderId: order.id,
-    entries: paymentEntries(order.buyerId, null, payment.amountMinor),
-  });
+  await recordOrderPaymentReceived(tx, payment);
   return { afterCommit: () => followOrderPaid(payment.orderId) };
 }
 
