@@ -10,6 +10,7 @@ import { type FakePayWay } from "../../tests/fake-payway";
 import { configureFakePayWay } from "../../tests/payway-fixtures";
 import { action as cartAction, loader as cartLoader } from "./cart";
 import { loader as orderLoader } from "./orders.$orderId";
+import { responseOf, sessionRequest } from "../../tests/routes";
 
 let fake: FakePayWay;
 let cookie: string;
@@ -27,22 +28,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
-async function call(run: () => Promise<unknown>) {
-  try {
-    return (await run()) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
-
-function request(path: string, fields?: Record<string, string>) {
-  return new Request(`http://localhost${path}`, {
-    method: fields ? "POST" : "GET",
-    headers: { Cookie: cookie },
-    body: fields ? new URLSearchParams(fields) : undefined,
-  });
-}
+const request = (path: string, fields?: Record<string, string>) =>
+  sessionRequest(path, cookie, fields);
 
 async function cartWith(currency: "USD" | "KHR", priceMinor: number) {
   const window = await buildWindow({
@@ -51,7 +38,7 @@ async function cartWith(currency: "USD" | "KHR", priceMinor: number) {
     pledges: [40],
   });
   await prisma.listing.update({ where: { id: window.listingId }, data: { currency } });
-  const added = await call(() =>
+  const added = await responseOf(() =>
     cartAction({
       request: request("/cart", { intent: "update", windowId: String(window.id), quantity: "3" }),
       params: {},
@@ -63,7 +50,7 @@ async function cartWith(currency: "USD" | "KHR", priceMinor: number) {
 }
 
 const checkout = (windowId: number, priceMinor: number) =>
-  call(() =>
+  responseOf(() =>
     cartAction({
       request: request("/cart", {
         intent: "checkout",

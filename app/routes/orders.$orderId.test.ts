@@ -24,6 +24,7 @@ import { signedWebhookRequest } from "../../tests/fake-stripe";
 import { action as cartAction, loader as cartLoader } from "./cart";
 import { action as orderAction, loader as orderLoader } from "./orders.$orderId";
 import { action as webhookAction } from "./webhooks.stripe";
+import { responseOf, sessionRequest } from "../../tests/routes";
 
 const { fake, webhookSecret } = stripe;
 let cookie: string;
@@ -40,23 +41,8 @@ afterAll(async () => {
   await fake.close();
 });
 
-/** Runs a route function; a thrown Response (redirect, 404) is returned like any other. */
-async function call(run: () => Promise<unknown>) {
-  try {
-    return (await run()) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
-
-function request(path: string, fields?: Record<string, string>) {
-  return new Request(`http://localhost${path}`, {
-    method: fields ? "POST" : "GET",
-    headers: { Cookie: cookie },
-    body: fields ? new URLSearchParams(fields) : undefined,
-  });
-}
+const request = (path: string, fields?: Record<string, string>) =>
+  sessionRequest(path, cookie, fields);
 
 async function windowIn(currency: "USD" | "KHR", priceMinor: number) {
   const window = await buildWindow({
@@ -69,7 +55,7 @@ async function windowIn(currency: "USD" | "KHR", priceMinor: number) {
 }
 
 async function fillCart(windowId: number) {
-  const added = await call(() =>
+  const added = await responseOf(() =>
     cartAction({
       request: request("/cart", { intent: "update", windowId: String(windowId), quantity: "3" }),
       params: {},
@@ -80,7 +66,7 @@ async function fillCart(windowId: number) {
 }
 
 const checkout = (windowId: number, priceMinor: number) =>
-  call(() =>
+  responseOf(() =>
     cartAction({
       request: request("/cart", {
         intent: "checkout",
@@ -103,7 +89,7 @@ const orderPage = async (orderId: number) =>
   });
 
 const payByCard = (orderId: number) =>
-  call(() =>
+  responseOf(() =>
     orderAction({
       request: request(`/orders/${orderId}`, { intent: "pay-card" }),
       params: { orderId: String(orderId) },
@@ -112,7 +98,7 @@ const payByCard = (orderId: number) =>
   );
 
 const postEvent = (event: object) =>
-  call(() =>
+  responseOf(() =>
     webhookAction({
       request: signedWebhookRequest(event, webhookSecret),
       params: {},

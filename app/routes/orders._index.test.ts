@@ -7,6 +7,7 @@ import { seedDemoData } from "../../prisma/seed";
 import { cooperativeIds, userByEmail } from "../../tests/builders";
 import { at, buildStandingOrder, weekOrders } from "../../tests/standing-fixtures";
 import { action, loader } from "./orders._index";
+import { responseOf } from "../../tests/routes";
 
 let cookie: string;
 let userId: number;
@@ -20,17 +21,8 @@ beforeAll(async () => {
   cookie = (await createSession(buyer.id)).split(";")[0]!;
 });
 
-async function call(run: () => Promise<unknown>) {
-  try {
-    return (await run()) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
-
 function post(fields: Record<string, string>) {
-  return call(() =>
+  return responseOf(() =>
     action({
       request: new Request("http://localhost/orders", {
         method: "POST",
