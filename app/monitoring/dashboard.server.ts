@@ -18,6 +18,19 @@ import {
 
 const UNITS: Unit[] = ["KG", "HEAD", "BUNCH", "TRAY"];
 
+/**
+ * Rows a week-by-week table shows on the page. Twelve weeks of prices are over a hundred rows each
+ * (six thousand elements on the page, too heavy for a phone): the page shows the newest weeks, and
+ * the table's CSV and the stats API hold every row.
+ */
+export const PAGE_ROWS = 30;
+
+function newestRows<T extends { week: IsoDate }>(rows: T[]) {
+  // Stable: within a week the query's order (by product, cooperative) stays.
+  const sorted = [...rows].sort((a, b) => (a.week < b.week ? 1 : a.week > b.week ? -1 : 0));
+  return { rows: sorted.slice(0, PAGE_ROWS), total: rows.length };
+}
+
 export async function loadDashboard(f: MonitoringFilters) {
   const alertSample = defaultAlertSample();
   const [options, volumes, prices, weightedPrices, performance, inclusion, market, payouts] =
@@ -85,8 +98,8 @@ export async function loadDashboard(f: MonitoringFilters) {
       byCooperative: rollUp(volumes, (r) => `${r.unit}:${r.cooperativeId}`, fields),
       weekly,
     },
-    prices,
-    weightedPrices,
+    prices: newestRows(prices),
+    weightedPrices: newestRows(weightedPrices),
     priceChart,
     performance,
     inclusion: {
@@ -110,7 +123,7 @@ export async function loadDashboard(f: MonitoringFilters) {
         };
       }),
     },
-    market,
+    market: newestRows(market),
     // Alerts rest on weighted prices with enough sales and cooperatives (decision 033).
     alerts: weightedPrices.filter((r) => r.alert),
     alertSample,

@@ -127,53 +127,63 @@ function Table({
   caption,
   head,
   rows,
+  total = rows.length,
 }: {
   caption: string;
   head: { label: string; numeric?: boolean }[];
   rows: { key: string; cells: ReactNode[] }[];
+  /** All rows of the figure when the page shows only the newest (the CSV has them all). */
+  total?: number;
 }) {
   const { t } = useTranslation();
   return (
-    // A wide table scrolls on its own; focusable so keyboard users can scroll it too.
-    <div className="mt-3 overflow-x-auto" role="region" aria-label={caption} tabIndex={0}>
-      <table className="w-full rounded-lg bg-white text-left shadow-sm">
-        <caption className="p-2 text-left font-semibold">{caption}</caption>
-        <thead>
-          <tr className="border-b">
-            {head.map((h) => (
-              <th key={h.label} scope="col" className={h.numeric ? cell : "p-2"}>
-                {h.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={head.length} className="p-2 text-stone-600">
-                {t("dashboard.noData")}
-              </td>
+    <>
+      {/* A wide table scrolls on its own; focusable so keyboard users can scroll it too. */}
+      <div className="mt-3 overflow-x-auto" role="region" aria-label={caption} tabIndex={0}>
+        <table className="w-full rounded-lg bg-white text-left shadow-sm">
+          <caption className="p-2 text-left font-semibold">{caption}</caption>
+          <thead>
+            <tr className="border-b">
+              {head.map((h) => (
+                <th key={h.label} scope="col" className={h.numeric ? cell : "p-2"}>
+                  {h.label}
+                </th>
+              ))}
             </tr>
-          ) : (
-            rows.map((row) => (
-              <tr key={row.key} className="border-b last:border-0">
-                {row.cells.map((c, i) =>
-                  i === 0 ? (
-                    <th key={i} scope="row" className="p-2 font-normal">
-                      {c}
-                    </th>
-                  ) : (
-                    <td key={i} className={head[i]?.numeric ? cell : "p-2"}>
-                      {c}
-                    </td>
-                  ),
-                )}
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={head.length} className="p-2 text-stone-600">
+                  {t("dashboard.noData")}
+                </td>
               </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+            ) : (
+              rows.map((row) => (
+                <tr key={row.key} className="border-b last:border-0">
+                  {row.cells.map((c, i) =>
+                    i === 0 ? (
+                      <th key={i} scope="row" className="p-2 font-normal">
+                        {c}
+                      </th>
+                    ) : (
+                      <td key={i} className={head[i]?.numeric ? cell : "p-2"}>
+                        {c}
+                      </td>
+                    ),
+                  )}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      {total > rows.length ? (
+        <p className="mt-1 text-sm text-stone-700">
+          {t("dashboard.newestRows", { shown: rows.length, total })}
+        </p>
+      ) : null}
+    </>
   );
 }
 
@@ -408,7 +418,8 @@ export default function Dashboard() {
             { label: t("dashboard.prices.posted"), numeric: true },
             { label: t("dashboard.prices.market"), numeric: true },
           ]}
-          rows={data.prices.map((r) => ({
+          total={data.prices.total}
+          rows={data.prices.rows.map((r) => ({
             key: `${r.productId}:${r.week}`,
             cells: [
               <>
@@ -434,50 +445,44 @@ export default function Dashboard() {
         search={search}
       >
         <p className="text-sm text-stone-700">{t("dashboard.weighted.help")}</p>
-        {/* One row per week, product, grade and certification: over a hundred on the demo data, so
-            folded like the charts' tables; a closed <details> costs a phone no layout. */}
-        <details className="mt-2">
-          <summary className="min-h-11 cursor-pointer py-2 text-leaf-800 underline">
-            {t("dashboard.weighted.show", { count: data.weightedPrices.length })}
-          </summary>
-          <Table
-            caption={t("dashboard.weighted.title")}
-            head={[
-              { label: t("dashboard.product") },
-              { label: t("dashboard.week") },
-              { label: t("dashboard.weighted.grade") },
-              { label: t("dashboard.weighted.certification") },
-              { label: t("dashboard.weighted.sales"), numeric: true },
-              { label: t("dashboard.weighted.cooperatives"), numeric: true },
-              { label: t("dashboard.weighted.quantity"), numeric: true },
-              { label: t("dashboard.weighted.q1"), numeric: true },
-              { label: t("dashboard.weighted.median"), numeric: true },
-              { label: t("dashboard.weighted.q3"), numeric: true },
-              { label: t("dashboard.weighted.iqr"), numeric: true },
-              { label: t("dashboard.weighted.market"), numeric: true },
-            ]}
-            rows={data.weightedPrices.map((r) => ({
-              key: `${r.productId}:${r.week}:${r.grade}:${r.certification}`,
-              cells: [
-                <>
-                  {name(r.productKm, r.productEn)}{" "}
-                  <span className="text-stone-600">/ {unit(r.unit)}</span>
-                </>,
-                r.week,
-                t("supply.gradeLabel", { grade: r.grade }),
-                t(`supply.certifications.${r.certification}`),
-                n(r.sales),
-                n(r.cooperatives),
-                n(r.quantity),
-                riel(r.q1),
-                riel(r.median),
-                riel(r.q3),
-                riel(r.iqr),
-                riel(r.market),
-              ],
-            }))}
-          />
-        </details>
+        <Table
+          caption={t("dashboard.weighted.title")}
+          head={[
+            { label: t("dashboard.product") },
+            { label: t("dashboard.week") },
+            { label: t("dashboard.weighted.grade") },
+            { label: t("dashboard.weighted.certification") },
+            { label: t("dashboard.weighted.sales"), numeric: true },
+            { label: t("dashboard.weighted.cooperatives"), numeric: true },
+            { label: t("dashboard.weighted.quantity"), numeric: true },
+            { label: t("dashboard.weighted.q1"), numeric: true },
+            { label: t("dashboard.weighted.median"), numeric: true },
+            { label: t("dashboard.weighted.q3"), numeric: true },
+            { label: t("dashboard.weighted.iqr"), numeric: true },
+            { label: t("dashboard.weighted.market"), numeric: true },
+          ]}
+          total={data.weightedPrices.total}
+          rows={data.weightedPrices.rows.map((r) => ({
+            key: `${r.productId}:${r.week}:${r.grade}:${r.certification}`,
+            cells: [
+              <>
+                {name(r.productKm, r.productEn)}{" "}
+                <span className="text-stone-600">/ {unit(r.unit)}</span>
+              </>,
+              r.week,
+              t("supply.gradeLabel", { grade: r.grade }),
+              t(`supply.certifications.${r.certification}`),
+              n(r.sales),
+              n(r.cooperatives),
+              n(r.quantity),
+              riel(r.q1),
+              riel(r.median),
+              riel(r.q3),
+              riel(r.iqr),
+              riel(r.market),
+            ],
+          }))}
+        />
       </Section>
 
       <Section
@@ -646,7 +651,8 @@ export default function Dashboard() {
             { label: t("dashboard.market.market"), numeric: true },
             { label: t("dashboard.market.percentBelow"), numeric: true },
           ]}
-          rows={data.market.map((r) => ({
+          total={data.market.total}
+          rows={data.market.rows.map((r) => ({
             key: `${r.week}:${r.cooperativeId}:${r.productId}`,
             cells: [
               name(r.cooperativeKm, r.cooperativeEn),

@@ -258,6 +258,7 @@ const en = {
     young: "Under 35",
     membership: "Members by province",
     noData: "No sales in this period.",
+    newestRows: "The newest {{shown}} of {{total}} rows; the CSV has them all.",
     export: "Download CSV",
     dataTable: "Figures as a table",
     week: "Week",
@@ -303,7 +304,6 @@ const en = {
     },
     weighted: {
       title: "Prices weighted by quantity (riel)",
-      show: "Show the table ({{count}} rows)",
       help: "Per week, product, grade and certification: the weighted median is the lowest price at which half of the quantity delivered was sold at that price or less; the quartiles likewise at a quarter and three quarters. Sales: delivered order lines; cooperatives: how many sold.",
       grade: "Grade",
       certification: "Certification",
