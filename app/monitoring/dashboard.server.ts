@@ -2,7 +2,7 @@
 // plus their roll-ups by product, province, cooperative and week (empty weeks as zero).
 import { type Unit } from "~/db/generated/enums";
 import { type IsoDate } from "~/calendar/dates";
-import { fillWeeks, isoWeek, rate, rollUp, weeksBetween } from "./figures";
+import { fillWeeks, isoWeek, newestRows, PAGE_ROWS, rate, rollUp, weeksBetween } from "./figures";
 import { type MonitoringFilters } from "./filters";
 import { memberPayoutRows } from "./member-payouts.server";
 import {
@@ -17,19 +17,6 @@ import {
 } from "./stats.server";
 
 const UNITS: Unit[] = ["KG", "HEAD", "BUNCH", "TRAY"];
-
-/**
- * Rows a week-by-week table shows on the page. Twelve weeks of prices are over a hundred rows each
- * (six thousand elements on the page, too heavy for a phone): the page shows the newest weeks, and
- * the table's CSV and the stats API hold every row.
- */
-export const PAGE_ROWS = 30;
-
-function newestRows<T extends { week: IsoDate }>(rows: T[]) {
-  // Stable: within a week the query's order (by product, cooperative) stays.
-  const sorted = [...rows].sort((a, b) => (a.week < b.week ? 1 : a.week > b.week ? -1 : 0));
-  return { rows: sorted.slice(0, PAGE_ROWS), total: rows.length };
-}
 
 export async function loadDashboard(f: MonitoringFilters) {
   const alertSample = defaultAlertSample();
@@ -98,8 +85,8 @@ export async function loadDashboard(f: MonitoringFilters) {
       byCooperative: rollUp(volumes, (r) => `${r.unit}:${r.cooperativeId}`, fields),
       weekly,
     },
-    prices: newestRows(prices),
-    weightedPrices: newestRows(weightedPrices),
+    prices: newestRows(prices, PAGE_ROWS),
+    weightedPrices: newestRows(weightedPrices, PAGE_ROWS),
     priceChart,
     performance,
     inclusion: {
@@ -123,7 +110,7 @@ export async function loadDashboard(f: MonitoringFilters) {
         };
       }),
     },
-    market: newestRows(market),
+    market: newestRows(market, PAGE_ROWS),
     // Alerts rest on weighted prices with enough sales and cooperatives (decision 033).
     alerts: weightedPrices.filter((r) => r.alert),
     alertSample,

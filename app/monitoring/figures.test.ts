@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { type IsoDate } from "~/calendar/dates";
 import { toCsv } from "./csv";
 import {
   alertPercent,
@@ -6,6 +7,7 @@ import {
   isBelowMarket,
   isoWeek,
   median,
+  newestRows,
   percentBelow,
   rate,
   rollUp,
@@ -189,4 +191,19 @@ describe("weightedQuartiles", () => {
     expect(weightedQuartiles([{ price: 1_000, quantityMilli: 0 }])).toBeNull();
     expect(weightedQuartiles([])).toBeNull();
   });
+});
+
+test("newestRows keeps the newest weeks, in their order within a week, and counts them all", () => {
+  const rows = [
+    { week: "2026-01-05" as IsoDate, product: "a" },
+    { week: "2026-01-12" as IsoDate, product: "a" },
+    { week: "2026-01-12" as IsoDate, product: "b" },
+    { week: "2025-12-29" as IsoDate, product: "a" },
+  ];
+  expect(newestRows(rows, 3)).toEqual({
+    rows: [rows[1], rows[2], rows[0]],
+    total: 4,
+  });
+  expect(newestRows(rows, 10).rows).toHaveLength(4);
+  expect(newestRows([], 3)).toEqual({ rows: [], total: 0 });
 });

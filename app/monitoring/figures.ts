@@ -146,3 +146,16 @@ export function weightedQuartiles(
     q3: weightedQuantile(sorted, total, 3),
   };
 }
+
+/**
+ * Rows a week-by-week table shows on the dashboard. Twelve weeks of prices are over a hundred rows
+ * each (six thousand elements on the page, too heavy for a phone): the page shows the newest weeks,
+ * and the table's CSV and the stats API hold every row.
+ */
+export const PAGE_ROWS = 30;
+
+/** The newest `limit` rows by week, and how many there were; within a week the order stays. */
+export function newestRows<T extends { week: IsoDate }>(rows: readonly T[], limit: number) {
+  const sorted = [...rows].sort((a, b) => (a.week < b.week ? 1 : a.week > b.week ? -1 : 0));
+  return { rows: sorted.slice(0, limit), total: rows.length };
+}
