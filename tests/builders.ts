@@ -1,6 +1,8 @@
 // Data builders for tests: insert through Prisma exactly what a test needs, on top of the demo data.
 import { prisma } from "~/db/db.server";
-import { type Unit } from "~/db/generated/enums";
+import { randomUUID } from "node:crypto";
+import { type CommandActor } from "~/auth/permissions";
+import { type MembershipRole, type Unit } from "~/db/generated/enums";
 import {
   addDays,
   cambodiaInstant,
@@ -26,6 +28,23 @@ export async function actorByEmail(email: string) {
       memberships: { select: { organizationId: true, role: true } },
     },
   });
+}
+
+/** A new user with exactly these memberships, as the domain's commands take it. */
+export async function buildActor(
+  memberships: { organizationId: number; role: MembershipRole }[],
+  isAdmin = false,
+): Promise<CommandActor> {
+  const user = await prisma.user.create({
+    data: {
+      name: "Test person",
+      email: `person-${randomUUID()}@builders.test`,
+      isAdmin,
+      memberships: { create: memberships },
+    },
+    select: { id: true },
+  });
+  return { id: user.id, isAdmin, memberships, ipAddress: "192.0.2.200" };
 }
 
 /**

@@ -78,6 +78,12 @@ export type Actor = {
   memberships: { organizationId: number; role: MembershipRole }[];
 };
 
+/**
+ * Who runs a domain command: the signed-in user as `requireUser` loads them (id and permissions),
+ * and where from, for the audit log. Commands check their own permission with it.
+ */
+export type CommandActor = Actor & { id: number; ipAddress?: string };
+
 /** May `actor` do `permission`, for organization `organizationId` when the permission is "own"? */
 export function can(actor: Actor | null, permission: Permission, organizationId?: number) {
   if (!actor) return false;

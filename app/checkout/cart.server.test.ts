@@ -168,3 +168,40 @@ describe("one cart checked out from two devices", () => {
     await prisma.cartItem.deleteMany({ where: { userId } });
   });
 });
+
+describe("checkout's own rules, whoever calls it", () => {
+  test("a weight tolerance or a number of weeks the form does not offer is refused, and the cart and window stay", async () => {
+    const a = await buildWindow({ cooperativeId, pledges: [50] });
+    await putInCart(userId, a.id, 3);
+    const refusals = [];
+    for (const options of [
+      { weightTolerancePct: 7 },
+      { weightTolerancePct: -5 },
+      { repeatWeeks: 0 },
+      { repeatWeeks: -2 },
+      { repeatWeeks: 1.5 },
+      { repeatWeeks: 53 },
+    ]) {
+      refusals.push(
+        await checkout({ ...input(new Map([[a.id, 2_000]])), ...options }).then(
+          () => "placed",
+          (error: { key?: string }) => error.key,
+        ),
+      );
+    }
+    expect(refusals).toEqual([
+      "orders.toleranceInvalid",
+      "orders.toleranceInvalid",
+      "orders.repeatWeeksInvalid",
+      "orders.repeatWeeksInvalid",
+      "orders.repeatWeeksInvalid",
+      "orders.repeatWeeksInvalid",
+    ]);
+    expect(await ordersFor([a.id])).toEqual([]);
+    expect(await reservedOf(a.id)).toBe(0);
+    expect(
+      await prisma.cartItem.findMany({ where: { userId }, select: { quantity: true } }),
+    ).toEqual([{ quantity: 3 }]);
+    await prisma.cartItem.deleteMany({ where: { userId } });
+  });
+});

@@ -6,6 +6,8 @@ import { PaymentError, type PaymentActor } from "~/payments/settlement.server";
 import { remainingOf } from "~/supply/rules";
 import { failOrderPayment, OrderError, placeOrder } from "~/orders/orders.server";
 import { createStandingOrder } from "./standing.server";
+import { cardsTake } from "~/money/currency";
+import { MAX_REPEAT_WEEKS, WEIGHT_TOLERANCES } from "~/orders/quantities";
 
 /** Adds a delivery window to the person's cart, or sets its quantity if it is already there. */
 export async function putInCart(
@@ -151,6 +153,18 @@ export type CheckoutInput = {
   payLater?: boolean;
 };
 
+/** The choices on the checkout form, checked here whoever calls (the form offers only these). */
+function assertCheckoutOptions(input: CheckoutInput) {
+  if (!(WEIGHT_TOLERANCES as readonly number[]).includes(input.weightTolerancePct))
+    throw new OrderError("orders.toleranceInvalid");
+  if (
+    !Number.isInteger(input.repeatWeeks) ||
+    input.repeatWeeks < 1 ||
+    input.repeatWeeks > MAX_REPEAT_WEEKS
+  )
+    throw new OrderError("orders.repeatWeeksInvalid");
+}
+
 /**
  * Turns the cart into one order (and, when asked, a standing order repeating it weekly), then starts
  * paying it: each sub-order gets its payment and reference (and its KHQR code). The cart is emptied
@@ -158,6 +172,7 @@ export type CheckoutInput = {
  * were. Starting the payment again (a double submit) returns the same payments.
  */
 export async function checkout(input: CheckoutInput, now = new Date()) {
+  assertCheckoutOptions(input);
   if (input.payLater) return checkoutOnAccount(input, now);
   // Refused before anything is placed: a way of paying this Phsar cannot take.
   const provider = providerForMethod(input.paymentMethod);
@@ -236,10 +251,10 @@ async function placeCartOrder(input: CheckoutInput, now: Date) {
     if (!input.expectedPrices.has(item.windowId))
       throw new OrderError("orders.priceChanged", item.windowId);
   }
-  // Refused before anything is written: Stripe charges dollars only.
+  // Refused before anything is written: cards are for dollars only.
   if (
     input.paymentMethod === "CARD" &&
-    items.some((item) => item.window.listing.currency !== "USD")
+    items.some((item) => !cardsTake(item.window.listing.currency))
   )
     throw new OrderError("payments.stripeUsdOnly");
   // Refused before anything is written: a KHQR code needs the cooperative's Bakong account

@@ -1,4 +1,5 @@
 import { notifyOrganizations } from "~/messages/outbox.server";
+import { MAX_REPEAT_WEEKS } from "~/orders/quantities";
 import { prisma } from "~/db/db.server";
 import { Prisma } from "~/db/generated/client";
 import { type Currency, type PaymentMethod } from "~/db/generated/enums";
@@ -26,7 +27,7 @@ export async function createStandingOrder(
     payLater?: boolean;
   },
 ) {
-  if (!Number.isInteger(input.weeks) || input.weeks < 2 || input.weeks > 52)
+  if (!Number.isInteger(input.weeks) || input.weeks < 2 || input.weeks > MAX_REPEAT_WEEKS)
     throw new OrderError("orders.repeatWeeksInvalid");
   const order = await tx.order.findUniqueOrThrow({
     where: { id: input.firstOrderId },
@@ -339,7 +340,9 @@ async function pause(so: StandingForRun, changes: PriceChange[], now: Date) {
         data: { pausedAt: now, pauseDetails: changes },
         select: { id: true },
       });
-      await notifyOrganizations(tx, [{ organizationId: so.buyerId, kind: "STANDING_ORDER_PAUSED" }]);
+      await notifyOrganizations(tx, [
+        { organizationId: so.buyerId, kind: "STANDING_ORDER_PAUSED" },
+      ]);
     });
   } catch (error) {
     if (error instanceof StandingNotActive) return "stopped" as const;

@@ -89,7 +89,7 @@ test("the dashboard's inclusion figures read the gender and birth year of import
       ...window.pledges.map((p) => ({ farmerId: p.farmerId, quantity: 0 })),
       ...imported.map((f, i) => ({ farmerId: f.id, quantity: window.reserved + (i + 1) * 10_000 })),
     ],
-    { userId: lead.id, ipAddress: "192.0.2.17" },
+    { ...lead, ipAddress: "192.0.2.17" },
   );
 
   const filters = (deliveryDate: Date): MonitoringFilters => {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { setPledges } from "~/supply/listings.server";
 import { seedDemoData } from "../../prisma/seed";
+import { actorByEmail } from "../../tests/builders";
 import { OrderError, placeOrder, transitionSubOrder } from "./orders.server";
 
 let buyerId: number;
@@ -48,10 +49,8 @@ async function freshWindow(capacity: number, skip = 0) {
     window.id,
     window.listing.cooperativeId,
     [{ farmerId: farmers[0]!.id, quantity: capacity }],
-    {
-      userId: leadId,
-      ipAddress: "test",
-    },
+    // The platform admin: the window may be any cooperative's.
+    { ...(await actorByEmail("admin@phsar.test")), ipAddress: "test" },
   );
   return window;
 }

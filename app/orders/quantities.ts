@@ -77,3 +77,6 @@ export function checkDelivered(
 
 /** Tolerances a buyer can accept at checkout for goods sold by weight (percent). */
 export const WEIGHT_TOLERANCES = [0, 5, 10, 15] as const;
+
+/** The longest a standing order repeats, in weeks: a year. */
+export const MAX_REPEAT_WEEKS = 52;

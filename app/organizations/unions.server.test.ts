@@ -511,11 +511,10 @@ describe("deactivation", () => {
       descriptionEn: "",
       deliveryAreas: [{ provinceCode: "17", districtCode: null }],
     };
-    expect(
-      await refusal(() =>
-        createListing(coop.id, listingInput, { userId: staff.id, ipAddress: ip }),
-      ),
-    ).toBe("onboarding.cooperatives.inactive");
+    const lead = await person([{ organizationId: coop.id, role: "LEAD" }]);
+    expect(await refusal(() => createListing(coop.id, listingInput, lead))).toBe(
+      "onboarding.cooperatives.inactive",
+    );
 
     await reactivateCooperative(coop.id, staff);
     expect(
@@ -530,7 +529,7 @@ describe("deactivation", () => {
         where: { action: "cooperative.reactivated", organizationId: coop.id },
       }),
     ).toBe(1);
-    await createListing(coop.id, listingInput, { userId: staff.id, ipAddress: ip });
+    await createListing(coop.id, listingInput, lead);
   });
 
   test("a listing created during a deactivation waits for it, then is refused", async () => {
@@ -560,7 +559,7 @@ describe("deactivation", () => {
             descriptionEn: "",
             deliveryAreas: [{ provinceCode: "17", districtCode: null }],
           },
-          { userId: lead.id, ipAddress: ip },
+          lead,
         ),
       );
       await expect
@@ -601,7 +600,7 @@ describe("deactivation", () => {
             descriptionEn: "",
             deliveryAreas: [{ provinceCode: "17", districtCode: null }],
           },
-          { userId: lead.id, ipAddress: ip },
+          lead,
         ),
       );
     const results = await Promise.all([

@@ -14,6 +14,7 @@ import {
   transferEntries,
   type Tx,
 } from "./ledger.server";
+import { cardsTake } from "~/money/currency";
 import { allocateAfterPayout } from "./members.server";
 import {
   type PaymentProvider,
@@ -172,8 +173,7 @@ export function createStripeProvider(stripe: Stripe) {
   ): Promise<PaymentStart & { provider: "stripe" }> {
     if (method !== "CARD") throw new PaymentError("payments.methodNotAvailable");
     const order = await orderToPay(orderId, actor);
-    // Stripe does not settle riel: card payments are for dollar orders.
-    if (order.currency !== "USD") throw new PaymentError("payments.stripeUsdOnly");
+    if (!cardsTake(order.currency)) throw new PaymentError("payments.stripeUsdOnly");
     const payment = await prisma.$transaction(async (tx) => {
       // A double-submitted checkout waits here and finds the payment the first one made.
       await tx.$queryRaw`SELECT "id" FROM "Order" WHERE "id" = ${orderId} FOR UPDATE`;

@@ -14,6 +14,7 @@ import { publicOrigin } from "~/http/public-url.server";
 import { stripeProvider } from "~/payments/providers.server";
 import { PaymentError, type PaymentActor } from "~/payments/settlement.server";
 import { WEIGHT_TOLERANCES } from "~/orders/quantities";
+import { cardsTake } from "~/money/currency";
 import { ErrorList, FormErrors, SubmitButton, useForm } from "~/ui/forms";
 import { formatCambodiaDateTime, formatDate, formatMoney, formatNumber } from "~/ui/format";
 import { LocalName } from "~/ui/local-name";
@@ -31,14 +32,9 @@ const CheckoutSchema = z.object({
   intent: z.literal("checkout"),
   idempotencyKey: z.uuid("orders.duplicateKey"),
   paymentMethod: z.enum(paymentMethods, { error: "validation.required" }),
-  weightTolerancePct: z.coerce
-    .number({ error: "orders.toleranceInvalid" })
-    .refine((v) => (WEIGHT_TOLERANCES as readonly number[]).includes(v), "orders.toleranceInvalid"),
-  repeatWeeks: z.coerce
-    .number({ error: "orders.repeatWeeksInvalid" })
-    .int("orders.repeatWeeksInvalid")
-    .min(1, "orders.repeatWeeksInvalid")
-    .max(52, "orders.repeatWeeksInvalid"),
+  // Which tolerances and how many weeks are allowed is checkout's rule (checkout/cart.server.ts).
+  weightTolerancePct: z.coerce.number({ error: "orders.toleranceInvalid" }),
+  repeatWeeks: z.coerce.number({ error: "orders.repeatWeeksInvalid" }),
   payLater: z.boolean().optional(),
   // The prices the buyer was shown, "windowId:priceMinor": a change refuses the checkout.
   prices: z
@@ -70,7 +66,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     account,
     // Cards go through Stripe, when configured, for dollar orders.
     cardAvailable:
-      stripeProvider() !== null && !cart.mixedCurrencies && cart.totals[0]?.currency === "USD",
+      stripeProvider() !== null &&
+      !cart.mixedCurrencies &&
+      cart.totals[0] !== undefined &&
+      cardsTake(cart.totals[0].currency),
     idempotencyKey: crypto.randomUUID(),
     paymentHours: env.ORDER_PAYMENT_HOURS,
   };

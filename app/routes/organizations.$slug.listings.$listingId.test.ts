@@ -111,3 +111,25 @@ describe("pledge CSV import", () => {
     expect(((await post(form)) as Response).status).toBe(400);
   });
 });
+
+describe("the pledge form", () => {
+  test("a quantity out of range comes back beside that member's field, and nothing is saved", async () => {
+    const before = await prisma.pledge.findMany({ where: { windowId }, orderBy: { id: "asc" } });
+    for (const quantity of ["-3", "2.5", "ten", "1000001"]) {
+      const form = new FormData();
+      form.set("intent", "pledges");
+      form.set("windowId", String(windowId));
+      form.set(`pledge-${members[0]!.id}`, "4");
+      form.set(`pledge-${members[1]!.id}`, quantity);
+      const response = (await post(form)) as Response;
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: "supply.quantity",
+        fieldErrors: { [`pledge-${members[1]!.id}`]: ["supply.quantity"] },
+      });
+    }
+    expect(await prisma.pledge.findMany({ where: { windowId }, orderBy: { id: "asc" } })).toEqual(
+      before,
+    );
+  });
+});

@@ -33,7 +33,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   try {
     const id = await createListing(organization.id, submission.value, {
-      userId: user.id,
+      ...user,
       ipAddress: requestInfo(request, context).ipAddress,
     });
     return redirect(`/organizations/${organization.slug}/listings/${id}`);

@@ -17,11 +17,12 @@ import {
 } from "~/supply/listings.server";
 import { addDays, cambodiaInstant, cambodiaToday } from "~/calendar/dates";
 import { seedDemoData } from "../../prisma/seed";
-import { buildWindow, userByEmail } from "../../tests/builders";
+import { actorByEmail, buildWindow, userByEmail } from "../../tests/builders";
 import { checkSearch } from "./check.server";
 import { meilisearchEngine, succeeded } from "./meilisearch.server";
 import { deliverOutbox } from "./outbox.server";
 import { recordListingChange } from "./sync.server";
+import { type CommandActor } from "~/auth/permissions";
 
 const run = promisify(execFile);
 const meili = meilisearchEngine(prisma, {
@@ -30,7 +31,7 @@ const meili = meilisearchEngine(prisma, {
   index: `check_${randomUUID().slice(0, 8)}`,
 });
 let cooperativeId: number;
-let actor: { userId: number; ipAddress: string };
+let actor: CommandActor;
 const windows: Awaited<ReturnType<typeof buildWindow>>[] = [];
 let profile: Parameters<typeof updateOrganization>[1];
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
   await seedDemoData(prisma);
   const lead = await userByEmail("lead@phsar.test");
   cooperativeId = lead.memberships[0]!.organizationId;
-  actor = { userId: lead.id, ipAddress: "192.0.2.55" };
+  actor = { ...(await actorByEmail("lead@phsar.test")), ipAddress: "192.0.2.55" };
   const { nameKm, nameEn, provinceCode, districtCode, phone, email } =
     await prisma.organization.findUniqueOrThrow({ where: { id: cooperativeId } });
   profile = { nameKm, nameEn, provinceCode, districtCode, phone, email };
@@ -101,7 +102,11 @@ type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
 
 async function apply(op: Operation) {
   if (op.kind === "rename") {
-    await updateOrganization(cooperativeId, { ...profile, nameEn: `${op.name} Growers` }, actor);
+    await updateOrganization(
+      cooperativeId,
+      { ...profile, nameEn: `${op.name} Growers` },
+      { userId: actor.id, ipAddress: "192.0.2.55" },
+    );
     return;
   }
   const window = windows[op.listing]!;
@@ -121,10 +126,15 @@ async function apply(op: Operation) {
     );
   else if (op.kind === "window") {
     const date = addDays(cambodiaToday(new Date()), op.days);
-    await addWindow(window.listingId, cooperativeId, {
-      deliveryDate: date,
-      cutoffAt: cambodiaInstant(addDays(date, -1), "17:00"),
-    });
+    await addWindow(
+      window.listingId,
+      cooperativeId,
+      {
+        deliveryDate: date,
+        cutoffAt: cambodiaInstant(addDays(date, -1), "17:00"),
+      },
+      actor,
+    );
   } else await setListingStatus(window.listingId, cooperativeId, op.kind, actor);
 }
 

@@ -13,12 +13,14 @@ import {
 import { addDays, cambodiaInstant, cambodiaToday } from "~/calendar/dates";
 import { updateProduct } from "~/supply/catalogue.server";
 import { seedDemoData } from "../../prisma/seed";
+import { actorByEmail } from "../../tests/builders";
 import { type SearchEngine } from "./engine";
 import { meilisearchEngine, SearchTaskError, succeeded } from "./meilisearch.server";
 import { deliverOutbox } from "./outbox.server";
 import { postgresEngine } from "./postgres.server";
 import { type SearchParams, SearchParamsSchema } from "./query";
 import { searchListings } from "./search.server";
+import { type CommandActor } from "~/auth/permissions";
 
 type Driver = { engine: SearchEngine; sync(): Promise<void>; setup(): Promise<void> };
 
@@ -69,7 +71,7 @@ const findAdmin = () =>
       memberships: { select: { organizationId: true, role: true } },
     },
   });
-let actor: { userId: number; ipAddress: string };
+let actor: CommandActor;
 let cooperativeId: number;
 
 async function product(slug: string) {
@@ -95,10 +97,15 @@ function input(productId: number, fields: Partial<ListingInput>): ListingInput {
 async function publishWithWindow(listingId: number, days: number, quantity: number) {
   const today = cambodiaToday(new Date());
   const deliveryDate = addDays(today, days);
-  const windowId = await addWindow(listingId, cooperativeId, {
-    deliveryDate,
-    cutoffAt: cambodiaInstant(addDays(deliveryDate, -1), "17:00"),
-  });
+  const windowId = await addWindow(
+    listingId,
+    cooperativeId,
+    {
+      deliveryDate,
+      cutoffAt: cambodiaInstant(addDays(deliveryDate, -1), "17:00"),
+    },
+    actor,
+  );
   const farmer = await prisma.farmer.findFirstOrThrow({
     where: { cooperativeId },
     select: { id: true },
@@ -113,7 +120,7 @@ beforeAll(async () => {
     where: { email: "lead@phsar.test" },
     select: { id: true, memberships: { select: { organizationId: true } } },
   });
-  actor = { userId: lead.id, ipAddress: "192.0.2.1" };
+  actor = { ...(await actorByEmail("lead@phsar.test")), ipAddress: "192.0.2.1" };
   cooperativeId = lead.memberships[0]!.organizationId;
 
   ids.spinach = await createListing(

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { type ListingInput, updateListing } from "~/supply/listings.server";
 import { seedDemoData } from "../../prisma/seed";
-import { buildWindow, userByEmail } from "../../tests/builders";
+import { actorByEmail, buildWindow, userByEmail } from "../../tests/builders";
 import { type ListingDocument, meilisearchEngine, succeeded } from "./meilisearch.server";
 import { deliverOutbox, pendingOutbox } from "./outbox.server";
 import { recordListingChange } from "./sync.server";
+import { type CommandActor } from "~/auth/permissions";
 
 const engine = meilisearchEngine(prisma, {
   host: inject("meilisearchUrl"),
@@ -17,13 +18,13 @@ const engine = meilisearchEngine(prisma, {
   index: `rebuild_${randomUUID().slice(0, 8)}`,
 });
 let cooperativeId: number;
-let actor: { userId: number; ipAddress: string };
+let actor: CommandActor;
 
 beforeAll(async () => {
   await seedDemoData(prisma);
   const lead = await userByEmail("lead@phsar.test");
   cooperativeId = lead.memberships[0]!.organizationId;
-  actor = { userId: lead.id, ipAddress: "192.0.2.44" };
+  actor = { ...(await actorByEmail("lead@phsar.test")), ipAddress: "192.0.2.44" };
   await engine.ensureIndex();
   await deliverOutbox(prisma, engine);
 });

@@ -13,19 +13,20 @@ import {
 } from "~/supply/listings.server";
 import { addDays, cambodiaInstant, cambodiaToday } from "~/calendar/dates";
 import { seedDemoData } from "../../prisma/seed";
-import { buildWindow, userByEmail } from "../../tests/builders";
+import { actorByEmail, buildWindow, userByEmail } from "../../tests/builders";
 import { indexingPause, searchPostgres } from "./postgres.server";
 import { SearchParamsSchema } from "./query";
 import { recordListingChange, recordProductChange } from "./sync.server";
+import { type CommandActor } from "~/auth/permissions";
 
 let cooperativeId: number;
-let actor: { userId: number; ipAddress: string };
+let actor: CommandActor;
 
 beforeAll(async () => {
   await seedDemoData(prisma);
   const lead = await userByEmail("lead@phsar.test");
   cooperativeId = lead.memberships[0]!.organizationId;
-  actor = { userId: lead.id, ipAddress: "192.0.2.25" };
+  actor = { ...(await actorByEmail("lead@phsar.test")), ipAddress: "192.0.2.25" };
 });
 
 /** A published, indexed listing at 2,000 riel with one window pledged 50 by its first farmer. */
@@ -175,10 +176,15 @@ describe("fixed interleavings", () => {
     await interleave(
       added.listingId,
       () =>
-        addWindow(added.listingId, cooperativeId, {
-          deliveryDate: date,
-          cutoffAt: cambodiaInstant(addDays(date, -1), "17:00"),
-        }),
+        addWindow(
+          added.listingId,
+          cooperativeId,
+          {
+            deliveryDate: date,
+            cutoffAt: cambodiaInstant(addDays(date, -1), "17:00"),
+          },
+          actor,
+        ),
       () => setListingStatus(added.listingId, cooperativeId, "PAUSED", actor),
     );
     expect(await searchRow(added.listingId)).toBeNull();
@@ -186,7 +192,7 @@ describe("fixed interleavings", () => {
     const copied = await indexedListing();
     await interleave(
       copied.listingId,
-      () => copyLastWeek(copied.listingId, cooperativeId),
+      () => copyLastWeek(copied.listingId, cooperativeId, actor),
       () => setListingStatus(copied.listingId, cooperativeId, "PAUSED", actor),
     );
     expect(await prisma.deliveryWindow.count({ where: { listingId: copied.listingId } })).toBe(2);

@@ -9,6 +9,7 @@ import { startQueue } from "~/jobs/queue.server";
 import { prisma } from "~/db/db.server";
 import { updateListing } from "~/supply/listings.server";
 import { seedDemoData } from "../../prisma/seed";
+import { actorByEmail } from "../../tests/builders";
 import { findFreePort } from "../../tests/ports";
 import { startLocalMeilisearch, type LocalMeilisearch } from "../../server/meilisearch-server";
 import { meilisearchEngine } from "./meilisearch.server";
@@ -58,10 +59,7 @@ async function describeListing(listingId: number, descriptionEn: string) {
     listingId,
     cooperativeId,
     { ...input, descriptionEn },
-    {
-      userId: (await prisma.user.findFirstOrThrow({ select: { id: true } })).id,
-      ipAddress: "192.0.2.3",
-    },
+    { ...(await actorByEmail("lead@phsar.test")), ipAddress: "192.0.2.3" },
   );
 }
 

@@ -192,7 +192,7 @@ describe("managing the catalogue", () => {
       descriptionEn: "",
       deliveryAreas: [{ provinceCode: "17", districtCode: null }],
     };
-    const actor = { userId: lead.id, ipAddress: "192.0.2.1" };
+    const actor = { ...lead, ipAddress: "192.0.2.1" };
     const listingId = await createListing(cooperativeId, listingInput, actor);
     await setProductActive(monitor, product.id, false);
     await setProductActive(monitor, product.id, false); // again: nothing more happens

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import { prisma } from "~/db/db.server";
 import { seedDemoData } from "../../prisma/seed";
+import { actorByEmail, buildActor } from "../../tests/builders";
 import {
   addWindow,
   copyLastWeek,
@@ -14,12 +15,13 @@ import {
 } from "./listings.server";
 import { addDays, cambodiaInstant, cambodiaToday } from "~/calendar/dates";
 import { listMembersForPledges } from "./queries.server";
+import { type CommandActor } from "~/auth/permissions";
 
 let cooperativeId: number;
 let otherCooperativeId: number;
 let members: number[];
 let outsider: number;
-let actor: { userId: number; ipAddress: string };
+let actor: CommandActor;
 let waterSpinach: ListingInput;
 
 beforeAll(async () => {
@@ -41,11 +43,7 @@ beforeAll(async () => {
       select: { id: true },
     })
   ).id;
-  const lead = await prisma.user.findUniqueOrThrow({
-    where: { email: "lead@phsar.test" },
-    select: { id: true },
-  });
-  actor = { userId: lead.id, ipAddress: "192.0.2.9" };
+  actor = { ...(await actorByEmail("lead@phsar.test")), ipAddress: "192.0.2.9" };
   const product = await prisma.product.findUniqueOrThrow({
     where: { slug: "water-spinach" },
     select: { id: true },
@@ -71,10 +69,15 @@ const cutoffBefore = (date: ReturnType<typeof soon>) => cambodiaInstant(addDays(
 async function listingWithWindow(days: number) {
   const listing = await createListing(cooperativeId, waterSpinach, actor);
   const date = soon(days);
-  const windowId = await addWindow(listing, cooperativeId, {
-    deliveryDate: date,
-    cutoffAt: cutoffBefore(date),
-  });
+  const windowId = await addWindow(
+    listing,
+    cooperativeId,
+    {
+      deliveryDate: date,
+      cutoffAt: cutoffBefore(date),
+    },
+    actor,
+  );
   return { listing, windowId };
 }
 
@@ -96,7 +99,7 @@ describe("listings", () => {
       where: { listingId: id },
       select: { priceMinor: true, changedById: true },
     });
-    expect(history).toEqual([{ priceMinor: 2600, changedById: actor.userId }]);
+    expect(history).toEqual([{ priceMinor: 2600, changedById: actor.id }]);
   });
 
   test("every price change is kept with who and when; other edits add nothing", async () => {
@@ -128,12 +131,18 @@ describe("listings", () => {
 
   test("another cooperative cannot change this one's listing", async () => {
     const id = await createListing(cooperativeId, waterSpinach, actor);
+    // The other cooperative's lead, naming their own cooperative and this listing.
+    const otherLead = await buildActor([{ organizationId: otherCooperativeId, role: "LEAD" }]);
     await expect(
-      setListingStatus(id, otherCooperativeId, "PUBLISHED", actor),
+      setListingStatus(id, otherCooperativeId, "PUBLISHED", otherLead),
     ).rejects.toMatchObject({ key: "supply.notFound" });
     await expect(
-      updateListing(id, otherCooperativeId, { ...waterSpinach, priceMinor: 100 }, actor),
+      updateListing(id, otherCooperativeId, { ...waterSpinach, priceMinor: 100 }, otherLead),
     ).rejects.toThrow(SupplyError);
+    // Or naming this cooperative: not theirs.
+    await expect(setListingStatus(id, cooperativeId, "PUBLISHED", otherLead)).rejects.toMatchObject(
+      { key: "supply.forbidden" },
+    );
     expect(
       await prisma.listing.findUnique({
         where: { id },
@@ -143,6 +152,86 @@ describe("listings", () => {
       status: "DRAFT",
       priceMinor: 2600,
     });
+  });
+});
+
+describe("who may change a cooperative's supply, even calling the module directly", () => {
+  test("only its lead (or an admin) manages listings and windows; a clerk and an outsider are refused and nothing changes", async () => {
+    const { listing } = await listingWithWindow(5);
+    const clerk = await buildActor([{ organizationId: cooperativeId, role: "MEMBER_CLERK" }]);
+    const buyer = { ...(await actorByEmail("buyer@phsar.test")), ipAddress: "192.0.2.9" };
+    const date = soon(12);
+    for (const who of [clerk, buyer]) {
+      for (const command of [
+        () => createListing(cooperativeId, waterSpinach, who),
+        () => updateListing(listing, cooperativeId, { ...waterSpinach, priceMinor: 1 }, who),
+        () => setListingStatus(listing, cooperativeId, "CLOSED", who),
+        () =>
+          addWindow(
+            listing,
+            cooperativeId,
+            { deliveryDate: date, cutoffAt: cutoffBefore(date) },
+            who,
+          ),
+        () => copyLastWeek(listing, cooperativeId, who),
+      ]) {
+        await expect(command()).rejects.toMatchObject({ key: "supply.forbidden" });
+      }
+    }
+    expect(
+      await prisma.listing.findUniqueOrThrow({
+        where: { id: listing },
+        select: { status: true, priceMinor: true, _count: { select: { windows: true } } },
+      }),
+    ).toEqual({ status: "DRAFT", priceMinor: 2600, _count: { windows: 1 } });
+    const admin = { ...(await actorByEmail("admin@phsar.test")), ipAddress: "192.0.2.9" };
+    await setListingStatus(listing, cooperativeId, "PAUSED", admin);
+    await addWindow(
+      listing,
+      cooperativeId,
+      { deliveryDate: date, cutoffAt: cutoffBefore(date) },
+      admin,
+    );
+    expect(await prisma.deliveryWindow.count({ where: { listingId: listing } })).toBe(2);
+  });
+
+  test("a clerk records pledges; an outsider cannot; a bad quantity is refused naming its member, and nothing is saved", async () => {
+    const { windowId } = await listingWithWindow(6);
+    const clerk = await buildActor([{ organizationId: cooperativeId, role: "MEMBER_CLERK" }]);
+    const otherClerk = await buildActor([
+      { organizationId: otherCooperativeId, role: "MEMBER_CLERK" },
+    ]);
+    await setPledges(windowId, cooperativeId, [{ farmerId: members[0]!, quantity: 40 }], clerk);
+    await expect(
+      setPledges(windowId, cooperativeId, [{ farmerId: members[0]!, quantity: 1 }], otherClerk),
+    ).rejects.toMatchObject({ key: "supply.forbidden" });
+    for (const quantity of [-1, 1.5, Number.NaN, 1_000_001]) {
+      await expect(
+        setPledges(
+          windowId,
+          cooperativeId,
+          [
+            { farmerId: members[1]!, quantity: 7 },
+            { farmerId: members[0]!, quantity },
+          ],
+          clerk,
+        ),
+      ).rejects.toMatchObject({ key: "supply.quantity", field: `pledge-${members[0]}` });
+    }
+    expect(
+      await prisma.pledge.findMany({
+        where: { windowId },
+        select: { farmerId: true, quantity: true },
+      }),
+    ).toEqual([{ farmerId: members[0]!, quantity: 40 }]);
+    expect(
+      (
+        await prisma.deliveryWindow.findUniqueOrThrow({
+          where: { id: windowId },
+          select: { capacity: true },
+        })
+      ).capacity,
+    ).toBe(40);
   });
 });
 
@@ -192,13 +281,14 @@ describe("delivery windows and pledges", () => {
 
   test("only the cooperative's own members can pledge", async () => {
     const { windowId } = await listingWithWindow(7);
+    const otherLead = await buildActor([{ organizationId: otherCooperativeId, role: "LEAD" }]);
     await expect(
       setPledges(windowId, cooperativeId, [{ farmerId: outsider, quantity: 10 }], actor),
     ).rejects.toMatchObject({
       key: "supply.notAMember",
     });
     await expect(
-      setPledges(windowId, otherCooperativeId, [{ farmerId: outsider, quantity: 10 }], actor),
+      setPledges(windowId, otherCooperativeId, [{ farmerId: outsider, quantity: 10 }], otherLead),
     ).rejects.toMatchObject({
       key: "supply.notFound",
     });
@@ -229,20 +319,40 @@ describe("delivery windows and pledges", () => {
     const listing = await createListing(cooperativeId, waterSpinach, actor);
     const today = cambodiaToday(new Date());
     await expect(
-      addWindow(listing, cooperativeId, { deliveryDate: today, cutoffAt: cutoffBefore(today) }),
+      addWindow(
+        listing,
+        cooperativeId,
+        { deliveryDate: today, cutoffAt: cutoffBefore(today) },
+        actor,
+      ),
     ).rejects.toMatchObject({
       key: "supply.deliveryInPast",
     });
     const date = soon(4);
     await expect(
-      addWindow(listing, cooperativeId, {
-        deliveryDate: date,
-        cutoffAt: cambodiaInstant(date, "08:00"),
-      }),
+      addWindow(
+        listing,
+        cooperativeId,
+        {
+          deliveryDate: date,
+          cutoffAt: cambodiaInstant(date, "08:00"),
+        },
+        actor,
+      ),
     ).rejects.toMatchObject({ key: "supply.cutoffAfterDelivery" });
-    await addWindow(listing, cooperativeId, { deliveryDate: date, cutoffAt: cutoffBefore(date) });
+    await addWindow(
+      listing,
+      cooperativeId,
+      { deliveryDate: date, cutoffAt: cutoffBefore(date) },
+      actor,
+    );
     await expect(
-      addWindow(listing, cooperativeId, { deliveryDate: date, cutoffAt: cutoffBefore(date) }),
+      addWindow(
+        listing,
+        cooperativeId,
+        { deliveryDate: date, cutoffAt: cutoffBefore(date) },
+        actor,
+      ),
     ).rejects.toMatchObject({
       key: "supply.windowExists",
     });
@@ -252,10 +362,15 @@ describe("delivery windows and pledges", () => {
     const listing = await createListing(cooperativeId, waterSpinach, actor);
     for (const days of [3, 6]) {
       const date = soon(days);
-      const windowId = await addWindow(listing, cooperativeId, {
-        deliveryDate: date,
-        cutoffAt: cutoffBefore(date),
-      });
+      const windowId = await addWindow(
+        listing,
+        cooperativeId,
+        {
+          deliveryDate: date,
+          cutoffAt: cutoffBefore(date),
+        },
+        actor,
+      );
       await setPledges(
         windowId,
         cooperativeId,
@@ -263,8 +378,8 @@ describe("delivery windows and pledges", () => {
         actor,
       );
     }
-    expect(await copyLastWeek(listing, cooperativeId)).toBe(2);
-    expect(await copyLastWeek(listing, cooperativeId)).toBe(2); // the copies are now the latest week
+    expect(await copyLastWeek(listing, cooperativeId, actor)).toBe(2);
+    expect(await copyLastWeek(listing, cooperativeId, actor)).toBe(2); // the copies are now the latest week
     const windows = await prisma.deliveryWindow.findMany({
       where: { listingId: listing },
       orderBy: { deliveryDate: "asc" },

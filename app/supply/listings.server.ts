@@ -8,8 +8,9 @@ import {
   type ListingStatus,
 } from "~/db/generated/enums";
 import { addDays, dateColumn, dateOnly, type IsoDate } from "~/calendar/dates";
-import { capacityOf, checkPrice, checkWindow } from "./rules";
+import { capacityOf, checkPrice, checkWindow, MAX_QUANTITY } from "./rules";
 import { DomainError } from "~/validation/errors";
+import { can, type CommandActor, type Permission } from "~/auth/permissions";
 
 /** A refusal the user can act on; `key` is a translation key, `field` the form field it belongs to. */
 export class SupplyError extends DomainError {
@@ -19,7 +20,12 @@ export class SupplyError extends DomainError {
   }
 }
 
-type Actor = { userId: number; ipAddress: string };
+// Checked here, not only in the route, so no caller can change another cooperative's supply; before
+// any lookup, so an outsider learns nothing about the listing.
+function assertMay(actor: CommandActor, permission: Permission, cooperativeId: number) {
+  if (!can(actor, permission, cooperativeId)) throw new SupplyError("supply.forbidden");
+}
+
 type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
 export type ListingInput = {
@@ -58,7 +64,12 @@ async function checkListingInput(tx: Tx, input: ListingInput, currentProductId?:
 }
 
 /** Creates a draft listing with its delivery areas and first price, all or nothing. */
-export async function createListing(cooperativeId: number, input: ListingInput, actor: Actor) {
+export async function createListing(
+  cooperativeId: number,
+  input: ListingInput,
+  actor: CommandActor,
+) {
+  assertMay(actor, "manage:listings:own", cooperativeId);
   return prisma.$transaction(async (tx) => {
     // FOR SHARE: a deactivation (organizations/unions.server.ts) waits for this listing, or this
     // waits for it and sees the cooperative deactivated.
@@ -76,7 +87,7 @@ export async function createListing(cooperativeId: number, input: ListingInput, 
           create: {
             priceMinor: input.priceMinor,
             currency: input.currency,
-            changedById: actor.userId,
+            changedById: actor.id,
           },
         },
       },
@@ -85,7 +96,7 @@ export async function createListing(cooperativeId: number, input: ListingInput, 
     await recordAudit(
       {
         action: "listing.created",
-        actorUserId: actor.userId,
+        actorUserId: actor.id,
         organizationId: cooperativeId,
         targetType: "Listing",
         targetId: listing.id,
@@ -113,8 +124,9 @@ export async function updateListing(
   listingId: number,
   cooperativeId: number,
   input: ListingInput,
-  actor: Actor,
+  actor: CommandActor,
 ) {
+  assertMay(actor, "manage:listings:own", cooperativeId);
   await prisma.$transaction(async (tx) => {
     const before = await ownedListing(tx, listingId, cooperativeId);
     await checkListingInput(tx, input, before.productId);
@@ -130,14 +142,14 @@ export async function updateListing(
           listingId,
           priceMinor: input.priceMinor,
           currency: input.currency,
-          changedById: actor.userId,
+          changedById: actor.id,
         },
         select: { id: true },
       });
       await recordAudit(
         {
           action: "listing.price_changed",
-          actorUserId: actor.userId,
+          actorUserId: actor.id,
           organizationId: cooperativeId,
           targetType: "Listing",
           targetId: listingId,
@@ -158,8 +170,9 @@ export async function setListingStatus(
   listingId: number,
   cooperativeId: number,
   status: ListingStatus,
-  actor: Actor,
+  actor: CommandActor,
 ) {
+  assertMay(actor, "manage:listings:own", cooperativeId);
   await prisma.$transaction(async (tx) => {
     const before = await ownedListing(tx, listingId, cooperativeId);
     if (before.status === "CLOSED" && status !== "CLOSED")
@@ -168,7 +181,7 @@ export async function setListingStatus(
     await recordAudit(
       {
         action: "listing.status_changed",
-        actorUserId: actor.userId,
+        actorUserId: actor.id,
         organizationId: cooperativeId,
         targetType: "Listing",
         targetId: listingId,
@@ -185,8 +198,10 @@ export async function addWindow(
   listingId: number,
   cooperativeId: number,
   window: { deliveryDate: IsoDate; cutoffAt: Date },
+  actor: CommandActor,
   now = new Date(),
 ) {
+  assertMay(actor, "manage:listings:own", cooperativeId);
   const problems = checkWindow(window.deliveryDate, window.cutoffAt, now);
   if (problems.length)
     throw new SupplyError(
@@ -227,8 +242,19 @@ export async function setPledges(
   windowId: number,
   cooperativeId: number,
   pledges: { farmerId: number; quantity: number }[],
-  actor: Actor,
+  actor: CommandActor,
 ) {
+  assertMay(actor, "record:pledges:own", cooperativeId);
+  // Whole units of the listing, 0 (no pledge) up to MAX_QUANTITY; the error names the member.
+  const bad = pledges.find(
+    (p) =>
+      !Number.isSafeInteger(p.farmerId) ||
+      p.farmerId <= 0 ||
+      !Number.isInteger(p.quantity) ||
+      p.quantity < 0 ||
+      p.quantity > MAX_QUANTITY,
+  );
+  if (bad) throw new SupplyError("supply.quantity", `pledge-${bad.farmerId}`);
   await prisma.$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ id: number; listingId: number; reserved: number }[]>`
       SELECT w."id", w."listingId", w."reserved" FROM "DeliveryWindow" w
@@ -271,7 +297,7 @@ export async function setPledges(
     await recordAudit(
       {
         action: "pledges.updated",
-        actorUserId: actor.userId,
+        actorUserId: actor.id,
         organizationId: cooperativeId,
         targetType: "DeliveryWindow",
         targetId: windowId,
@@ -289,7 +315,13 @@ export async function setPledges(
  * again seven days later, with the same pledges, in one transaction. Dates that already have a window
  * are left alone.
  */
-export async function copyLastWeek(listingId: number, cooperativeId: number, now = new Date()) {
+export async function copyLastWeek(
+  listingId: number,
+  cooperativeId: number,
+  actor: CommandActor,
+  now = new Date(),
+) {
+  assertMay(actor, "manage:listings:own", cooperativeId);
   return prisma.$transaction(async (tx) => {
     await ownedListing(tx, listingId, cooperativeId);
     const latest = await tx.deliveryWindow.findFirst({

@@ -1,16 +1,18 @@
 // A pledge sheet imported again can remove members (issue #25, case 10).
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
+import { type CommandActor } from "~/auth/permissions";
 import { prisma } from "~/db/db.server";
 import { placeOrder } from "~/orders/orders.server";
-import { buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
+import { buildActor, buildWindow, cooperativeIds, userByEmail } from "../../tests/builders";
 import { seedDemoData } from "../../prisma/seed";
 import { importPledgeCsv } from "./pledge-import.server";
 
 let cooperativeId: number;
 let userId: number;
 let buyerId: number;
-const actor = () => ({ userId, ipAddress: "test" });
+let clerk: CommandActor;
+const actor = () => clerk;
 
 beforeAll(async () => {
   await seedDemoData(prisma);
@@ -18,6 +20,8 @@ beforeAll(async () => {
   const buyer = await userByEmail("buyer@phsar.test");
   userId = buyer.id;
   buyerId = buyer.memberships[0]!.organizationId;
+  // Recording pledges is a clerk's work too: one of this cooperative, made for these tests.
+  clerk = await buildActor([{ organizationId: cooperativeId, role: "MEMBER_CLERK" }]);
 });
 
 async function pledgesOf(windowId: number) {

@@ -1,3 +1,4 @@
+import { type CommandActor } from "~/auth/permissions";
 import { prisma } from "~/db/db.server";
 import { setPledges, SupplyError } from "./listings.server";
 import { type MissingMemberRule, parsePledgeCsv, pledgesToSave } from "./pledge-csv";
@@ -13,7 +14,7 @@ export async function importPledgeCsv(
   cooperativeId: number,
   text: string,
   missing: MissingMemberRule,
-  actor: { userId: number; ipAddress: string },
+  actor: CommandActor,
 ) {
   const members = await listMembersForPledges(cooperativeId);
   const { pledges, errors } = parsePledgeCsv(text, members);

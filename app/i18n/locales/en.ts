@@ -424,6 +424,7 @@ const en = {
     forbidden: "Only the union's staff and platform admins manage the catalogue.",
   },
   supply: {
+    forbidden: "You are not allowed to change this cooperative's produce.",
     deliveryDistricts: "Only these districts (optional)",
     deliversTo: "Delivers to",
     photos: "Photos",
