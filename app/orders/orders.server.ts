@@ -1,6 +1,6 @@
 import { notifyOrganizations, wakeOutbox } from "~/messages/outbox.server";
 import { recordAudit } from "~/audit/audit.server";
-import { can, type Actor as PermissionActor } from "~/auth/permissions";
+import { can, type CommandActor } from "~/auth/permissions";
 import { prisma } from "~/db/db.server";
 import {
   type Currency,
@@ -420,18 +420,17 @@ async function requireSubOrder(
 }
 
 /** Who accepts or rejects: the signed-in user as `requireUser` returns it (payments' actor too). */
-export type DecidingActor = PermissionActor & { id: number; ipAddress?: string };
 
 // Checked here, not only in the route, so no caller can accept or reject for a cooperative it does
 // not lead; before the lookup, so an outsider learns nothing about the sub-order.
-function assertMayDecide(actor: DecidingActor, cooperativeId: number) {
+function assertMayDecide(actor: CommandActor, cooperativeId: number) {
   if (!can(actor, "decide:orders:own", cooperativeId)) throw new OrderError("orders.forbidden");
 }
 
 export async function acceptSubOrder(
   subOrderId: number,
   cooperativeId: number,
-  actor: DecidingActor,
+  actor: CommandActor,
 ) {
   assertMayDecide(actor, cooperativeId);
   const by = { userId: actor.id, ipAddress: actor.ipAddress };
@@ -444,7 +443,7 @@ export async function acceptSubOrder(
 export async function rejectSubOrder(
   subOrderId: number,
   cooperativeId: number,
-  actor: DecidingActor & { reason?: string },
+  actor: CommandActor & { reason?: string },
 ) {
   assertMayDecide(actor, cooperativeId);
   const by = { userId: actor.id, ipAddress: actor.ipAddress, reason: actor.reason };
