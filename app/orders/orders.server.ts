@@ -419,8 +419,6 @@ async function requireSubOrder(
   return subOrder;
 }
 
-/** Who accepts or rejects: the signed-in user as `requireUser` returns it (payments' actor too). */
-
 // Checked here, not only in the route, so no caller can accept or reject for a cooperative it does
 // not lead; before the lookup, so an outsider learns nothing about the sub-order.
 function assertMayDecide(actor: CommandActor, cooperativeId: number) {
