@@ -65,19 +65,21 @@ beforeAll(async () => {
 const soon = (days: number) => addDays(cambodiaToday(new Date()), days);
 const cutoffBefore = (date: ReturnType<typeof soon>) => cambodiaInstant(addDays(date, -1), "17:00");
 
+/** A delivery window of the listing `days` from today, cutoff the day before at 17:00. */
+function windowIn(listing: number, days: number) {
+  const date = soon(days);
+  return addWindow(
+    listing,
+    cooperativeId,
+    { deliveryDate: date, cutoffAt: cutoffBefore(date) },
+    actor,
+  );
+}
+
 /** A new listing with one delivery window `days` from today. */
 async function listingWithWindow(days: number) {
   const listing = await createListing(cooperativeId, waterSpinach, actor);
-  const date = soon(days);
-  const windowId = await addWindow(
-    listing,
-    cooperativeId,
-    {
-      deliveryDate: date,
-      cutoffAt: cutoffBefore(date),
-    },
-    actor,
-  );
+  const windowId = await windowIn(listing, days);
   return { listing, windowId };
 }
 
@@ -361,16 +363,7 @@ describe("delivery windows and pledges", () => {
   test("copy last week makes next week's windows with the same pledges, once", async () => {
     const listing = await createListing(cooperativeId, waterSpinach, actor);
     for (const days of [3, 6]) {
-      const date = soon(days);
-      const windowId = await addWindow(
-        listing,
-        cooperativeId,
-        {
-          deliveryDate: date,
-          cutoffAt: cutoffBefore(date),
-        },
-        actor,
-      );
+      const windowId = await windowIn(listing, days);
       await setPledges(
         windowId,
         cooperativeId,
